@@ -1,0 +1,81 @@
+package dev.jumpgate.agent;
+
+import dev.jumpgate.protocol.HostPort;
+import java.io.IOException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Learns the SSH host keys the device's target actually presents, by starting a key exchange with it once per
+ * host key algorithm and keeping the key it shows. Asking the server itself, rather than reading
+ * /etc/ssh/*.pub, works for any sshd, any config and any user, and reports exactly what clients will see.
+ */
+public final class HostKeyProbe {
+
+    private static final Logger log = LoggerFactory.getLogger(HostKeyProbe.class);
+    private static final List<String> ALGORITHMS = List.of("ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512");
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private HostKeyProbe() {
+    }
+
+    /** The target's host keys as OpenSSH public key lines ("ssh-ed25519 AAAA..."), possibly empty. */
+    public static List<String> probe(HostPort target) {
+        List<String> keys = new ArrayList<>();
+        SshClient client = SshClient.setUpDefaultClient();
+        try {
+            client.start();
+            for (String algorithm : ALGORITHMS) {
+                PublicKey key = keyFor(client, target, algorithm);
+                if (key != null) {
+                    String line = PublicKeyEntry.toString(key);
+                    if (!keys.contains(line)) {
+                        keys.add(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot read SSH host keys from {}: {}", target, e.getMessage());
+        } finally {
+            client.stop();
+        }
+        return keys;
+    }
+
+    private static PublicKey keyFor(SshClient client, HostPort target, String algorithm) throws IOException {
+        AtomicReference<PublicKey> seen = new AtomicReference<>();
+        client.setServerKeyVerifier((session, address, key) -> {
+            seen.set(key);
+            return false; // we only wanted the key; refusing ends the session before authentication
+        });
+        client.setSignatureFactoriesNames(algorithm);
+        try (ClientSession session = client.connect("probe", target.host(), target.port())
+                .verify(TIMEOUT).getSession()) {
+            session.waitFor(EnumSet.of(ClientSessionEvent.CLOSED, ClientSessionEvent.WAIT_AUTH), TIMEOUT);
+        } catch (IOException e) {
+            if (seen.get() == null && isConnectFailure(e)) {
+                throw e;
+            }
+        }
+        return seen.get();
+    }
+
+    private static boolean isConnectFailure(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

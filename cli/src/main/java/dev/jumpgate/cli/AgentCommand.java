@@ -1,0 +1,79 @@
+package dev.jumpgate.cli;
+
+import dev.jumpgate.agent.AgentRunner;
+import dev.jumpgate.agent.AgentState;
+import dev.jumpgate.agent.Enrollment;
+import dev.jumpgate.agent.Targets;
+import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.transport.link.LinkRefusedException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run on a device: enroll once, then keep a link to the relay.",
+        subcommands = {AgentCommand.Enroll.class, AgentCommand.Run.class})
+final class AgentCommand {
+
+    @Command(name = "enroll", mixinStandardHelpOptions = true,
+            description = "Enroll this device with a one-time token from the relay's `token create DEVICE`.")
+    static final class Enroll implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "TOKEN", description = "The enrollment token (jgt1_...).")
+        String token;
+
+        @Option(names = "--state", required = true, description = "Directory for the agent's key and settings.")
+        Path state;
+
+        @Override
+        public Integer call() throws Exception {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            try {
+                AgentState s = Enrollment.enroll(group, token, state);
+                System.out.println("enrolled device " + s.device() + " with relay " + s.relay() + "; now run: "
+                        + "jumpgate agent run --state " + state);
+                return 0;
+            } finally {
+                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Keep this device linked to its relay and serve the streams users open.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--state", required = true, description = "The directory `agent enroll` wrote.")
+        Path state;
+
+        @Option(names = "--target", defaultValue = "127.0.0.1:22", converter = HostPortConverter.class,
+                description = "Where SSH sessions go on this device (default: ${DEFAULT-VALUE}).")
+        HostPort target;
+
+        @Option(names = "--allow", converter = HostPortConverter.class, paramLabel = "HOST:PORT",
+                description = "Another local endpoint users with a grant for its port may tunnel to (repeatable).")
+        List<HostPort> allow = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            AgentState s = AgentState.load(state);
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), target, allow));
+            Runtime.getRuntime().addShutdownHook(new Thread(runner::stop));
+            try {
+                runner.run();
+                return 0;
+            } catch (LinkRefusedException e) {
+                System.err.println("jumpgate: " + e.getMessage());
+                return 3;
+            } finally {
+                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+}

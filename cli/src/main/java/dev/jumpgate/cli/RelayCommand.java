@@ -1,0 +1,49 @@
+package dev.jumpgate.cli;
+
+import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.relay.Relay;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "relay", mixinStandardHelpOptions = true,
+        description = "Run the relay: the SSH bastion users jump through, and the TLS endpoint agents link to.")
+final class RelayCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, description = "State directory, created on first start.")
+    Path data;
+
+    @Option(names = "--ssh-listen", defaultValue = "0.0.0.0:2222", converter = HostPortConverter.class,
+            description = "SSH bastion address (default: ${DEFAULT-VALUE}).")
+    HostPort sshListen;
+
+    @Option(names = "--listen", defaultValue = "0.0.0.0:443", converter = HostPortConverter.class,
+            description = "Agent endpoint, TLS (default: ${DEFAULT-VALUE}).")
+    HostPort listen;
+
+    @Option(names = "--admin-key", description = "An SSH public key file; registers it as user 'admin' (admin role).")
+    Path adminKey;
+
+    @Option(names = "--public-address", converter = HostPortConverter.class,
+            description = "HOST:PORT agents dial, written into enrollment tokens (default: the --listen address).")
+    HostPort publicAddress;
+
+    @Override
+    public Integer call() throws Exception {
+        Relay relay = Relay.start(new Relay.Config(data, sshListen, listen, Optional.ofNullable(adminKey),
+                Optional.ofNullable(publicAddress)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            relay.close();
+            stopped.countDown();
+        }));
+        System.out.println("jumpgate relay ready ssh=" + relay.sshAddress() + " link=" + relay.linkAddress()
+                + " tls=" + relay.pin());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

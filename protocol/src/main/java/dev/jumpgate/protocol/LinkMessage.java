@@ -1,0 +1,73 @@
+package dev.jumpgate.protocol;
+
+import java.util.List;
+
+/**
+ * The messages of the link handshake, exchanged once per link inside TLS before both sides switch to HTTP/2.
+ * See docs/PROTOCOL.md, "Link handshake".
+ */
+public sealed interface LinkMessage {
+
+    /** Agent to relay: who I am, and for a first contact the enrollment secret. */
+    record Hello(DeviceName device, byte[] enrollmentSecret, List<String> hostKeys, String agentVersion)
+            implements LinkMessage {
+        public Hello {
+            enrollmentSecret = enrollmentSecret == null ? new byte[0] : enrollmentSecret.clone();
+            hostKeys = List.copyOf(hostKeys);
+        }
+
+        public boolean enrolling() {
+            return enrollmentSecret.length > 0;
+        }
+
+        @Override
+        public byte[] enrollmentSecret() {
+            return enrollmentSecret.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "Hello[device=" + device + ", enrolling=" + enrolling() + ", hostKeys=" + hostKeys.size()
+                    + ", agentVersion=" + agentVersion + "]";
+        }
+    }
+
+    /** Relay to agent: accepted; HTTP/2 starts with the next byte, the relay speaking first as the client. */
+    record Welcome(String relayVersion, int pingSeconds) implements LinkMessage {
+    }
+
+    /** Relay to agent: refused; the relay closes the link after sending this. */
+    record Refusal(Reason reason, String detail) implements LinkMessage {
+    }
+
+    /** Why a link was refused. Agents retry only the reasons that may pass by themselves. */
+    enum Reason {
+        /** Unknown device, or a key other than the enrolled one. Retrying will not help. */
+        NOT_ENROLLED(1, false),
+        /** The device is enrolled with a different key: someone else claims this name. */
+        KEY_MISMATCH(2, false),
+        /** The token is unknown, used, expired, or for another device. */
+        BAD_TOKEN(3, false),
+        /** The relay is shutting down or overloaded. */
+        UNAVAILABLE(4, true),
+        /** The message broke the protocol. */
+        PROTOCOL(5, false);
+
+        public final int code;
+        public final boolean retryable;
+
+        Reason(int code, boolean retryable) {
+            this.code = code;
+            this.retryable = retryable;
+        }
+
+        static Reason of(int code) {
+            for (Reason r : values()) {
+                if (r.code == code) {
+                    return r;
+                }
+            }
+            throw new MalformedException("unknown refusal reason " + code);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.jumpgate.relay;
+
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.relay.bastion.Bastion;
+import dev.jumpgate.relay.console.Console;
+import dev.jumpgate.relay.link.AgentAdmission;
+import dev.jumpgate.relay.link.Links;
+import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.transport.link.LinkServer;
+import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.TlsIdentity;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running relay: the SSH bastion, the TLS endpoint agents link to, and the state behind both. Everything it
+ * needs lives in one data directory, created on first start.
+ *
+ * <pre>
+ *   DATA/state.db          users, keys, grants, devices, token hashes (SQLite, WAL)
+ *   DATA/relay.key|crt     the TLS identity agents pin (self-signed unless replaced)
+ *   DATA/ssh_host_key      the bastion's SSH host key
+ * </pre>
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    public static final String VERSION = "jumpgate/0.1";
+
+    /** How to start; {@code publicAddress} is what tokens tell agents to dial, when it differs from the bind. */
+    public record Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
+            Optional<HostPort> publicAddress) {
+    }
+
+    private final Store store;
+    private final EventLoopGroup group;
+    private final ExecutorService blocking;
+    private final Links links;
+    private final LinkServer linkServer;
+    private final Bastion bastion;
+    private final Console console;
+    private final HostPort sshAddress;
+    private final HostPort linkAddress;
+    private final Fingerprint pin;
+
+    private Relay(Config c) throws IOException, InterruptedException {
+        Files.createDirectories(c.data());
+        store = Store.open(c.data());
+        if (c.adminKey().isPresent()) {
+            String line = Files.readString(c.adminKey().get()).strip();
+            store.ensureAdmin("admin", line);
+        }
+        TlsIdentity identity = TlsIdentity.loadOrCreate(c.data(), "relay", "jumpgate relay");
+        pin = identity.fingerprint();
+        links = new Links(store);
+        Access access = new Access(store, links);
+        group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        blocking = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("relay-db-", 0).daemon().factory());
+        try {
+            linkServer = LinkServer.start(group, c.linkListen(), TlsContexts.relay(identity),
+                    new AgentAdmission(store, VERSION), blocking, links::add);
+            InetSocketAddress bound = linkServer.boundAddress();
+            linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
+            HostPort advertised = c.publicAddress().orElseGet(() -> advertise(linkAddress));
+            console = new Console(store, links, access, advertised, pin);
+            bastion = Bastion.start(c.sshListen(), c.data().resolve("ssh_host_key"), store, access, console);
+            sshAddress = new HostPort(c.sshListen().host(), bastion.port());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        if (store.users().stream().noneMatch(u -> u.role() == dev.jumpgate.relay.store.Role.ADMIN)) {
+            log.warn("this relay has no admin yet: restart it with --admin-key ~/.ssh/id_ed25519.pub");
+        }
+    }
+
+    public static Relay start(Config config) throws IOException, InterruptedException {
+        return new Relay(config);
+    }
+
+    /** A wildcard bind is no address to give an agent; fall back to this host's name. */
+    private static HostPort advertise(HostPort bound) {
+        String host = bound.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            log.warn("tokens will tell agents to dial {}:{}; set --public-address if agents reach this relay by "
+                    + "another name", host, bound.port());
+        }
+        return new HostPort(host, bound.port());
+    }
+
+    public HostPort sshAddress() {
+        return sshAddress;
+    }
+
+    public HostPort linkAddress() {
+        return linkAddress;
+    }
+
+    public String sshHostKeyLine() {
+        return bastion.hostKeyLine();
+    }
+
+    public Fingerprint pin() {
+        return pin;
+    }
+
+    /** The console as the relay's own admin uses it, for in-process callers (quickstart, tests). */
+    public Console console() {
+        return console;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public Links links() {
+        return links;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            if (bastion != null) {
+                bastion.close();
+            }
+        } catch (IOException e) {
+            log.warn("closing the SSH bastion: {}", e.toString());
+        }
+        if (linkServer != null) {
+            linkServer.close();
+        }
+        if (links != null) {
+            links.closeAll();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (blocking != null) {
+            blocking.shutdownNow();
+        }
+        store.close();
+    }
+}

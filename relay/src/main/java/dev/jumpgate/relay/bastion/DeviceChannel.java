@@ -1,0 +1,315 @@
+package dev.jumpgate.relay.bastion;
+
+import dev.jumpgate.relay.Access;
+import dev.jumpgate.transport.link.StreamHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.future.CloseFuture;
+import org.apache.sshd.common.future.DefaultCloseFuture;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+
+/**
+ * A {@code direct-tcpip} channel (what {@code ssh -J} opens) joined to a stream on the device's link.
+ *
+ * <p>The channel is confirmed to the client only once the agent has answered 200, so every refusal reaches the
+ * client as a channel-open failure with its reason, and no client byte can arrive before the stream exists.
+ * Bytes the device sends right after its 200 (the SSH banner) are queued behind the confirmation, in order.
+ *
+ * <p>Backpressure, client to device: the SSH window is given back only when the stream write has gone out,
+ * which HTTP/2 flow control holds while the device is not reading. Device to client: the stream is read again
+ * only when the previous batch has been written into the client's SSH window.
+ */
+final class DeviceChannel extends AbstractServerChannel {
+
+    static final long OPEN_TIMEOUT_SECONDS = 15;
+
+    private final Access access;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile Http2StreamChannel stream;
+    private volatile boolean endSent;
+    private ChannelAsyncOutputStream out;
+    private String device;
+
+    DeviceChannel(Access access) {
+        super("", java.util.List.of(), null);
+        this.access = access;
+    }
+
+    static ChannelFactory factory(Access access) {
+        return new ChannelFactory() {
+            @Override
+            public String getName() {
+                return "direct-tcpip";
+            }
+
+            @Override
+            public Channel createChannel(Session session) {
+                return new DeviceChannel(access);
+            }
+        };
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        String host = buffer.getString();
+        int port = buffer.getInt();
+        OpenFuture opening = new DefaultOpenFuture(this, this);
+        String user = getSession().getUsername();
+        switch (access.decide(user, host, port)) {
+            case Access.Decision.Refused r -> fail(opening, r.offline() ? SshConstants.SSH_OPEN_CONNECT_FAILED
+                    : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.reason());
+            case Access.Decision.Allowed a -> {
+                device = a.device().value();
+                out = new EofOnClose(this);
+                a.link().openStream(new FromDevice(opening)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, "device " + device
+                                + ": cannot open a stream on its link: " + f.cause().getMessage());
+                        return;
+                    }
+                    Http2StreamChannel s = (Http2StreamChannel) f.getNow();
+                    stream = s;
+                    s.writeAndFlush(StreamHeaders.connect(a.authority(), user));
+                    s.eventLoop().schedule(() -> {
+                        if (fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, "device " + device
+                                + " did not answer within " + OPEN_TIMEOUT_SECONDS + " s")) {
+                            s.close();
+                        }
+                    }, OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                });
+            }
+        }
+        return opening;
+    }
+
+    /** Refuses the open with a reason the client sees; false if the open was already settled. */
+    private boolean fail(OpenFuture opening, int code, String reason) {
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        log.info("{} → {}: refused: {}", getSession().getUsername(), device, reason);
+        OpenFailures.note(getSession(), getRecipient(), reason);
+        SshChannelOpenException e = new SshChannelOpenException(getChannelId(), code, reason);
+        signalChannelOpenFailure(e);
+        opening.setException(e);
+        close(true);
+        return true;
+    }
+
+    private boolean confirm(OpenFuture opening) {
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        // The confirmation must be on the wire before any data: signal first, then open (MINA's order).
+        signalChannelOpenSuccess();
+        opening.setOpened();
+        return true;
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        if (out != null) {
+            out.onWindowExpanded();
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        Http2StreamChannel s = stream;
+        ByteBuf copy = Unpooled.wrappedBuffer(Arrays.copyOfRange(data, off, off + (int) len));
+        s.writeAndFlush(new DefaultHttp2DataFrame(copy)).addListener(f -> {
+            if (f.isSuccess()) {
+                if (getLocalWindow().isOpen()) {
+                    getLocalWindow().release(len);
+                }
+            } else {
+                close(false);
+            }
+        });
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("direct-tcpip channels carry no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        endStream();
+    }
+
+    private void endStream() {
+        Http2StreamChannel s = stream;
+        if (s != null && !endSent) {
+            endSent = true;
+            s.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+        }
+    }
+
+    @Override
+    protected void preClose() {
+        // The client is done with the channel: end our half cleanly so what is in flight still arrives, and cut
+        // the stream if the device does not finish its half soon.
+        Http2StreamChannel s = stream;
+        if (s != null && s.isActive()) {
+            endStream();
+            s.eventLoop().schedule(() -> s.close(), 5, TimeUnit.SECONDS);
+        }
+        super.preClose();
+    }
+
+    @Override
+    protected boolean mayWrite() {
+        // Writing must stay possible while closing gracefully, so the output can flush and send EOF.
+        return !isClosed();
+    }
+
+    @Override
+    protected org.apache.sshd.common.Closeable getInnerCloseable() {
+        return builder().close(out).close(super.getInnerCloseable()).build();
+    }
+
+    /** Sends EOF once everything written before the close has gone out. */
+    private static final class EofOnClose extends ChannelAsyncOutputStream {
+        private final DeviceChannel channel;
+
+        EofOnClose(DeviceChannel channel) {
+            super(channel, SshConstants.SSH_MSG_CHANNEL_DATA);
+            this.channel = channel;
+        }
+
+        @Override
+        protected CloseFuture doCloseGracefully() {
+            DefaultCloseFuture done = new DefaultCloseFuture(channel.getChannelId(), futureLock);
+            super.doCloseGracefully().addListener(written -> {
+                try {
+                    IoWriteFuture eof = channel.sendEof();
+                    if (eof != null) {
+                        eof.addListener(f -> done.setClosed());
+                        return;
+                    }
+                } catch (IOException e) {
+                    channel.getSession().exceptionCaught(e);
+                }
+                done.setClosed();
+            });
+            return done;
+        }
+    }
+
+    /** The stream's side: the agent's answer, then the device's bytes towards the client. */
+    private final class FromDevice extends ChannelInboundHandlerAdapter {
+        private final OpenFuture opening;
+        private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+        private boolean writing;
+        private boolean deviceEnded;
+        private boolean streamGone;
+
+        FromDevice(OpenFuture opening) {
+            this.opening = opening;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2HeadersFrame h && !opening.isDone()) {
+                if (StreamHeaders.isAccepted(h.headers())) {
+                    ctx.channel().config().setAutoRead(false);
+                    if (!confirm(opening)) {
+                        ctx.close();
+                    }
+                } else {
+                    fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, StreamHeaders.reason(h.headers()));
+                    ctx.close();
+                }
+            } else if (msg instanceof Http2DataFrame data) {
+                if (data.content().isReadable() && !isClosing()) {
+                    pending.add(data.content());
+                } else {
+                    data.release();
+                }
+                deviceEnded |= data.isEndStream();
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            drain(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            streamGone = true;
+            fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, "link to device " + device
+                    + " closed before it answered");
+            drain(ctx);
+        }
+
+        /** Writes what the device sent, one batch at a time; reads on only when the client took the last one. */
+        private void drain(ChannelHandlerContext ctx) {
+            if (writing || !opening.isOpened()) {
+                return;
+            }
+            if (pending.isEmpty()) {
+                if (streamGone) {
+                    close(false);
+                } else if (deviceEnded) {
+                    out.close(false);
+                } else {
+                    ctx.read();
+                }
+                return;
+            }
+            int size = pending.stream().mapToInt(ByteBuf::readableBytes).sum();
+            Buffer batch = new ByteArrayBuffer(size, false);
+            for (ByteBuf b; (b = pending.poll()) != null; ) {
+                byte[] chunk = new byte[b.readableBytes()];
+                b.readBytes(chunk);
+                b.release();
+                batch.putRawBytes(chunk);
+            }
+            writing = true;
+            try {
+                out.writeBuffer(batch).addListener(f -> ctx.executor().execute(() -> {
+                    writing = false;
+                    if (f.getException() != null) {
+                        ctx.close();
+                        close(true);
+                        return;
+                    }
+                    drain(ctx);
+                }));
+            } catch (IOException e) {
+                writing = false;
+                ctx.close();
+                close(true);
+            }
+        }
+    }
+}

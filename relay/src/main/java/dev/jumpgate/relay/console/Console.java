@@ -1,0 +1,229 @@
+package dev.jumpgate.relay.console;
+
+import dev.jumpgate.protocol.DeviceName;
+import dev.jumpgate.protocol.EnrollmentToken;
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.Ago;
+import dev.jumpgate.relay.link.Links;
+import dev.jumpgate.relay.store.Device;
+import dev.jumpgate.relay.store.Grant;
+import dev.jumpgate.relay.store.Role;
+import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.relay.store.StoreException;
+import dev.jumpgate.relay.store.User;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commands a user runs with {@code ssh relay COMMAND}: the management surface that needs no client
+ * install. Everyone may list their devices and fetch host keys; only admins manage users, grants and tokens.
+ */
+public final class Console {
+
+    private static final Logger log = LoggerFactory.getLogger(Console.class);
+    private static final Duration DEFAULT_TTL = Duration.ofHours(1);
+
+    private static final String USER_HELP = """
+            commands:
+              devices                      the devices you may reach: name, online/offline, last seen
+              known-hosts                  known_hosts lines for those devices' SSH host keys
+              whoami                       your user name and role
+              help                         this text
+            """;
+    private static final String ADMIN_HELP = """
+            admin commands:
+              token create DEVICE [--ttl 1h]   one-time enrollment token for DEVICE (printed alone on stdout)
+              user add NAME 'PUBLIC KEY'       add a user with an SSH public key
+              user key NAME 'PUBLIC KEY'       add another key to a user
+              user rm NAME                     remove a user, their keys and grants
+              users                            list users
+              grant NAME PATTERN [--ports 22]  let NAME reach devices matching PATTERN (* and ?), on these ports
+              revoke NAME PATTERN              take that grant away (new sessions are refused at once)
+              grants [NAME]                    list grants
+              device rm DEVICE                 forget a device, so it can be enrolled again with a new key
+            """;
+
+    private final Store store;
+    private final Links links;
+    private final Access access;
+    private final HostPort linkAddress;
+    private final Fingerprint relayPin;
+
+    public Console(Store store, Links links, Access access, HostPort linkAddress, Fingerprint relayPin) {
+        this.store = store;
+        this.links = links;
+        this.access = access;
+        this.linkAddress = linkAddress;
+        this.relayPin = relayPin;
+    }
+
+    public Result run(String user, String commandLine) {
+        List<String> w;
+        try {
+            w = Words.split(commandLine.strip());
+        } catch (IllegalArgumentException e) {
+            return Result.usage(e.getMessage());
+        }
+        if (w.isEmpty()) {
+            return devices(user);
+        }
+        boolean admin = access.isAdmin(user);
+        try {
+            return switch (w.get(0)) {
+                case "help", "--help", "-h" -> Result.ok(USER_HELP + (admin ? ADMIN_HELP : ""));
+                case "devices", "ls" -> devices(user);
+                case "known-hosts" -> knownHosts(user);
+                case "whoami" -> Result.ok(user + " (" + (admin ? "admin" : "user") + ")\n");
+                case "token", "user", "users", "grant", "revoke", "grants", "device" -> admin
+                        ? adminCommand(user, w)
+                        : Result.error("'" + w.get(0) + "' is an admin command; ask an admin of this relay");
+                default -> Result.usage("unknown command '" + w.get(0) + "'; try `help`");
+            };
+        } catch (StoreException | IllegalArgumentException e) {
+            return Result.error(e.getMessage());
+        }
+    }
+
+    private Result adminCommand(String admin, List<String> w) {
+        String sub = w.size() > 1 ? w.get(1) : "";
+        Result r = switch (w.get(0)) {
+            case "token" -> sub.equals("create") && w.size() >= 3 ? tokenCreate(w) : Result.usage(
+                    "usage: token create DEVICE [--ttl 1h]");
+            case "user" -> switch (sub) {
+                case "add" -> w.size() >= 4 ? userAdd(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
+                        .usage("usage: user add NAME 'PUBLIC KEY LINE'");
+                case "key" -> w.size() >= 4 ? userKey(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
+                        .usage("usage: user key NAME 'PUBLIC KEY LINE'");
+                case "rm" -> w.size() == 3 ? userRm(w.get(2)) : Result.usage("usage: user rm NAME");
+                default -> Result.usage("usage: user add|key|rm ...");
+            };
+            case "users" -> users();
+            case "grant" -> grant(w);
+            case "revoke" -> w.size() == 3 ? revoke(w.get(1), w.get(2)) : Result.usage("usage: revoke NAME PATTERN");
+            case "grants" -> grants(w.size() > 1 ? w.get(1) : null);
+            case "device" -> sub.equals("rm") && w.size() == 3 ? deviceRm(w.get(2)) : Result.usage(
+                    "usage: device rm DEVICE");
+            default -> Result.usage("unknown command");
+        };
+        if (r.exit() == 0 && !w.get(0).equals("users") && !w.get(0).equals("grants")) {
+            // The audit line names the command, never its secrets: tokens are outputs, keys are public.
+            log.info("admin {} ran: {} {}", admin, w.get(0), sub);
+        }
+        return r;
+    }
+
+    private Result devices(String user) {
+        Instant now = Instant.now();
+        List<Device> mine = store.devices().stream().filter(d -> access.maySee(user, d.name())).toList();
+        if (mine.isEmpty()) {
+            return Result.ok("no devices for " + user + (access.isAdmin(user)
+                    ? "; enroll one with `token create DEVICE` and `jumpgate agent enroll TOKEN`\n"
+                    : "; ask an admin for a grant\n"));
+        }
+        int width = Math.max(6, mine.stream().mapToInt(d -> d.name().value().length()).max().orElse(6));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", "DEVICE",
+                "STATUS", "LAST SEEN"));
+        for (Device d : mine) {
+            boolean online = links.isOnline(d.name());
+            s.append(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", d.name(), online ? "online" : "offline",
+                    online ? "now" : Ago.since(d.lastSeen(), now)));
+        }
+        return Result.ok(s.toString());
+    }
+
+    private Result knownHosts(String user) {
+        StringBuilder s = new StringBuilder();
+        for (Device d : store.devices()) {
+            if (access.maySee(user, d.name())) {
+                d.hostKeys().forEach(k -> s.append(d.name()).append(' ').append(k).append('\n'));
+            }
+        }
+        return Result.ok(s.toString());
+    }
+
+    private Result tokenCreate(List<String> w) {
+        DeviceName device = DeviceName.parse(w.get(2));
+        Duration ttl = DEFAULT_TTL;
+        for (int i = 3; i < w.size(); i++) {
+            if (w.get(i).equals("--ttl") && i + 1 < w.size()) {
+                ttl = Ttl.parse(w.get(++i));
+            } else {
+                return Result.usage("usage: token create DEVICE [--ttl 1h]");
+            }
+        }
+        if (store.device(device).isPresent()) {
+            return Result.error("device " + device + " is already enrolled; run `device rm " + device
+                    + "` first to enroll it again with a new key");
+        }
+        EnrollmentToken token = EnrollmentToken.issue(linkAddress, relayPin, device, Instant.now().plus(ttl));
+        store.addToken(EnrollmentToken.secretHash(token.secret()), device, token.expires());
+        return Result.ok(token.encode() + "\n");
+    }
+
+    private Result userAdd(String name, String key) {
+        store.addUser(name, Role.USER);
+        store.addUserKey(name, key);
+        return Result.ok("added user " + name + "\n");
+    }
+
+    private Result userKey(String name, String key) {
+        store.addUserKey(name, key);
+        return Result.ok("added a key to user " + name + "\n");
+    }
+
+    private Result userRm(String name) {
+        if (store.user(name).isEmpty()) {
+            return Result.error("no user named '" + name + "'");
+        }
+        store.removeUser(name);
+        return Result.ok("removed user " + name + "\n");
+    }
+
+    private Result users() {
+        StringBuilder s = new StringBuilder();
+        for (User u : store.users()) {
+            s.append(u.name()).append(u.role() == Role.ADMIN ? " (admin)" : "").append(", ")
+                    .append(store.keys(u.name()).size()).append(" key(s)\n");
+        }
+        return Result.ok(s.toString());
+    }
+
+    private Result grant(List<String> w) {
+        if (w.size() != 3 && !(w.size() == 5 && w.get(3).equals("--ports"))) {
+            return Result.usage("usage: grant NAME DEVICE_PATTERN [--ports 22,8080|*]");
+        }
+        String ports = w.size() == 5 ? w.get(4) : "22";
+        store.grant(w.get(1), w.get(2), ports);
+        return Result.ok("granted " + w.get(1) + " devices '" + w.get(2) + "' on ports " + ports + "\n");
+    }
+
+    private Result revoke(String name, String pattern) {
+        return store.revoke(name, pattern)
+                ? Result.ok("revoked " + name + " '" + pattern + "'\n")
+                : Result.error("user '" + name + "' holds no grant '" + pattern + "'; `grants " + name + "` lists them");
+    }
+
+    private Result grants(String name) {
+        List<Grant> list = name == null ? store.allGrants() : store.grants(name);
+        StringBuilder s = new StringBuilder();
+        list.forEach(g -> s.append(g.user()).append(' ').append(g.devicePattern()).append(" ports ")
+                .append(g.ports()).append('\n'));
+        return Result.ok(s.toString());
+    }
+
+    private Result deviceRm(String name) {
+        DeviceName device = DeviceName.parse(name);
+        if (store.device(device).isEmpty()) {
+            return Result.error("no device named '" + device + "'");
+        }
+        store.removeDevice(device);
+        links.get(device).ifPresent(l -> l.close());
+        return Result.ok("removed device " + device + "\n");
+    }
+}

@@ -1,0 +1,61 @@
+package dev.jumpgate.relay.link;
+
+import dev.jumpgate.protocol.DeviceName;
+import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.transport.link.RelayLink;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The devices that are online right now: one link per device. A new link for a device replaces the old one
+ * (the agent reconnected before the relay noticed the old link die), and the old one is closed.
+ */
+public final class Links {
+
+    private static final Logger log = LoggerFactory.getLogger(Links.class);
+
+    private final Map<DeviceName, RelayLink> online = new ConcurrentHashMap<>();
+    private final Store store;
+
+    public Links(Store store) {
+        this.store = store;
+    }
+
+    public void add(RelayLink link) {
+        RelayLink previous = online.put(link.device(), link);
+        if (previous != null && previous != link) {
+            log.info("device {} linked again from {}; closing its previous link", link.device(), link.remoteAddress());
+            previous.close();
+        }
+        log.info("device {} online from {}", link.device(), link.remoteAddress());
+        link.closeFuture().addListener(f -> {
+            if (online.remove(link.device(), link)) {
+                store.touch(link.device(), Instant.now());
+                log.info("device {} offline", link.device());
+            }
+        });
+        if (!link.isActive()) {
+            online.remove(link.device(), link);
+        }
+    }
+
+    public Optional<RelayLink> get(DeviceName device) {
+        return Optional.ofNullable(online.get(device)).filter(RelayLink::isActive);
+    }
+
+    public boolean isOnline(DeviceName device) {
+        return get(device).isPresent();
+    }
+
+    public int count() {
+        return online.size();
+    }
+
+    public void closeAll() {
+        online.values().forEach(RelayLink::close);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.jumpgate.relay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jumpgate.protocol.DeviceName;
+import dev.jumpgate.protocol.EnrollmentToken;
+import dev.jumpgate.protocol.Fingerprint;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTokensTest {
+
+    static final DeviceName PI = new DeviceName("pi-kitchen");
+    static final Fingerprint KEY_A = Fingerprint.of("agent a".getBytes(StandardCharsets.UTF_8));
+    static final Fingerprint KEY_B = Fingerprint.of("agent b".getBytes(StandardCharsets.UTF_8));
+    static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
+    static final Instant EXPIRES = NOW.plus(Duration.ofHours(1));
+    static final String HASH = EnrollmentToken.secretHash(new byte[32]);
+
+    @TempDir
+    Path dir;
+    Store store;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir);
+        store.addToken(HASH, PI, EXPIRES);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void goodTokenEnrollsTheDeviceWithTheAgentKey() {
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
+
+        Device d = store.device(PI).orElseThrow();
+        assertThat(d.agentKey()).isEqualTo(KEY_A);
+        assertThat(d.enrolledAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void tokenIsSingleUse() {
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
+
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW.plusSeconds(1))).isEqualTo(TokenCheck.USED);
+        assertThat(store.redeemToken(HASH, PI, KEY_B, NOW.plusSeconds(1))).isEqualTo(TokenCheck.USED);
+        assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_A);
+    }
+
+    @Test
+    void expiredTokenIsRefused() {
+        assertThat(store.redeemToken(HASH, PI, KEY_A, EXPIRES)).isEqualTo(TokenCheck.EXPIRED);
+        assertThat(store.redeemToken(HASH, PI, KEY_A, EXPIRES.plusSeconds(60))).isEqualTo(TokenCheck.EXPIRED);
+        assertThat(store.device(PI)).isEmpty();
+        // One millisecond before expiry it still works: the refusals above consumed nothing.
+        assertThat(store.redeemToken(HASH, PI, KEY_A, EXPIRES.minusMillis(1))).isEqualTo(TokenCheck.OK);
+    }
+
+    @Test
+    void unknownTokenIsRefused() {
+        String other = EnrollmentToken.secretHash(new byte[] {1});
+
+        assertThat(store.redeemToken(other, PI, KEY_A, NOW)).isEqualTo(TokenCheck.UNKNOWN);
+        assertThat(store.device(PI)).isEmpty();
+    }
+
+    @Test
+    void tokenForAnotherDeviceIsRefusedAndStaysUsable() {
+        DeviceName garage = new DeviceName("pi-garage");
+
+        assertThat(store.redeemToken(HASH, garage, KEY_A, NOW)).isEqualTo(TokenCheck.WRONG_DEVICE);
+        assertThat(store.device(garage)).isEmpty();
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
+    }
+
+    @Test
+    void secondKeyForEnrolledDeviceIsRefused() {
+        store.enrollDevice(PI, KEY_A);
+
+        assertThat(store.redeemToken(HASH, PI, KEY_B, NOW)).isEqualTo(TokenCheck.DEVICE_TAKEN);
+        assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_A);
+
+        // The refused token was not consumed: once an admin removes the device, it enrolls the new key.
+        store.removeDevice(PI);
+        assertThat(store.redeemToken(HASH, PI, KEY_B, NOW)).isEqualTo(TokenCheck.OK);
+        assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_B);
+    }
+
+    @Test
+    void tokenForDeviceEnrolledWithTheSameKeyKeepsTheOriginalEnrollment() {
+        store.enrollDevice(PI, KEY_A);
+        Instant enrolledAt = store.device(PI).orElseThrow().enrolledAt();
+
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
+
+        assertThat(store.device(PI).orElseThrow().enrolledAt()).isEqualTo(enrolledAt);
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.USED);
+    }
+
+    @Test
+    void sameTokenIsNotAddedTwice() {
+        assertThatThrownBy(() -> store.addToken(HASH, new DeviceName("other"), EXPIRES))
+                .isInstanceOf(StoreException.class)
+                .hasMessage("an enrollment token with this secret already exists");
+    }
+
+    @Test
+    void purgeRemovesOnlyExpiredTokens() {
+        String later = EnrollmentToken.secretHash(new byte[] {2});
+        store.addToken(later, PI, EXPIRES.plus(Duration.ofDays(1)));
+        String used = EnrollmentToken.secretHash(new byte[] {3});
+        store.addToken(used, new DeviceName("cam"), EXPIRES);
+        assertThat(store.redeemToken(used, new DeviceName("cam"), KEY_B, NOW)).isEqualTo(TokenCheck.OK);
+
+        assertThat(store.purgeExpiredTokens(EXPIRES.minusMillis(1))).isZero();
+        assertThat(store.purgeExpiredTokens(EXPIRES)).isEqualTo(2);
+
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.UNKNOWN);
+        assertThat(store.redeemToken(later, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
+        // Purging a token does not undo the enrollment it made.
+        assertThat(store.device(new DeviceName("cam"))).isPresent();
+    }
+
+    @Test
+    void redeemIsAtomicUnderConcurrency() throws Exception {
+        List<TokenCheck> results = race(8, i -> store);
+
+        assertThat(results).containsOnlyOnce(TokenCheck.OK);
+        assertThat(results).filteredOn(r -> r != TokenCheck.OK).hasSize(7).containsOnly(TokenCheck.USED);
+        assertThat(store.device(PI)).isPresent();
+    }
+
+    @Test
+    void redeemIsAtomicAcrossConnectionsToTheSameFile() throws Exception {
+        // Two stores on one file stand for two processes: SQLite's file lock, not our monitor, must decide.
+        try (Store second = Store.open(dir)) {
+            List<TokenCheck> results = race(8, i -> i % 2 == 0 ? store : second);
+
+            assertThat(results).containsOnlyOnce(TokenCheck.OK);
+            assertThat(results).filteredOn(r -> r != TokenCheck.OK).hasSize(7).containsOnly(TokenCheck.USED);
+        }
+    }
+
+    /** Thread {@code i} redeems the token through {@code storeFor(i)} with its own agent key, all at once. */
+    private List<TokenCheck> race(int threads, IntFunction<Store> storeFor) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<TokenCheck>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Store s = storeFor.apply(i);
+                Fingerprint key = Fingerprint.of(("agent " + i).getBytes(StandardCharsets.UTF_8));
+                Callable<TokenCheck> redeem = () -> {
+                    start.await();
+                    return s.redeemToken(HASH, PI, key, NOW);
+                };
+                futures.add(pool.submit(redeem));
+            }
+            start.countDown();
+            List<TokenCheck> results = new ArrayList<>();
+            for (Future<TokenCheck> f : futures) {
+                results.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jumpgate.transport.link;
+
+import io.netty.handler.codec.http2.Http2Settings;
+import java.time.Duration;
+
+/**
+ * The HTTP/2 and keepalive numbers of the link, in one place.
+ *
+ * <p>Windows: a stream may have {@link #STREAM_WINDOW} bytes in flight before its reader must consume them, so
+ * a stalled session costs at most that much memory on the receiving side and never stalls its neighbours;
+ * the link as a whole allows {@link #CONNECTION_WINDOW}. Both are sized for bulk throughput over links with
+ * tens of milliseconds of latency, not for loopback.
+ */
+public final class LinkSettings {
+
+    public static final int STREAM_WINDOW = 2 * 1024 * 1024;
+    public static final int CONNECTION_WINDOW = 32 * 1024 * 1024;
+    public static final int MAX_FRAME = 64 * 1024;
+    /** Bounded header lists: a stream request is a few short headers. */
+    public static final long MAX_HEADER_LIST = 8 * 1024;
+    public static final int MAX_CONCURRENT_STREAMS = 1024;
+
+    /** Both ends send a PING this often ... */
+    public static final Duration PING_INTERVAL = Duration.ofSeconds(10);
+    /** ... and close a link that has been silent this long, so a dead link is noticed within 25 s. */
+    public static final Duration READ_IDLE_LIMIT = Duration.ofSeconds(25);
+    /** An agent that connects must finish TLS and say Hello within this time. */
+    public static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(10);
+
+    private LinkSettings() {
+    }
+
+    /** The agent's SETTINGS (it is the HTTP/2 server). */
+    static Http2Settings agentHttp2() {
+        return Http2Settings.defaultSettings()
+                .initialWindowSize(STREAM_WINDOW)
+                .maxFrameSize(MAX_FRAME)
+                .maxHeaderListSize(MAX_HEADER_LIST)
+                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS);
+    }
+
+    /** The relay's SETTINGS (the client): the same, and no server push, which only a client may say. */
+    static Http2Settings relayHttp2() {
+        return agentHttp2().pushEnabled(false);
+    }
+}
