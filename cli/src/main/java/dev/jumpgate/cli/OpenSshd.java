@@ -57,6 +57,7 @@ public final class OpenSshd implements AutoCloseable {
                 PermitRootLogin prohibit-password
                 AllowTcpForwarding yes
                 Subsystem sftp internal-sftp
+                MaxStartups 100
                 LogLevel ERROR
                 """.formatted(port, hostKey, dir.resolve("sshd.pid"), dir.resolve("authorized_keys")));
         // sshd refuses to start as root without its privilege separation directory, which only the service

@@ -1,0 +1,223 @@
+package dev.jumpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jumpgate.cli.OpenSshd;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A whole deployment on loopback, every part a separate process: a relay, a real OpenSSH sshd as the device's
+ * sshd, agents, and the real ssh/scp clients driven through an ssh_config the way a user would write it. Host
+ * keys are checked strictly from the first connection: the relay's from ssh-keyscan (the test trusts the relay
+ * it started), the devices' only from the relay's {@code known-hosts}.
+ */
+final class Lab implements AutoCloseable {
+
+    static final Duration START = Duration.ofSeconds(30);
+
+    final Path dir;
+    final int sshPort;
+    final int linkPort;
+    final OpenSshd sshd;
+    private final Map<String, Path> keys = new LinkedHashMap<>();
+    private final List<Proc> procs = new ArrayList<>();
+    private Proc relay;
+
+    Lab(Path dir) throws Exception {
+        this.dir = dir;
+        for (String user : List.of("admin", "alice", "mallory")) {
+            Path key = dir.resolve("keys").resolve(user);
+            Files.createDirectories(key.getParent());
+            run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", user, "-f", key.toString()));
+            keys.put(user, key);
+        }
+        sshd = OpenSshd.start(dir.resolve("device-sshd"), pub("admin") + pub("alice") + pub("mallory"));
+        sshPort = freePort();
+        linkPort = freePort();
+        startRelay();
+        Files.writeString(dir.resolve("known_hosts"), "");
+        trustRelay();
+        writeConfig();
+    }
+
+    /**
+     * A fresh directory for one test class under target/, kept after the run: the logs of every process are
+     * there when something fails in CI.
+     */
+    static Path workDir(Class<?> testClass) throws IOException {
+        Path d = Path.of("target", "e2e", testClass.getSimpleName()).toAbsolutePath();
+        if (Files.exists(d)) {
+            try (var all = Files.walk(d)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(d);
+    }
+
+    String pub(String user) throws IOException {
+        return Files.readString(Path.of(keys.get(user) + ".pub"));
+    }
+
+    Path key(String user) {
+        return keys.get(user);
+    }
+
+    void startRelay() throws IOException {
+        relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), "relay", "--data",
+                dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
+                "127.0.0.1:" + linkPort, "--admin-key", keys.get("admin") + ".pub");
+        procs.add(relay);
+        relay.awaitOutput("jumpgate relay ready", START);
+    }
+
+    Proc relay() {
+        return relay;
+    }
+
+    private void trustRelay() throws Exception {
+        Ssh.Result scan = Ssh.run(List.of("ssh-keyscan", "-p", String.valueOf(sshPort), "-t", "ecdsa", "127.0.0.1"),
+                null, Duration.ofSeconds(10));
+        String line = scan.out().lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
+        Files.writeString(dir.resolve("known_hosts"), "jumpgate-relay " + line.substring(line.indexOf(' ') + 1)
+                + "\n");
+    }
+
+    /**
+     * One Host block per user for the relay ({@code relay-alice}); devices are reached with
+     * {@code -J relay-USER}. Nothing here weakens host key checking.
+     */
+    private void writeConfig() throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (String user : keys.keySet()) {
+            s.append("""
+                    Host relay-%s
+                      HostName 127.0.0.1
+                      Port %d
+                      User %s
+                      IdentityFile %s
+                      HostKeyAlias jumpgate-relay
+                    """.formatted(user, sshPort, user, keys.get(user)));
+        }
+        s.append("""
+                Host *
+                  IdentitiesOnly yes
+                  UserKnownHostsFile %s
+                  StrictHostKeyChecking yes
+                  BatchMode yes
+                  ConnectTimeout 15
+                """.formatted(dir.resolve("known_hosts")));
+        Files.writeString(config(), s.toString());
+    }
+
+    Path config() {
+        return dir.resolve("ssh_config");
+    }
+
+    /** {@code ssh relay-USER COMMAND}: the relay's console. */
+    Ssh.Result console(String user, String command) throws Exception {
+        return Ssh.run(List.of("ssh", "-F", config().toString(), "relay-" + user, command), null,
+                Duration.ofSeconds(30));
+    }
+
+    String token(String device, String... extra) throws Exception {
+        Ssh.Result r = console("admin", "token create " + device + " " + String.join(" ", extra));
+        assertThat(r.exit()).as("token create: %s", r.err()).isZero();
+        return r.out().strip();
+    }
+
+    Proc enroll(String device, String token) throws Exception {
+        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(), "agent", "enroll", token,
+                "--state", agentState(device).toString());
+        procs.add(p);
+        p.awaitExit(START);
+        return p;
+    }
+
+    Path agentState(String device) {
+        return dir.resolve("agents").resolve(device);
+    }
+
+    Proc startAgent(String device) throws Exception {
+        Proc p = Proc.jumpgate(dir.resolve("logs"), "agent-" + device + "-" + procs.size(), "agent", "run", "--state",
+                agentState(device).toString(), "--target", sshd.address().toString());
+        procs.add(p);
+        awaitOnline(device, START);
+        return p;
+    }
+
+    /** Enrolls {@code device}, starts its agent, and adds its host keys, as the relay publishes them. */
+    Proc addDevice(String device) throws Exception {
+        Proc enrolled = enroll(device, token(device));
+        assertThat(enrolled.awaitExit(START)).as("enroll: %s", enrolled.stderr()).isZero();
+        Proc agent = startAgent(device);
+        refreshKnownHosts();
+        return agent;
+    }
+
+    void refreshKnownHosts() throws Exception {
+        String relayLine = Files.readString(dir.resolve("known_hosts")).lines().findFirst().orElseThrow();
+        Ssh.Result kh = console("admin", "known-hosts");
+        assertThat(kh.exit()).isZero();
+        Files.writeString(dir.resolve("known_hosts"), relayLine + "\n" + kh.out());
+    }
+
+    void awaitOnline(String device, Duration limit) {
+        awaitStatus(device, "online", limit);
+    }
+
+    void awaitStatus(String device, String status, Duration limit) {
+        Awaitility.await(device + " " + status).atMost(limit).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> {
+                    Ssh.Result r = console("admin", "devices");
+                    return r.out().lines().anyMatch(l -> l.matches(device + "\\s+" + status + "\\b.*"));
+                });
+    }
+
+    /** {@code ssh -J relay-USER DEVICE_USER@DEVICE COMMAND}, as a user types it. */
+    Ssh.Result ssh(String user, String device, String command, byte[] stdin, Duration limit) throws Exception {
+        return Ssh.run(sshArgs(user, device, command), stdin, limit);
+    }
+
+    List<String> sshArgs(String user, String device, String command) {
+        List<String> args = new ArrayList<>(List.of("ssh", "-F", config().toString(), "-i", keys.get(user).toString(),
+                "-J", "relay-" + user, System.getProperty("user.name") + "@" + device));
+        if (command != null) {
+            args.add(command);
+        }
+        return args;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Proc p : procs) {
+            p.close();
+        }
+        sshd.close();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jumpgate.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/** A program under test running as its own process, its output in log files the test can wait on. */
+final class Proc implements AutoCloseable {
+
+    private final Process process;
+    private final Path out;
+    private final Path err;
+    private final String name;
+
+    private Proc(String name, Process process, Path out, Path err) {
+        this.name = name;
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    static Proc start(Path logDir, String name, List<String> command) throws IOException {
+        Files.createDirectories(logDir);
+        Path out = logDir.resolve(name + ".out");
+        Path err = logDir.resolve(name + ".err");
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new Proc(name, p, out, err);
+    }
+
+    /** {@code jumpgate ARGS} from the test's own classpath, in a JVM of its own. */
+    static Proc jumpgate(Path logDir, String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.jumpgate.cli.Main"));
+        cmd.addAll(List.of(args));
+        return start(logDir, name, cmd);
+    }
+
+    /** Waits for a line of stdout matching {@code regex}; returns the match. */
+    Matcher awaitOutput(String regex, Duration limit) {
+        Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+        Matcher[] found = new Matcher[1];
+        Awaitility.await(name + " prints /" + regex + "/").atMost(limit).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!process.isAlive() && !p.matcher(stdout()).find()) {
+                        throw new AssertionError(name + " exited with " + process.exitValue() + ": " + stderr());
+                    }
+                    Matcher m = p.matcher(stdout());
+                    if (m.find()) {
+                        found[0] = m;
+                        return true;
+                    }
+                    return false;
+                });
+        return found[0];
+    }
+
+    /** Waits for a line of stderr (the log) matching {@code regex}. */
+    void awaitLog(String regex, Duration limit) {
+        Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+        Awaitility.await(name + " logs /" + regex + "/").atMost(limit).pollInterval(Duration.ofMillis(50))
+                .until(() -> p.matcher(stderr()).find());
+    }
+
+    int awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still running after " + limit);
+        }
+        return process.exitValue();
+    }
+
+    String stdout() throws IOException {
+        return Files.readString(out);
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(err);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** kill -9: no shutdown hook runs, sockets drop as the kernel closes them. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
