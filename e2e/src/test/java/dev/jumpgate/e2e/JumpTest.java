@@ -108,6 +108,21 @@ class JumpTest {
         }
     }
 
+    @Test
+    void secretsNeverReachTheLogs() throws Exception {
+        String agentKey = Files.readString(lab.agentState("pi-kitchen").resolve("agent.key"));
+        String keyBody = agentKey.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        try (var logs = Files.list(tmp.resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                String text = Files.readString(log);
+                for (String token : lab.tokens) {
+                    assertThat(text).as("%s leaks a token", log).doesNotContain(token.substring(5));
+                }
+                assertThat(text).as("%s leaks the agent key", log).doesNotContain(keyBody);
+            }
+        }
+    }
+
     static String sha256(byte[] data) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }

@@ -33,6 +33,8 @@ final class Lab implements AutoCloseable {
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<Proc> procs = new ArrayList<>();
     private Proc relay;
+    /** Every token this lab used, so a test can check that none reached a log. */
+    final List<String> tokens = new ArrayList<>();
 
     Lab(Path dir) throws Exception {
         this.dir = dir;
@@ -160,7 +162,9 @@ final class Lab implements AutoCloseable {
 
     /** Enrolls {@code device}, starts its agent, and adds its host keys, as the relay publishes them. */
     Proc addDevice(String device) throws Exception {
-        Proc enrolled = enroll(device, token(device));
+        String token = token(device);
+        tokens.add(token);
+        Proc enrolled = enroll(device, token);
         assertThat(enrolled.awaitExit(START)).as("enroll: %s", enrolled.stderr()).isZero();
         Proc agent = startAgent(device);
         refreshKnownHosts();

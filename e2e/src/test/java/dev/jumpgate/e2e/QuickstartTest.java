@@ -1,0 +1,33 @@
+package dev.jumpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The README's first command: one command, then the ssh line it prints works as printed. */
+@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES)
+class QuickstartTest {
+
+    @Test
+    void printedSshCommandReachesTheDemoDevice() throws Exception {
+        Path dir = Lab.workDir(getClass());
+        try (Proc qs = Proc.jumpgate(dir.resolve("logs"), "quickstart", "quickstart", "--dir",
+                dir.resolve("state").toString(), "--ssh-port", String.valueOf(Lab.freePort()), "--link-port",
+                String.valueOf(Lab.freePort()))) {
+            Matcher m = qs.awaitOutput("ssh -F (\\S+) demo uname -a", Duration.ofSeconds(60));
+            Ssh.Result r = Ssh.run(List.of("ssh", "-F", m.group(1), "demo", "uname", "-a"), null,
+                    Duration.ofSeconds(30));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("Linux");
+
+            Ssh.Result devices = Ssh.run(List.of("ssh", "-F", m.group(1), "jumpgate-relay"), null,
+                    Duration.ofSeconds(30));
+            assertThat(devices.out()).containsPattern("demo\\s+online");
+        }
+    }
+}
