@@ -13,15 +13,26 @@ public record DeviceName(String value) {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     public DeviceName {
-        if (value == null || !LABEL.matcher(value).matches() || value.chars().allMatch(Character::isDigit)) {
+        if (value == null || !LABEL.matcher(value).matches() || looksNumeric(value)) {
             throw new IllegalArgumentException("invalid device name '" + printable(value)
                     + "': use 1-63 lowercase letters, digits and inner hyphens, e.g. pi-kitchen");
         }
     }
 
-    /** Parses user input; upper case is folded because host names are case-insensitive. */
+    /**
+     * Parses user input; ASCII upper case is folded because host names are case-insensitive. Non-ASCII input is
+     * refused before folding, so that no Unicode letter folds into an ASCII one ("\u212A" into "k").
+     */
     public static DeviceName parse(String text) {
+        if (text != null && !text.chars().allMatch(c -> c < 0x80)) {
+            return new DeviceName(text);
+        }
         return new DeviceName(text == null ? null : text.toLowerCase(Locale.ROOT));
+    }
+
+    /** All digits, or 0x and hex digits: the C resolver reads both as an IPv4 address. */
+    private static boolean looksNumeric(String v) {
+        return v.chars().allMatch(Character::isDigit) || v.matches("0x[0-9a-f]*");
     }
 
     /** True when {@code text} is a valid device name; used to refuse IPs and host names without throwing. */

@@ -2,6 +2,7 @@ package dev.jumpgate.protocol;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -38,9 +39,13 @@ public record EnrollmentToken(HostPort relay, Fingerprint relayPin, DeviceName d
     }
 
     public static EnrollmentToken parse(String text) {
-        if (text == null || !text.startsWith(PREFIX) || text.length() > MAX_TEXT) {
+        if (text == null || !text.startsWith(PREFIX)) {
             throw new MalformedException("not an enrollment token: it should start with " + PREFIX
                     + "; create one on the relay with `token create DEVICE`");
+        }
+        if (text.length() > MAX_TEXT) {
+            throw new MalformedException("enrollment token is too long (" + text.length()
+                    + " characters); copy it again whole");
         }
         byte[] raw;
         try {
@@ -63,7 +68,7 @@ public record EnrollmentToken(HostPort relay, Fingerprint relayPin, DeviceName d
             byte[] secret = r.fixed(SECRET_BYTES, "secret");
             r.end("enrollment token");
             return new EnrollmentToken(relay, pin, device, Instant.ofEpochSecond(expiry), secret);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             throw new MalformedException("enrollment token is damaged: " + e.getMessage());
         }
     }

@@ -26,11 +26,11 @@ public record HostPort(String host, int port) {
         } else if (host.indexOf(':') >= 0) {
             throw new IllegalArgumentException("IPv6 addresses need brackets: [" + host + "]:PORT");
         }
-        try {
-            return new HostPort(host, Integer.parseInt(text.substring(colon + 1)));
-        } catch (NumberFormatException e) {
+        String port = text.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}")) {
             throw new IllegalArgumentException("expected HOST:PORT, got '" + DeviceName.printable(text) + "'");
         }
+        return new HostPort(host, Integer.parseInt(port));
     }
 
     public HostPort withPort(int newPort) {

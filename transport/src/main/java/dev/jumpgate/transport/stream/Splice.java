@@ -78,7 +78,12 @@ public final class Splice {
                     }
                     if (end) {
                         ended = true;
-                        socket.shutdownOutput();
+                        // shutdownOutput() fails writes still queued; shut down behind them instead.
+                        socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                            if (f.isSuccess()) {
+                                socket.shutdownOutput();
+                            }
+                        });
                     }
                 }
                 case Http2ResetFrame reset -> socket.close();

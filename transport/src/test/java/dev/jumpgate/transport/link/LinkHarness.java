@@ -1,0 +1,87 @@
+package dev.jumpgate.transport.link;
+
+import dev.jumpgate.protocol.DeviceName;
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.TlsIdentity;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.Future;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A relay's link server and agents dialling it, in process over loopback with real TLS. The authorizer welcomes
+ * every agent unless a test sets another; every call to it is recorded.
+ */
+public final class LinkHarness implements AutoCloseable {
+
+    /** What the relay's authorizer saw of one agent. */
+    public record Seen(LinkMessage.Hello hello, java.security.PublicKey key) {
+    }
+
+    public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    public final TlsIdentity relayIdentity;
+    public final List<Seen> authorized = new CopyOnWriteArrayList<>();
+    public final BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
+    public volatile LinkAuthorizer authorizer = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 10);
+    private final ExecutorService blocking = Executors.newSingleThreadExecutor();
+    private final LinkServer server;
+
+    public LinkHarness() throws InterruptedException {
+        this(TlsIdentity.generate("test relay"));
+    }
+
+    public LinkHarness(TlsIdentity relayIdentity) throws InterruptedException {
+        this.relayIdentity = relayIdentity;
+        server = LinkServer.start(group, new HostPort("127.0.0.1", 0), TlsContexts.relay(relayIdentity),
+                (hello, key, remote) -> {
+                    authorized.add(new Seen(hello, key));
+                    return authorizer.authorize(hello, key, remote);
+                }, blocking, links::add);
+    }
+
+    public HostPort address() {
+        return new HostPort("127.0.0.1", server.boundAddress().getPort());
+    }
+
+    public static LinkMessage.Hello hello(String device) {
+        return new LinkMessage.Hello(new DeviceName(device), new byte[0], List.of(), "test-agent");
+    }
+
+    /** Dials as {@code agent}, trusting the relay certificate with fingerprint {@code pin}. */
+    public Future<Channel> dial(TlsIdentity agent, Fingerprint pin, String device, ChannelHandler streams) {
+        return LinkDialer.dial(group, address(), TlsContexts.agent(agent, pin), hello(device), streams);
+    }
+
+    /** Dials as a fresh agent that pins the right relay, and returns the relay's side of the link. */
+    public RelayLink link(String device, ChannelHandler streams) throws Exception {
+        Channel agentSide = dial(TlsIdentity.generate("agent " + device), relayIdentity.fingerprint(), device, streams)
+                .get(10, TimeUnit.SECONDS);
+        if (!agentSide.isActive()) {
+            throw new IllegalStateException("link closed right after the welcome");
+        }
+        RelayLink link = links.poll(10, TimeUnit.SECONDS);
+        if (link == null) {
+            throw new IllegalStateException("the relay never reported the link");
+        }
+        return link;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        blocking.shutdownNow();
+    }
+}
