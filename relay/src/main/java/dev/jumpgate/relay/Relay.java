@@ -64,10 +64,10 @@ public final class Relay implements AutoCloseable {
         }
         TlsIdentity identity = TlsIdentity.loadOrCreate(c.data(), "relay", "jumpgate relay");
         pin = identity.fingerprint();
-        links = new Links(store);
-        Access access = new Access(store, links);
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         blocking = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("relay-db-", 0).daemon().factory());
+        links = new Links(store, blocking);
+        Access access = new Access(store, links);
         try {
             linkServer = LinkServer.start(group, c.linkListen(), TlsContexts.relay(identity),
                     new AgentAdmission(store, VERSION), blocking, links::add);
@@ -157,7 +157,13 @@ public final class Relay implements AutoCloseable {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (blocking != null) {
-            blocking.shutdownNow();
+            // Let the last-seen writes of the links just closed land before the store closes.
+            blocking.shutdown();
+            try {
+                blocking.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         store.close();
     }

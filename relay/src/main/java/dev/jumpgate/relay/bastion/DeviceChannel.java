@@ -287,12 +287,12 @@ final class DeviceChannel extends AbstractServerChannel {
                 return;
             }
             int size = pending.stream().mapToInt(ByteBuf::readableBytes).sum();
-            Buffer batch = new ByteArrayBuffer(size, false);
+            ByteArrayBuffer batch = new ByteArrayBuffer(size, false);
             for (ByteBuf b; (b = pending.poll()) != null; ) {
-                byte[] chunk = new byte[b.readableBytes()];
-                b.readBytes(chunk);
+                int n = b.readableBytes();
+                b.readBytes(batch.array(), batch.wpos(), n);
+                batch.wpos(batch.wpos() + n);
                 b.release();
-                batch.putRawBytes(chunk);
             }
             writing = true;
             try {

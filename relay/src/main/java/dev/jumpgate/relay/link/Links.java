@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,12 @@ public final class Links {
 
     private final Map<DeviceName, RelayLink> online = new ConcurrentHashMap<>();
     private final Store store;
+    private final Executor blocking;
 
-    public Links(Store store) {
+    /** {@code blocking} runs the store writes, which must not run on a link's event loop. */
+    public Links(Store store, Executor blocking) {
         this.store = store;
+        this.blocking = blocking;
     }
 
     public void add(RelayLink link) {
@@ -34,7 +38,8 @@ public final class Links {
         log.info("device {} online from {}", link.device(), link.remoteAddress());
         link.closeFuture().addListener(f -> {
             if (online.remove(link.device(), link)) {
-                store.touch(link.device(), Instant.now());
+                Instant lastSeen = Instant.now();
+                blocking.execute(() -> store.touch(link.device(), lastSeen));
                 log.info("device {} offline", link.device());
             }
         });

@@ -1,0 +1,109 @@
+package dev.jumpgate.relay.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jumpgate.protocol.DeviceName;
+import dev.jumpgate.protocol.EnrollmentToken;
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.link.Links;
+import dev.jumpgate.relay.store.Role;
+import dev.jumpgate.relay.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsoleTest {
+
+    static final String ALICE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH alice@laptop";
+    static final HostPort RELAY = HostPort.parse("relay.example.com:443");
+    static final Fingerprint PIN = Fingerprint.of(new byte[] {1});
+
+    @TempDir
+    Path dir;
+    Store store;
+    Console console;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir);
+        store.addUser("root", Role.ADMIN);
+        Links links = new Links(store, Runnable::run);
+        console = new Console(store, links, new Access(store, links), RELAY, PIN);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void tokenCreatePrintsOnlyATokenForThisRelayAndDevice() {
+        Result r = console.run("root", "token create pi-kitchen --ttl 30m");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).endsWith("\n").doesNotContain(" ");
+        EnrollmentToken t = EnrollmentToken.parse(r.out().strip());
+        assertThat(t.device()).isEqualTo(new DeviceName("pi-kitchen"));
+        assertThat(t.relay()).isEqualTo(RELAY);
+        assertThat(t.relayPin()).isEqualTo(PIN);
+        assertThat(Duration.between(Instant.now(), t.expires())).isBetween(Duration.ofMinutes(29),
+                Duration.ofMinutes(30));
+    }
+
+    @Test
+    void badTtlIsRefusedWithTheFormToUse() {
+        Result r = console.run("root", "token create pi --ttl forever");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("use e.g. 30m, 1h or 7d");
+    }
+
+    @Test
+    void userAddTakesTheKeyWhetherQuotedOrNot() {
+        // `ssh relay user add alice ssh-ed25519 AAAA... c` arrives without the quotes the user typed.
+        assertThat(console.run("root", "user add alice " + ALICE_KEY).exit()).isZero();
+        assertThat(store.userForKey("ssh-ed25519", ALICE_KEY.split(" ")[1])).contains("alice");
+        assertThat(console.run("root", "user add bob '" + ALICE_KEY + "'").err()).contains("already belongs");
+    }
+
+    @Test
+    void adminCommandsAreRefusedToUsers() {
+        console.run("root", "user add alice '" + ALICE_KEY + "'");
+        for (String cmd : List.of("token create x", "user add eve k", "grant alice *", "revoke alice *", "users",
+                "device rm x")) {
+            Result r = console.run("alice", cmd);
+            assertThat(r.exit()).as(cmd).isNotZero();
+            assertThat(r.err()).as(cmd).contains("admin command");
+        }
+    }
+
+    @Test
+    void devicesListShowsOnlyGrantedDevicesToUsers() {
+        console.run("root", "user add alice '" + ALICE_KEY + "'");
+        store.enrollDevice(new DeviceName("pi-kitchen"), PIN);
+        store.enrollDevice(new DeviceName("db-1"), Fingerprint.of(new byte[] {2}));
+        console.run("root", "grant alice pi-*");
+        String out = console.run("alice", "devices").out();
+        assertThat(out).contains("pi-kitchen").contains("offline").doesNotContain("db-1");
+        assertThat(console.run("root", "devices").out()).contains("pi-kitchen").contains("db-1");
+    }
+
+    @Test
+    void tokenForAnEnrolledDeviceIsRefusedWithTheWayOut() {
+        store.enrollDevice(new DeviceName("pi-kitchen"), PIN);
+        Result r = console.run("root", "token create pi-kitchen");
+        assertThat(r.err()).contains("already enrolled").contains("device rm pi-kitchen");
+    }
+
+    @Test
+    void unterminatedQuoteIsAUsageError() {
+        Result r = console.run("root", "user add alice 'ssh-ed25519 AAAA");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("unterminated");
+    }
+}
