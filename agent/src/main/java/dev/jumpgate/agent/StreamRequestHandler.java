@@ -98,7 +98,7 @@ final class StreamRequestHandler extends ChannelInboundHandlerAdapter {
             log.info("stream {} for {} to {}", stream.stream().id(), user, to);
             stream.writeAndFlush(StreamHeaders.accepted());
             ctx.pipeline().remove(this);
-            Splice.join(stream, (SocketChannel) connecting.channel(), held);
+            Splice.join(stream, held, (SocketChannel) connecting.channel());
         });
     }
 

@@ -3,7 +3,8 @@ package dev.jumpgate.protocol;
 import java.util.List;
 
 /**
- * The messages of the link handshake, exchanged once per link inside TLS before both sides switch to HTTP/2.
+ * The messages of the link handshakes (agent and client), exchanged once per link inside TLS before both sides
+ * switch to HTTP/2.
  * See docs/PROTOCOL.md, "Link handshake".
  */
 public sealed interface LinkMessage {
@@ -36,8 +37,58 @@ public sealed interface LinkMessage {
     record Welcome(String relayVersion, int pingSeconds) implements LinkMessage {
     }
 
-    /** Relay to agent: refused; the relay closes the link after sending this. */
+    /** Relay to agent or client: refused; the relay closes the link after sending this. */
     record Refusal(Reason reason, String detail) implements LinkMessage {
+    }
+
+    /**
+     * Relay to client, first thing on a client link: a fresh nonce the client must sign. The nonce lives only as
+     * long as this TLS connection, so a signature over it cannot be replayed on another.
+     */
+    record Challenge(byte[] nonce, String relayVersion) implements LinkMessage {
+        public static final int NONCE_BYTES = 32;
+
+        public Challenge {
+            if (nonce.length != NONCE_BYTES) {
+                throw new IllegalArgumentException("nonce must be " + NONCE_BYTES + " bytes");
+            }
+            nonce = nonce.clone();
+        }
+
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+    }
+
+    /**
+     * Client to relay: I am {@code user}, holder of this SSH public key, and here is my SSH signature over
+     * {@link #signedData(byte[], Fingerprint)}.
+     */
+    record Login(String user, byte[] publicKey, byte[] signature, String clientVersion) implements LinkMessage {
+        public Login {
+            publicKey = publicKey.clone();
+            signature = signature.clone();
+        }
+
+        @Override
+        public byte[] publicKey() {
+            return publicKey.clone();
+        }
+
+        @Override
+        public byte[] signature() {
+            return signature.clone();
+        }
+
+        /**
+         * What a client signs: a context string, the relay's nonce and the relay certificate's fingerprint, so the
+         * signature is good for this connection to this relay and nothing else.
+         */
+        public static byte[] signedData(byte[] nonce, Fingerprint relayCertificate) {
+            return new WireWriter().str("jumpgate-client-login-v1").bytes(nonce).bytes(relayCertificate.sha256())
+                    .toByteArray();
+        }
     }
 
     /** Why a link was refused. Agents retry only the reasons that may pass by themselves. */
@@ -51,7 +102,9 @@ public sealed interface LinkMessage {
         /** The relay is shutting down or overloaded. */
         UNAVAILABLE(4, true),
         /** The message broke the protocol. */
-        PROTOCOL(5, false);
+        PROTOCOL(5, false),
+        /** A client's key is not the user's, or its signature does not verify. */
+        NOT_AUTHENTICATED(6, false);
 
         public final int code;
         public final boolean retryable;

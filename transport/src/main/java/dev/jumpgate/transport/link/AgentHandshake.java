@@ -72,8 +72,8 @@ final class AgentHandshake extends ByteToMessageDecoder {
                 linked.tryFailure(new LinkRefusedException(refusal.reason(), refusal.detail()));
                 ctx.close();
             }
-            case LinkMessage.Hello h -> {
-                linked.tryFailure(new IOException("relay broke the link protocol: it sent Hello"));
+            default -> {
+                linked.tryFailure(new IOException("relay broke the link protocol: it sent " + message));
                 ctx.close();
             }
         }

@@ -65,7 +65,7 @@ public final class SplicingStreams {
                 }
                 stream.writeAndFlush(StreamHeaders.accepted());
                 ctx.pipeline().remove(this);
-                Splice.join(stream, (SocketChannel) connecting.channel(), held);
+                Splice.join(stream, held, (SocketChannel) connecting.channel());
             });
         }
     }
