@@ -1,16 +1,25 @@
 package dev.jumpgate.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code jumpgate <command>}: the one binary for the relay, the agent and the user's side. */
 @Command(name = "jumpgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reach machines that accept no inbound connection, by name, with plain ssh.",
-        subcommands = {RelayCommand.class, AgentCommand.class, QuickstartCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RelayCommand.class, AgentCommand.class, QuickstartCommand.class, LoginCommand.class,
+                LsCommand.class, ConfigCommand.class, ProxyCommandCli.class, ConnectCommand.class, TunnelCommand.class,
+                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main {
 
+    /** Short-lived client commands say what they have to say on stderr themselves; they skip the logger. */
+    private static final java.util.Set<String> QUIET = java.util.Set.of("proxy", "ls", "config", "login");
+
     public static void main(String[] args) {
+        if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         System.exit(run(args));
     }
 

@@ -152,21 +152,23 @@ final class Lab implements AutoCloseable {
         return dir.resolve("agents").resolve(device);
     }
 
-    Proc startAgent(String device) throws Exception {
-        Proc p = Proc.jumpgate(dir.resolve("logs"), "agent-" + device + "-" + procs.size(), "agent", "run", "--state",
-                agentState(device).toString(), "--target", sshd.address().toString());
+    Proc startAgent(String device, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("agent", "run", "--state", agentState(device).toString(),
+                "--target", sshd.address().toString()));
+        args.addAll(List.of(extra));
+        Proc p = Proc.jumpgate(dir.resolve("logs"), "agent-" + device + "-" + procs.size(), args.toArray(String[]::new));
         procs.add(p);
         awaitOnline(device, START);
         return p;
     }
 
     /** Enrolls {@code device}, starts its agent, and adds its host keys, as the relay publishes them. */
-    Proc addDevice(String device) throws Exception {
+    Proc addDevice(String device, String... agentArgs) throws Exception {
         String token = token(device);
         tokens.add(token);
         Proc enrolled = enroll(device, token);
         assertThat(enrolled.awaitExit(START)).as("enroll: %s", enrolled.stderr()).isZero();
-        Proc agent = startAgent(device);
+        Proc agent = startAgent(device, agentArgs);
         refreshKnownHosts();
         return agent;
     }

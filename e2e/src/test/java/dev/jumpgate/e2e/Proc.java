@@ -37,12 +37,17 @@ final class Proc implements AutoCloseable {
 
     /** {@code jumpgate ARGS} from the test's own classpath, in a JVM of its own. */
     static Proc jumpgate(Path logDir, String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.jumpgate.cli.Main"));
+        List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(List.of(args));
         return start(logDir, name, cmd);
+    }
+
+    /** The command line that runs jumpgate's main class from the test's classpath. */
+    static List<String> javaCommand() {
+        return List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.jumpgate.cli.Main");
     }
 
     /** Waits for a line of stdout matching {@code regex}; returns the match. */

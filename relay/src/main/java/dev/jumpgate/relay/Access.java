@@ -1,5 +1,6 @@
 package dev.jumpgate.relay;
 
+import dev.jumpgate.protocol.Ago;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Grant;

@@ -3,12 +3,13 @@ package dev.jumpgate.relay;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.bastion.Bastion;
+import dev.jumpgate.relay.client.ClientAdmission;
+import dev.jumpgate.relay.client.ClientStreams;
 import dev.jumpgate.relay.console.Console;
 import dev.jumpgate.relay.link.AgentAdmission;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.transport.link.LinkServer;
-import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -69,8 +70,9 @@ public final class Relay implements AutoCloseable {
         links = new Links(store, blocking);
         Access access = new Access(store, links);
         try {
-            linkServer = LinkServer.start(group, c.linkListen(), TlsContexts.relay(identity),
-                    new AgentAdmission(store, VERSION), blocking, links::add);
+            ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
+            linkServer = LinkServer.start(group, c.linkListen(), identity, VERSION, new AgentAdmission(store, VERSION),
+                    links::add, new ClientAdmission(store, clientStreams::forUser), blocking);
             InetSocketAddress bound = linkServer.boundAddress();
             linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
             HostPort advertised = c.publicAddress().orElseGet(() -> advertise(linkAddress));

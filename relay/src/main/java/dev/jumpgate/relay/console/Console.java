@@ -5,7 +5,9 @@ import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Access;
-import dev.jumpgate.relay.Ago;
+import dev.jumpgate.protocol.Ago;
+import dev.jumpgate.relay.DeviceList;
+import dev.jumpgate.relay.DeviceStatus;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Device;
 import dev.jumpgate.relay.store.Grant;
@@ -34,6 +36,7 @@ public final class Console {
               devices                      the devices you may reach: name, online/offline, last seen
               known-hosts                  known_hosts lines for those devices' SSH host keys
               whoami                       your user name and role
+              client-info                  what `jumpgate login` stores: your name, the TLS endpoint, its pin
               help                         this text
             """;
     private static final String ADMIN_HELP = """
@@ -52,6 +55,7 @@ public final class Console {
     private final Store store;
     private final Links links;
     private final Access access;
+    private final DeviceList deviceList;
     private final HostPort linkAddress;
     private final Fingerprint relayPin;
 
@@ -59,6 +63,7 @@ public final class Console {
         this.store = store;
         this.links = links;
         this.access = access;
+        this.deviceList = new DeviceList(store, links, access);
         this.linkAddress = linkAddress;
         this.relayPin = relayPin;
     }
@@ -78,7 +83,8 @@ public final class Console {
             return switch (w.get(0)) {
                 case "help", "--help", "-h" -> Result.ok(USER_HELP + (admin ? ADMIN_HELP : ""));
                 case "devices", "ls" -> devices(user);
-                case "known-hosts" -> knownHosts(user);
+                case "known-hosts" -> Result.ok(deviceList.knownHosts(user));
+                case "client-info" -> clientInfo(user);
                 case "whoami" -> Result.ok(user + " (" + (admin ? "admin" : "user") + ")\n");
                 case "token", "user", "users", "grant", "revoke", "grants", "device" -> admin
                         ? adminCommand(user, w)
@@ -120,7 +126,7 @@ public final class Console {
 
     private Result devices(String user) {
         Instant now = Instant.now();
-        List<Device> mine = store.devices().stream().filter(d -> access.maySee(user, d.name())).toList();
+        List<DeviceStatus> mine = deviceList.of(user);
         if (mine.isEmpty()) {
             return Result.ok("no devices for " + user + (access.isAdmin(user)
                     ? "; enroll one with `token create DEVICE` and `jumpgate agent enroll TOKEN`\n"
@@ -129,22 +135,16 @@ public final class Console {
         int width = Math.max(6, mine.stream().mapToInt(d -> d.name().value().length()).max().orElse(6));
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", "DEVICE",
                 "STATUS", "LAST SEEN"));
-        for (Device d : mine) {
-            boolean online = links.isOnline(d.name());
-            s.append(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", d.name(), online ? "online" : "offline",
-                    online ? "now" : Ago.since(d.lastSeen(), now)));
+        for (DeviceStatus d : mine) {
+            s.append(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", d.name(),
+                    d.online() ? "online" : "offline", d.online() ? "now" : Ago.since(d.lastSeen(), now)));
         }
         return Result.ok(s.toString());
     }
 
-    private Result knownHosts(String user) {
-        StringBuilder s = new StringBuilder();
-        for (Device d : store.devices()) {
-            if (access.maySee(user, d.name())) {
-                d.hostKeys().forEach(k -> s.append(d.name()).append(' ').append(k).append('\n'));
-            }
-        }
-        return Result.ok(s.toString());
+    /** What `jumpgate login` needs to dial this relay's TLS endpoint as {@code user}. */
+    private Result clientInfo(String user) {
+        return Result.ok("user " + user + "\nlink " + linkAddress + "\ntls " + relayPin + "\n");
     }
 
     private Result tokenCreate(List<String> w) {

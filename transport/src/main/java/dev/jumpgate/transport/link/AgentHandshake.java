@@ -64,7 +64,7 @@ final class AgentHandshake extends ByteToMessageDecoder {
         }
         switch (message) {
             case LinkMessage.Welcome welcome -> {
-                Http2Roles.installAgent(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams);
+                Http2Roles.installAcceptor(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams);
                 ctx.pipeline().remove(this);
                 linked.trySuccess(ctx.channel());
             }

@@ -11,9 +11,10 @@ import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.logging.LogLevel;
 
 /**
- * Installs HTTP/2 on a link once the handshake is done, roles reversed: the agent, which dialled, is the HTTP/2
- * server; the relay, which accepted, is the client and opens one stream per session. This lets the relay open
- * streams on demand while only the agent ever opens a TCP connection.
+ * Installs HTTP/2 on a link once its handshake is done. The side that opens sessions is the HTTP/2 client (the
+ * <em>opener</em>), the other the server (the <em>acceptor</em>). On an agent link the roles are reversed from
+ * the TCP connection: the relay opens a stream per session although only the agent ever dialled. On a client
+ * link they are not: the client dials and opens streams, the relay accepts them.
  */
 final class Http2Roles {
 
@@ -27,16 +28,16 @@ final class Http2Roles {
     private Http2Roles() {
     }
 
-    /** The relay's side: opens streams, accepts none. */
-    static void installRelay(ChannelPipeline p, String after, String peer) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().initialSettings(LinkSettings.relayHttp2())
+    /** Opens streams, accepts none: the relay on an agent link, the client on a client link. */
+    static void installOpener(ChannelPipeline p, String after, String peer) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().initialSettings(LinkSettings.openerHttp2())
                 .frameLogger(FRAMES).build();
         install(p, after, codec, peer, new ChannelInboundHandlerAdapter());
     }
 
-    /** The agent's side: every stream the relay opens is handed to {@code streams}. */
-    static void installAgent(ChannelPipeline p, String after, String peer, ChannelHandler streams) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(LinkSettings.agentHttp2())
+    /** Accepts streams, each handed to {@code streams}: the agent, and the relay on a client link. */
+    static void installAcceptor(ChannelPipeline p, String after, String peer, ChannelHandler streams) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(LinkSettings.acceptorHttp2())
                 .frameLogger(FRAMES).build();
         install(p, after, codec, peer, streams);
     }

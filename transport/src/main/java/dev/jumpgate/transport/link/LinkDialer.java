@@ -14,8 +14,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.transport.tls.TlsContexts;
+import java.util.function.Consumer;
 
-/** The agent's way out: dial the relay over TLS, say Hello, and serve streams over HTTP/2 once welcome. */
+/** Dialling the relay: as an agent (say Hello, then serve streams) or as a client (log in, then open them). */
 public final class LinkDialer {
 
     private static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -33,6 +36,29 @@ public final class LinkDialer {
     public static Future<Channel> dial(EventLoopGroup group, HostPort relay, SslContext tls, LinkMessage.Hello hello,
             ChannelHandler streams) {
         Promise<Channel> linked = group.next().newPromise();
+        ChannelFuture connect = connect(group, relay, tls, ch -> ch.pipeline().addLast(AgentHandshake.NAME,
+                new AgentHandshake(hello, streams, linked)));
+        failTogether(connect, linked);
+        return linked;
+    }
+
+    /**
+     * Dials {@code relay} as a client logged in as {@code user}, proving the key behind {@code signer}. Fails
+     * like {@link #dial}; {@link LinkRefusedException} with {@code NOT_AUTHENTICATED} when the relay does not
+     * take the key.
+     */
+    public static Future<ClientLink> dialAsClient(EventLoopGroup group, HostPort relay, Fingerprint pin,
+            String user, Signer signer, String version) {
+        Promise<ClientLink> linked = group.next().newPromise();
+        SslContext tls = TlsContexts.client(pin);
+        ChannelFuture connect = connect(group, relay, tls, ch -> ch.pipeline().addLast(ClientHandshake.NAME,
+                new ClientHandshake(user, signer, pin, version, linked)));
+        failTogether(connect, linked);
+        return linked;
+    }
+
+    private static ChannelFuture connect(EventLoopGroup group, HostPort relay, SslContext tls,
+            Consumer<SocketChannel> handshake) {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -43,10 +69,13 @@ public final class LinkDialer {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", Keepalive.idleDetector());
                         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), relay.host(), relay.port()));
-                        ch.pipeline().addLast(AgentHandshake.NAME, new AgentHandshake(hello, streams, linked));
+                        handshake.accept(ch);
                     }
                 });
-        ChannelFuture connect = b.connect(relay.host(), relay.port());
+        return b.connect(relay.host(), relay.port());
+    }
+
+    private static void failTogether(ChannelFuture connect, Promise<?> linked) {
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 linked.tryFailure(f.cause());
@@ -57,6 +86,5 @@ public final class LinkDialer {
                 connect.channel().close();
             }
         });
-        return linked;
     }
 }

@@ -9,12 +9,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.TlsIdentity;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** The relay's TLS endpoint that agents dial. Each accepted connection becomes a {@link RelayLink}. */
+/** The relay's TLS endpoint: agents link here (each link a {@link RelayLink}), and clients too. */
 public final class LinkServer implements AutoCloseable {
 
     private final Channel server;
@@ -23,8 +25,11 @@ public final class LinkServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static LinkServer start(EventLoopGroup group, HostPort listen, SslContext tls, LinkAuthorizer authorizer,
-            Executor blocking, Consumer<RelayLink> onLink) throws InterruptedException {
+    /** Serves agents and clients on one port; the magic each sends first says which it is. */
+    public static LinkServer start(EventLoopGroup group, HostPort listen, TlsIdentity identity, String version,
+            LinkAuthorizer agents, Consumer<RelayLink> onLink, ClientAuthorizer clients, Executor blocking)
+            throws InterruptedException {
+        SslContext tls = TlsContexts.relay(identity);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -35,10 +40,12 @@ public final class LinkServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("idle", Keepalive.idleDetector());
                         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-                        ch.pipeline().addLast(RelayHandshake.NAME, new RelayHandshake(authorizer, blocking, onLink));
+                        ch.pipeline().addLast(LinkPort.NAME, new LinkPort(
+                                () -> new RelayHandshake(agents, blocking, onLink),
+                                () -> new ClientGate(clients, blocking, identity.fingerprint(), version)));
                         // A connection that has not finished its handshake in time is a slowloris; drop it.
                         ch.eventLoop().schedule(() -> {
-                            if (ch.pipeline().get(RelayHandshake.NAME) != null) {
+                            if (ch.pipeline().get(Http2Roles.CODEC) == null) {
                                 ch.close();
                             }
                         }, LinkSettings.HANDSHAKE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -30,8 +30,8 @@ public final class LinkSettings {
     private LinkSettings() {
     }
 
-    /** The agent's SETTINGS (it is the HTTP/2 server). */
-    static Http2Settings agentHttp2() {
+    /** The acceptor's SETTINGS (the HTTP/2 server). */
+    static Http2Settings acceptorHttp2() {
         return Http2Settings.defaultSettings()
                 .initialWindowSize(STREAM_WINDOW)
                 .maxFrameSize(MAX_FRAME)
@@ -39,8 +39,8 @@ public final class LinkSettings {
                 .maxConcurrentStreams(MAX_CONCURRENT_STREAMS);
     }
 
-    /** The relay's SETTINGS (the client): the same, and no server push, which only a client may say. */
-    static Http2Settings relayHttp2() {
-        return agentHttp2().pushEnabled(false);
+    /** The opener's SETTINGS (the HTTP/2 client): the same, and no server push, which only a client may say. */
+    static Http2Settings openerHttp2() {
+        return acceptorHttp2().pushEnabled(false);
     }
 }

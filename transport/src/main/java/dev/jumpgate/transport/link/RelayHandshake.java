@@ -108,7 +108,7 @@ final class RelayHandshake extends ByteToMessageDecoder {
         }
         ctx.writeAndFlush(Frames.encode(ctx.alloc(), decision, false));
         String peer = hello.device() + "@" + ctx.channel().remoteAddress();
-        Http2Roles.installRelay(ctx.pipeline(), NAME, peer);
+        Http2Roles.installOpener(ctx.pipeline(), NAME, peer);
         ctx.pipeline().remove(this);
         ctx.channel().config().setAutoRead(true);
         onLink.accept(new RelayLink(hello.device(), ctx.channel()));

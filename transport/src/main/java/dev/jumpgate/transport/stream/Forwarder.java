@@ -51,7 +51,7 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
             return;
         }
         pending++;
-        sink.write(bytes, failure -> {
+        sink.write(bytes, failure -> onSource(() -> {
             pending--;
             if (failure != null) {
                 ended = true;
@@ -60,7 +60,16 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
                 return;
             }
             readIfIdle();
-        });
+        }));
+    }
+
+    /** This forwarder's state belongs to the source's event loop; the sink may complete on another. */
+    private void onSource(Runnable r) {
+        if (source.eventLoop().inEventLoop()) {
+            r.run();
+        } else {
+            source.eventLoop().execute(r);
+        }
     }
 
     private void end() {

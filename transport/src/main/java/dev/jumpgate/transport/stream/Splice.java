@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.stream;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -8,12 +9,14 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 
 /**
- * Joins two channels both ways with a {@link Forwarder} each: an HTTP/2 stream to a TCP socket (the agent, to
- * its targets) or a stream to a stream (the relay, from a client to a device). Half-closes travel: END_STREAM
- * shuts the socket's output, socket EOF sends END_STREAM. A reset or an error on either side closes both.
+ * Joins two channels both ways with a {@link Forwarder} each: an HTTP/2 stream to a TCP socket (the agent to
+ * its targets, the client to local connections) or a stream to a stream (the relay, from a client to a device).
+ * Half-closes travel: END_STREAM shuts the socket's output, socket EOF sends END_STREAM. A reset or an error
+ * on either side closes both.
  *
- * <p>Both channels must have auto-read off; frames a stream delivered before the join (held while the other
- * side was being set up) are passed in and written first, in order.
+ * <p>Both channels must have auto-read off. The channels may live on different event loops; each side is set
+ * up on its own loop: {@code stepAside} (the handler that held its frames, or null) is removed, the forwarder
+ * installed, and the held frames written first, so no frame can slip between them.
  */
 public final class Splice {
 
@@ -21,32 +24,33 @@ public final class Splice {
     }
 
     public static void join(Http2StreamChannel stream, Queue<Object> heldFromStream, DuplexChannel socket) {
-        socket.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        connect(stream, heldFromStream, Sink.of(stream), socket, new ArrayDeque<>(), Sink.of(socket));
+        install(stream, null, heldFromStream, new Forwarder(stream, Sink.of(socket)));
+        install(socket, null, new ArrayDeque<>(), new Forwarder(socket, Sink.of(stream)));
     }
 
-    public static void join(Http2StreamChannel a, Queue<Object> heldFromA, Http2StreamChannel b,
-            Queue<Object> heldFromB) {
-        connect(a, heldFromA, Sink.of(a), b, heldFromB, Sink.of(b));
+    public static void join(Http2StreamChannel a, ChannelHandler stepAsideA, Queue<Object> heldFromA,
+            Http2StreamChannel b, ChannelHandler stepAsideB, Queue<Object> heldFromB) {
+        install(a, stepAsideA, heldFromA, new Forwarder(a, Sink.of(b)));
+        install(b, stepAsideB, heldFromB, new Forwarder(b, Sink.of(a)));
     }
 
-    private static void connect(Channel a, Queue<Object> heldFromA, Sink intoA, Channel b, Queue<Object> heldFromB,
-            Sink intoB) {
-        a.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        b.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        Forwarder fromA = new Forwarder(a, intoB);
-        Forwarder fromB = new Forwarder(b, intoA);
-        a.pipeline().addLast("splice", fromA);
-        b.pipeline().addLast("splice", fromB);
-        drain(heldFromA, fromA);
-        drain(heldFromB, fromB);
-        fromA.readIfIdle();
-        fromB.readIfIdle();
-    }
-
-    private static void drain(Queue<Object> held, Forwarder into) {
-        for (Object msg; (msg = held.poll()) != null; ) {
-            into.accept(msg);
+    private static void install(Channel ch, ChannelHandler stepAside, Queue<Object> held, Forwarder forwarder) {
+        Runnable setUp = () -> {
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            ch.config().setAutoRead(false);
+            if (stepAside != null && ch.pipeline().context(stepAside) != null) {
+                ch.pipeline().remove(stepAside);
+            }
+            ch.pipeline().addLast("splice", forwarder);
+            for (Object msg; (msg = held.poll()) != null; ) {
+                forwarder.accept(msg);
+            }
+            forwarder.readIfIdle();
+        };
+        if (ch.eventLoop().inEventLoop()) {
+            setUp.run();
+        } else {
+            ch.eventLoop().execute(setUp);
         }
     }
 }

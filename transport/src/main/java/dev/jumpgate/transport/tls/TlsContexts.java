@@ -7,7 +7,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import javax.net.ssl.SSLException;
 
-/** The two TLS configurations of the link: TLS 1.3 only, client certificates always. */
+/** The TLS configurations of links: TLS 1.3 only; agents present a certificate, clients do not. */
 public final class TlsContexts {
 
     private static final String[] PROTOCOLS = {"TLSv1.3"};
@@ -25,6 +25,19 @@ public final class TlsContexts {
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the relay TLS context", e);
+        }
+    }
+
+    /** A client proves its user with an SSH signature inside the link, so it presents no certificate. */
+    public static SslContext client(Fingerprint relayPin) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .trustManager(new PinnedTrustManager(relayPin))
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the client TLS context", e);
         }
     }
 

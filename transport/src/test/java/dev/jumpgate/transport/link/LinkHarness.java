@@ -44,11 +44,11 @@ public final class LinkHarness implements AutoCloseable {
 
     public LinkHarness(TlsIdentity relayIdentity) throws InterruptedException {
         this.relayIdentity = relayIdentity;
-        server = LinkServer.start(group, new HostPort("127.0.0.1", 0), TlsContexts.relay(relayIdentity),
+        server = LinkServer.start(group, new HostPort("127.0.0.1", 0), relayIdentity, "test",
                 (hello, key, remote) -> {
                     authorized.add(new Seen(hello, key));
                     return authorizer.authorize(hello, key, remote);
-                }, blocking, links::add);
+                }, links::add, ClientAuthorizer.NONE, blocking);
     }
 
     public HostPort address() {

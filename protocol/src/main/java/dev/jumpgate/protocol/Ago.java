@@ -1,9 +1,9 @@
-package dev.jumpgate.relay;
+package dev.jumpgate.protocol;
 
 import java.time.Duration;
 import java.time.Instant;
 
-/** "3 min ago": how long ago something was, for people. */
+/** "3 min ago": how long ago something was, for people (the relay's messages and the client's lists). */
 public final class Ago {
 
     private Ago() {

@@ -1,0 +1,234 @@
+package dev.jumpgate.client;
+
+import dev.jumpgate.client.keys.Signers;
+import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.StreamRequest;
+import dev.jumpgate.transport.link.ClientLink;
+import dev.jumpgate.transport.link.LinkDialer;
+import dev.jumpgate.transport.link.LinkRefusedException;
+import dev.jumpgate.transport.link.Signer;
+import dev.jumpgate.transport.link.StreamHeaders;
+import dev.jumpgate.transport.stream.StreamAnswer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * A logged-in client's link to its relay: opens streams to devices and asks the relay's read-only queries.
+ * All its channels share one event loop, so local sockets and the streams they are spliced to never cross
+ * threads.
+ */
+public final class RelayClient implements AutoCloseable {
+
+    public static final String VERSION = "jumpgate/0.1";
+    private static final long TIMEOUT_SECONDS = 20;
+
+    private final EventLoopGroup group;
+    private final ClientLink link;
+    private final ClientConfig config;
+
+    private RelayClient(EventLoopGroup group, ClientLink link, ClientConfig config) {
+        this.group = group;
+        this.link = link;
+        this.config = config;
+    }
+
+    /** Dials the relay and logs in, trying the user's keys in turn until the relay takes one. */
+    public static RelayClient connect(ClientConfig config) throws IOException, InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            return new RelayClient(group, login(group, config), config);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    private static ClientLink login(EventLoopGroup group, ClientConfig config) throws IOException, InterruptedException {
+        var candidates = Signers.candidates(config.identity());
+        if (candidates.isEmpty()) {
+            throw new IOException("no SSH key to log in with: add yours to ssh-agent, or run "
+                    + "`jumpgate login -i KEY_FILE " + config.relay() + "`");
+        }
+        StringBuilder refused = new StringBuilder();
+        for (Signers.Candidate c : candidates) {
+            Signer signer;
+            try {
+                signer = c.load();
+            } catch (IOException e) {
+                refused.append("\n  ").append(e.getMessage());
+                continue;
+            }
+            try {
+                return LinkDialer.dialAsClient(group, config.link(), config.pin(), config.user(), signer, VERSION)
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof LinkRefusedException r && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
+                    refused.append("\n  ").append(signer.describe()).append(": ").append(r.getMessage());
+                    continue;
+                }
+                throw new IOException(describe(config, cause), cause);
+            } catch (TimeoutException e) {
+                throw new IOException("relay " + config.link() + " did not answer within " + TIMEOUT_SECONDS + " s");
+            }
+        }
+        throw new IOException("relay " + config.relay() + " took none of your keys as user '" + config.user() + "':"
+                + refused);
+    }
+
+    static String describe(ClientConfig config, Throwable t) {
+        if (t instanceof ConnectException) {
+            return "cannot reach relay " + config.link() + ": " + t.getMessage();
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLHandshakeException || c instanceof java.security.cert.CertificateException) {
+                Throwable root = c;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return "TLS with relay " + config.link() + " failed: " + root.getMessage();
+            }
+        }
+        return "relay " + config.link() + ": " + t.getMessage();
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * Opens a stream to {@code device}:{@code port} ({@code targetHost}, if not null, as the device sees it). The
+     * future completes once the relay answered 200 (with the frames that came right after), or fails with
+     * {@link StreamRefusedException}.
+     */
+    public CompletableFuture<StreamAnswer> open(String device, int port, String targetHost) {
+        CompletableFuture<StreamAnswer> opened = new CompletableFuture<>();
+        StreamAnswer answer = new StreamAnswer((headers, a) -> {
+            if (headers == null) {
+                opened.completeExceptionally(new IOException("the relay closed the stream without an answer"));
+            } else if (!StreamHeaders.isAccepted(headers)) {
+                opened.completeExceptionally(new StreamRefusedException(String.valueOf(headers.status()),
+                        StreamHeaders.reason(headers)));
+            } else {
+                opened.complete(a);
+            }
+        });
+        link.openStream(answer).addListener(f -> {
+            if (!f.isSuccess()) {
+                opened.completeExceptionally(new IOException("link to the relay failed: " + f.cause().getMessage()));
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+            Http2HeadersFrame connect = StreamHeaders.connect(device + ":" + port, config.user());
+            if (targetHost != null) {
+                connect.headers().set(StreamRequest.TARGET_HOST_HEADER, targetHost);
+            }
+            stream.writeAndFlush(connect);
+        });
+        return opened;
+    }
+
+    /** Blocking {@link #open}; for the main thread, never an event loop. */
+    public StreamAnswer openAndWait(String device, int port, String targetHost) throws IOException,
+            InterruptedException {
+        return await(open(device, port, targetHost));
+    }
+
+    /** One of the relay's queries ({@link StreamRequest#DEVICES_PATH}...), as text. */
+    public String get(String path) throws IOException, InterruptedException {
+        CompletableFuture<String> body = new CompletableFuture<>();
+        link.openStream(new ChannelInboundHandlerAdapter() {
+            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            private String status;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    if (msg instanceof Http2HeadersFrame h) {
+                        status = String.valueOf(h.headers().status());
+                    } else if (msg instanceof Http2DataFrame d) {
+                        ByteBuf c = d.content();
+                        byte[] chunk = new byte[c.readableBytes()];
+                        c.readBytes(chunk);
+                        bytes.writeBytes(chunk);
+                        if (d.isEndStream()) {
+                            String text = bytes.toString(StandardCharsets.UTF_8);
+                            if ("200".equals(status)) {
+                                body.complete(text);
+                            } else {
+                                body.completeExceptionally(new IOException("relay: " + text.strip()));
+                            }
+                        }
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                body.completeExceptionally(new IOException("the relay closed the request without an answer"));
+            }
+        }).addListener(f -> {
+            if (!f.isSuccess()) {
+                body.completeExceptionally(f.cause());
+                return;
+            }
+            Http2Headers h = new DefaultHttp2Headers().method("GET").path(path).scheme("https")
+                    .authority("relay");
+            ((Http2StreamChannel) f.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
+        });
+        return await(body);
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws IOException, InterruptedException {
+        try {
+            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the relay did not answer within " + TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    public boolean isActive() {
+        return link.isActive();
+    }
+
+    public io.netty.channel.ChannelFuture closeFuture() {
+        return link.closeFuture();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

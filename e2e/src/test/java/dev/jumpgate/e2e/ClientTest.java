@@ -1,0 +1,246 @@
+package dev.jumpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The client commands as a user runs them: {@code jumpgate login}, {@code ls}, {@code config}, {@code proxy},
+ * {@code connect}, {@code tunnel}, with real ssh, scp, sftp and rsync on top.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ClientTest {
+
+    Lab lab;
+    Path home;
+    Path jumpgate;
+    ServerSocket echo;
+
+    @BeforeAll
+    void start() throws Exception {
+        lab = new Lab(Lab.workDir(getClass()));
+        echo = echoServer();
+        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + echo.getLocalPort());
+        lab.enroll("db-1", lab.token("db-1"));
+        lab.console("admin", "user add alice '" + lab.pub("alice").strip() + "'");
+        lab.console("admin", "grant alice pi-* --ports *");
+        home = lab.dir.resolve("alice-config");
+        jumpgate = launcher(home);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        echo.close();
+        lab.close();
+    }
+
+    /** What a user's PATH would hold: the jumpgate command, with alice's config directory. */
+    private Path launcher(Path configHome) throws Exception {
+        Path script = lab.dir.resolve("jumpgate-" + configHome.getFileName());
+        Files.writeString(script, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + configHome + "\nexport JUMPGATE_LAUNCHER="
+                + script + "\nexec " + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    private Ssh.Result jg(Path launcher, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        return Ssh.run(cmd, null, Duration.ofSeconds(60));
+    }
+
+    @Test
+    @Order(1)
+    void loginChecksTheRelayWithSshThenRemembersIt() throws Exception {
+        Ssh.Result r = jg(jumpgate, "login", "-F", lab.config().toString(), "-i", lab.key("alice").toString(),
+                "relay-alice");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("as alice");
+        assertThat(Files.readString(home.resolve("jumpgate/client.properties"))).contains("user=alice")
+                .contains("tls=SHA256\\:");
+    }
+
+    @Test
+    @Order(2)
+    void lsListsTheDevicesOfTheUser() throws Exception {
+        Ssh.Result r = jg(jumpgate, "ls");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("pi-kitchen\\s+online").doesNotContain("db-1");
+        Ssh.Result json = jg(jumpgate, "ls", "--json");
+        assertThat(json.out()).contains("\"name\":\"pi-kitchen\",\"online\":true");
+    }
+
+    @Test
+    @Order(3)
+    void generatedConfigReachesTheDeviceWithStrictHostKeyChecking() throws Exception {
+        Ssh.Result conf = jg(jumpgate, "config");
+        assertThat(conf.exit()).as(conf.err()).isZero();
+        assertThat(conf.out()).contains("Host pi-kitchen").contains("StrictHostKeyChecking yes");
+        Path sshConfig = lab.dir.resolve("alice_ssh_config");
+        Files.writeString(sshConfig, conf.out() + "Host *\n  IdentityFile " + lab.key("alice")
+                + "\n  IdentitiesOnly yes\n  BatchMode yes\n");
+        Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "pi-kitchen", "echo via-proxy"), null,
+                Duration.ofSeconds(30));
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("via-proxy\n");
+    }
+
+    @Test
+    @Order(4)
+    void scpSftpAndRsyncWorkThroughTheProxy() throws Exception {
+        Path sshConfig = lab.dir.resolve("alice_ssh_config");
+        byte[] data = new byte[20 * 1024 * 1024];
+        new Random(3).nextBytes(data);
+        Path src = lab.dir.resolve("payload.bin");
+        Files.write(src, data);
+        String sum = JumpTest.sha256(data);
+
+        Path viaScp = lab.dir.resolve("via-scp.bin");
+        assertThat(Ssh.run(List.of("scp", "-q", "-F", sshConfig.toString(), src.toString(), "pi-kitchen:" + viaScp),
+                null, Duration.ofMinutes(2)).exit()).isZero();
+        Path viaSftp = lab.dir.resolve("via-sftp.bin");
+        Ssh.Result sftp = Ssh.run(List.of("sftp", "-q", "-F", sshConfig.toString(), "-b", "-", "pi-kitchen"),
+                ("put " + src + " " + viaSftp + "\n").getBytes(), Duration.ofMinutes(2));
+        assertThat(sftp.exit()).as(sftp.err()).isZero();
+        Path viaRsync = lab.dir.resolve("via-rsync.bin");
+        Ssh.Result rsync = Ssh.run(List.of("rsync", "-e", "ssh -F " + sshConfig, src.toString(),
+                "pi-kitchen:" + viaRsync), null, Duration.ofMinutes(2));
+        assertThat(rsync.exit()).as(rsync.err()).isZero();
+
+        for (Path p : List.of(viaScp, viaSftp, viaRsync)) {
+            assertThat(JumpTest.sha256(Files.readAllBytes(p))).as(p.toString()).isEqualTo(sum);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void connectPrintsAnSshLineThatWorks() throws Exception {
+        try (Proc connect = Proc.start(lab.dir.resolve("logs"), "connect", List.of(jumpgate.toString(), "connect",
+                "pi-kitchen"))) {
+            Matcher m = connect.awaitOutput("^(ssh -p \\d+ .*)$", Duration.ofSeconds(60));
+            assertThat(m.group(1)).contains("-o HostKeyAlias=pi-kitchen");
+            List<String> cmd = new ArrayList<>(List.of(m.group(1).split(" ")));
+            cmd.addAll(1, List.of("-i", lab.key("alice").toString(), "-o", "IdentitiesOnly=yes", "-o",
+                    "BatchMode=yes"));
+            cmd.add("echo via-connect");
+            for (int i = 0; i < 3; i++) { // one port serves many sessions
+                Ssh.Result r = Ssh.run(cmd, null, Duration.ofSeconds(30));
+                assertThat(r.out()).as(r.err()).isEqualTo("via-connect\n");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void tunnelReachesAPortTheDeviceAllows() throws Exception {
+        try (Proc tunnel = Proc.start(lab.dir.resolve("logs"), "tunnel", List.of(jumpgate.toString(), "tunnel",
+                "pi-kitchen", "0:127.0.0.1:" + echo.getLocalPort()))) {
+            int port = Integer.parseInt(tunnel.awaitOutput("^127\\.0\\.0\\.1:(\\d+) -> ", Duration.ofSeconds(60))
+                    .group(1));
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.getOutputStream().write("ping\n".getBytes());
+                byte[] back = s.getInputStream().readNBytes(5);
+                assertThat(new String(back)).isEqualTo("ping\n");
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    void tunnelToAPortTheDeviceDoesNotAllowIsRefused() throws Exception {
+        Ssh.Result r = jg(jumpgate, "tunnel", "pi-kitchen", "0:127.0.0.1:9");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("does not allow 127.0.0.1:9");
+    }
+
+    @Test
+    @Order(8)
+    void noGrantAndOfflineAreRefusedWithTheirReasons() throws Exception {
+        Ssh.Result r = jg(jumpgate, "proxy", "db-1");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("no grant for device 'db-1'").contains("grant alice db-1");
+        lab.console("admin", "grant alice db-*");
+        r = jg(jumpgate, "proxy", "db-1");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("device db-1 is offline, last seen");
+    }
+
+    @Test
+    @Order(9)
+    void aKeyThatIsNotTheUsersIsRefused() throws Exception {
+        Path other = lab.dir.resolve("mallory-config");
+        Files.createDirectories(other.resolve("jumpgate"));
+        Files.writeString(other.resolve("jumpgate/client.properties"),
+                Files.readString(home.resolve("jumpgate/client.properties"))
+                        .replaceAll("identity=.*", "identity=" + lab.key("mallory")));
+        Ssh.Result r = jg(launcher(other), "ls");
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.err()).contains("took none of your keys").contains("is not a key of user 'alice'");
+    }
+
+    @Test
+    @Order(10)
+    void aRelayWithAnotherCertificateFailsClosed() throws Exception {
+        Path other = lab.dir.resolve("pinned-elsewhere");
+        Files.createDirectories(other.resolve("jumpgate"));
+        Files.writeString(other.resolve("jumpgate/client.properties"),
+                Files.readString(home.resolve("jumpgate/client.properties"))
+                        .replaceAll("tls=.*", "tls=SHA256\\\\:" + "A".repeat(43)));
+        Ssh.Result r = jg(launcher(other), "proxy", "pi-kitchen");
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("does not match the pinned");
+    }
+
+    @Test
+    @Order(11)
+    void withoutLoginEveryCommandSaysHowToLogIn() throws Exception {
+        Ssh.Result r = jg(launcher(lab.dir.resolve("nobody")), "ls");
+        assertThat(r.exit()).isEqualTo(5);
+        assertThat(r.err()).contains("not logged in: run `jumpgate login");
+    }
+
+    private static ServerSocket echoServer() throws Exception {
+        ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread.ofVirtual().start(() -> {
+                        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                            in.transferTo(out);
+                        } catch (Exception e) {
+                            // the client went away
+                        }
+                    });
+                } catch (Exception e) {
+                    // closed
+                }
+            }
+        });
+        return server;
+    }
+}

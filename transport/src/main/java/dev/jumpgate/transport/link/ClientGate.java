@@ -1,0 +1,112 @@
+package dev.jumpgate.transport.link;
+
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.LinkCodec;
+import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.MalformedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's half of a client link's handshake: magic, Challenge, Login, decision, then HTTP/2 with the relay
+ * as the acceptor of the client's streams.
+ */
+final class ClientGate extends ByteToMessageDecoder {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientGate.class);
+    static final String NAME = "client-handshake";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ClientAuthorizer authorizer;
+    private final Executor blocking;
+    private final Fingerprint relayCertificate;
+    private final String relayVersion;
+    private byte[] nonce;
+    private boolean decided;
+
+    ClientGate(ClientAuthorizer authorizer, Executor blocking, Fingerprint relayCertificate, String relayVersion) {
+        this.authorizer = authorizer;
+        this.blocking = blocking;
+        this.relayCertificate = relayCertificate;
+        this.relayVersion = relayVersion;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (decided) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (nonce == null) {
+            in.skipBytes(LinkCodec.CLIENT_MAGIC.length); // LinkPort checked it
+            nonce = new byte[LinkMessage.Challenge.NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            ctx.writeAndFlush(Frames.encode(ctx.alloc(), new LinkMessage.Challenge(nonce, relayVersion), false));
+        }
+        LinkMessage message;
+        try {
+            byte[] body = Frames.take(in);
+            if (body == null) {
+                return;
+            }
+            message = LinkCodec.decode(body);
+        } catch (MalformedException e) {
+            refuse(ctx, new LinkMessage.Refusal(LinkMessage.Reason.PROTOCOL, e.getMessage()));
+            return;
+        }
+        if (!(message instanceof LinkMessage.Login login)) {
+            refuse(ctx, new LinkMessage.Refusal(LinkMessage.Reason.PROTOCOL, "expected Login, got " + message));
+            return;
+        }
+        decided = true;
+        ctx.channel().config().setAutoRead(false);
+        blocking.execute(() -> {
+            ClientAuthorizer.Admission admission;
+            try {
+                admission = authorizer.authorize(login, nonce, relayCertificate, ctx.channel().remoteAddress());
+            } catch (RuntimeException e) {
+                log.error("client link from {}: authorizing {} failed", ctx.channel().remoteAddress(), login.user(), e);
+                admission = new ClientAuthorizer.Admission.Refused(new LinkMessage.Refusal(
+                        LinkMessage.Reason.UNAVAILABLE, "relay error, try again later"));
+            }
+            ClientAuthorizer.Admission decision = admission;
+            ctx.executor().execute(() -> answer(ctx, decision));
+        });
+    }
+
+    private void answer(ChannelHandlerContext ctx, ClientAuthorizer.Admission admission) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        switch (admission) {
+            case ClientAuthorizer.Admission.Refused r -> refuse(ctx, r.refusal());
+            case ClientAuthorizer.Admission.Admitted a -> {
+                ctx.writeAndFlush(Frames.encode(ctx.alloc(), new LinkMessage.Welcome(relayVersion,
+                        (int) LinkSettings.PING_INTERVAL.toSeconds()), false));
+                Http2Roles.installAcceptor(ctx.pipeline(), NAME, "client " + a.user() + "@"
+                        + ctx.channel().remoteAddress(), a.streams());
+                ctx.pipeline().remove(this);
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, LinkMessage.Refusal refusal) {
+        decided = true;
+        log.info("client link from {} refused: {}", ctx.channel().remoteAddress(), refusal.detail());
+        ctx.writeAndFlush(Frames.encode(ctx.alloc(), refusal, false)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.info("client link from {} failed during handshake: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

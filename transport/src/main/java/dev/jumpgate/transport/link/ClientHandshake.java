@@ -1,0 +1,106 @@
+package dev.jumpgate.transport.link;
+
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.LinkCodec;
+import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.MalformedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The client's half of a client link's handshake: after TLS, send the magic; sign the relay's Challenge with
+ * the user's key; on Welcome install HTTP/2 as the opener.
+ */
+final class ClientHandshake extends ByteToMessageDecoder {
+
+    static final String NAME = "client-handshake";
+
+    private final String user;
+    private final Signer signer;
+    private final Fingerprint relayPin;
+    private final String version;
+    private final Promise<ClientLink> linked;
+    private boolean loginSent;
+
+    ClientHandshake(String user, Signer signer, Fingerprint relayPin, String version, Promise<ClientLink> linked) {
+        this.user = user;
+        this.signer = signer;
+        this.relayPin = relayPin;
+        this.version = version;
+        this.linked = linked;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (done.isSuccess()) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
+            } else {
+                linked.tryFailure(done.cause());
+                ctx.close();
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (linked.isDone()) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        LinkMessage message;
+        try {
+            byte[] body = Frames.take(in);
+            if (body == null) {
+                return;
+            }
+            message = LinkCodec.decode(body);
+        } catch (MalformedException e) {
+            fail(ctx, new IOException("relay broke the link protocol: " + e.getMessage()));
+            return;
+        }
+        switch (message) {
+            case LinkMessage.Challenge c when !loginSent -> {
+                loginSent = true;
+                try {
+                    // The pin, not whatever certificate TLS showed: the pinned trust manager made them equal.
+                    byte[] signature = signer.sign(LinkMessage.Login.signedData(c.nonce(), relayPin));
+                    ctx.writeAndFlush(Frames.encode(ctx.alloc(),
+                            new LinkMessage.Login(user, signer.publicKey(), signature, version), false));
+                } catch (IOException e) {
+                    fail(ctx, new IOException("cannot sign with " + signer.describe() + ": " + e.getMessage(), e));
+                }
+            }
+            case LinkMessage.Welcome w when loginSent -> {
+                Http2Roles.installOpener(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress());
+                ctx.pipeline().remove(this);
+                linked.trySuccess(new ClientLink(ctx.channel()));
+            }
+            case LinkMessage.Refusal r -> fail(ctx, new LinkRefusedException(r.reason(), r.detail()));
+            default -> fail(ctx, new IOException("relay broke the link protocol: unexpected " + message));
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        linked.tryFailure(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        linked.tryFailure(new IOException("relay closed the connection during the handshake"));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, cause);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.jumpgate.transport.link;
+
+import dev.jumpgate.protocol.LinkCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler after TLS on the relay's link port: reads the 4-byte magic and hands the connection to the
+ * handshake it names, agent or client. Anything else is closed.
+ */
+final class LinkPort extends ByteToMessageDecoder {
+
+    private static final Logger log = LoggerFactory.getLogger(LinkPort.class);
+    static final String NAME = "port";
+
+    private final Supplier<ChannelHandler> agents;
+    private final Supplier<ChannelHandler> clients;
+
+    LinkPort(Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients) {
+        this.agents = agents;
+        this.clients = clients;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < 4) {
+            return;
+        }
+        byte[] magic = new byte[4];
+        in.getBytes(in.readerIndex(), magic);
+        // The chosen handshake reads the magic again; replacing this decoder hands it the unread bytes.
+        if (Arrays.equals(magic, LinkCodec.MAGIC)) {
+            ctx.pipeline().replace(this, RelayHandshake.NAME, agents.get());
+        } else if (Arrays.equals(magic, LinkCodec.CLIENT_MAGIC)) {
+            ctx.pipeline().replace(this, ClientGate.NAME, clients.get());
+        } else {
+            log.info("connection from {} is not a jumpgate link (bad magic), closing", ctx.channel().remoteAddress());
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.info("connection from {} failed before its handshake: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}
