@@ -12,6 +12,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * Learns the SSH host keys the device's target actually presents, by starting a key exchange with it once per
  * host key algorithm and keeping the key it shows. Asking the server itself, rather than reading
  * /etc/ssh/*.pub, works for any sshd, any config and any user, and reports exactly what clients will see.
+ * Algorithms the server's first key exchange did not offer are not tried: each such attempt is a failed
+ * negotiation in the server's log.
  */
 public final class HostKeyProbe {
 
@@ -35,8 +38,12 @@ public final class HostKeyProbe {
         SshClient client = SshClient.setUpDefaultClient();
         try {
             client.start();
+            AtomicReference<List<String>> offered = new AtomicReference<>();
             for (String algorithm : ALGORITHMS) {
-                PublicKey key = keyFor(client, target, algorithm);
+                if (offered.get() != null && !offered.get().contains(algorithm)) {
+                    continue;
+                }
+                PublicKey key = keyFor(client, target, algorithm, offered);
                 if (key != null) {
                     String line = PublicKeyEntry.toString(key);
                     if (!keys.contains(line)) {
@@ -52,10 +59,15 @@ public final class HostKeyProbe {
         return keys;
     }
 
-    private static PublicKey keyFor(SshClient client, HostPort target, String algorithm) throws IOException {
+    private static PublicKey keyFor(SshClient client, HostPort target, String algorithm,
+            AtomicReference<List<String>> offered) throws IOException {
         AtomicReference<PublicKey> seen = new AtomicReference<>();
         client.setServerKeyVerifier((session, address, key) -> {
             seen.set(key);
+            String algorithms = session.getServerKexProposals().get(KexProposalOption.SERVERKEYS);
+            if (algorithms != null) {
+                offered.set(List.of(algorithms.split(",")));
+            }
             return false; // we only wanted the key; refusing ends the session before authentication
         });
         client.setSignatureFactoriesNames(algorithm);

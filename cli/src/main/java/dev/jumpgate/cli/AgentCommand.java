@@ -3,13 +3,18 @@ package dev.jumpgate.cli;
 import dev.jumpgate.agent.AgentRunner;
 import dev.jumpgate.agent.AgentState;
 import dev.jumpgate.agent.Enrollment;
+import dev.jumpgate.agent.SshTarget;
 import dev.jumpgate.agent.Targets;
+import dev.jumpgate.agent.embedded.EmbeddedSettings;
+import dev.jumpgate.agent.embedded.EnvAllowList;
+import dev.jumpgate.agent.embedded.ForwardingPolicy;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,15 +61,51 @@ final class AgentCommand {
         HostPort target;
 
         @Option(names = "--allow", converter = HostPortConverter.class, paramLabel = "HOST:PORT",
-                description = "Another local endpoint users with a grant for its port may tunnel to (repeatable).")
+                description = "Another local endpoint users with a grant for its port may tunnel to, and the embedded"
+                        + " server's ssh -L may reach (repeatable).")
         List<HostPort> allow = new ArrayList<>();
+
+        @Option(names = "--embedded", negatable = true,
+                description = "Serve SSH from the agent's embedded server instead of --target. Default: only when"
+                        + " nothing listens on --target at start; --no-embedded: never.")
+        Boolean embedded;
+
+        @Option(names = "--authorized-keys", paramLabel = "FILE",
+                description = "An authorized_keys file whose keys may log in to the embedded server, besides the"
+                        + " user's ~/.ssh/authorized_keys (repeatable).")
+        List<Path> authorizedKeys = new ArrayList<>();
+
+        @Option(names = "--allow-listen", converter = HostPortConverter.class, paramLabel = "HOST:PORT",
+                description = "Where the embedded server's ssh -R may listen, e.g. 127.0.0.1:8080 (repeatable).")
+        List<HostPort> allowListen = new ArrayList<>();
+
+        @Option(names = "--accept-env", paramLabel = "NAME",
+                description = "Another environment variable (or PREFIX*) clients may set in embedded sessions,"
+                        + " besides LANG, LANGUAGE, LC_*, COLORTERM and NO_COLOR (repeatable).")
+        List<String> acceptEnv = new ArrayList<>();
+
+        @Option(names = "--ssh-keepalive", paramLabel = "SECONDS", defaultValue = "15",
+                description = "How often the embedded server checks that a client is still there; after 3 missed"
+                        + " answers its session ends. 0: never (default: ${DEFAULT-VALUE}).")
+        int keepaliveSeconds;
 
         @Override
         public Integer call() throws Exception {
             AgentState s = AgentState.load(state);
+            List<String> env = new ArrayList<>(EnvAllowList.DEFAULTS);
+            env.addAll(acceptEnv);
+            EmbeddedSettings settings = new EmbeddedSettings(state, authorizedKeys,
+                    new ForwardingPolicy(allow, allowListen), new EnvAllowList(env),
+                    Duration.ofSeconds(keepaliveSeconds));
+            SshTarget.Mode mode = embedded == null ? SshTarget.Mode.AUTO
+                    : embedded ? SshTarget.Mode.EMBEDDED : SshTarget.Mode.TARGET;
+            SshTarget ssh = SshTarget.choose(target, mode, settings);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), target, allow));
-            Runtime.getRuntime().addShutdownHook(new Thread(runner::stop));
+            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), ssh.address(), allow));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                runner.stop();
+                ssh.close(); // ends the sessions, and with them the programs they started
+            }));
             try {
                 runner.run();
                 return 0;
@@ -72,6 +113,7 @@ final class AgentCommand {
                 System.err.println("jumpgate: " + e.getMessage());
                 return 3;
             } finally {
+                ssh.close();
                 group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             }
         }

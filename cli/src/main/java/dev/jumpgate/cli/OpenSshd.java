@@ -28,6 +28,11 @@ public final class OpenSshd implements AutoCloseable {
         this.address = address;
     }
 
+    /** Whether OpenSSH's sshd is installed where distributions put it. */
+    public static boolean installed() {
+        return SSHD.stream().anyMatch(p -> Files.isExecutable(Path.of(p)));
+    }
+
     public static OpenSshd start(Path dir, String authorizedKeys) throws IOException, InterruptedException {
         String sshd = SSHD.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElseThrow(() ->
                 new IOException("no OpenSSH sshd found (looked at " + SSHD + "); install it: apt-get install "

@@ -3,7 +3,12 @@ package dev.jumpgate.cli;
 import dev.jumpgate.agent.AgentRunner;
 import dev.jumpgate.agent.AgentState;
 import dev.jumpgate.agent.Enrollment;
+import dev.jumpgate.agent.SshTarget;
 import dev.jumpgate.agent.Targets;
+import dev.jumpgate.agent.embedded.EmbeddedSettings;
+import dev.jumpgate.agent.embedded.EnvAllowList;
+import dev.jumpgate.agent.embedded.ForwardingPolicy;
+import dev.jumpgate.agent.embedded.KeyFiles;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Relay;
@@ -25,7 +30,9 @@ import picocli.CommandLine.Option;
 
 /**
  * A whole jumpgate on this machine in one command: a relay on loopback, a demo device enrolled with it, and an
- * ssh_config that reaches the device through the relay with strict host key checking.
+ * ssh_config that reaches the device through the relay with strict host key checking. The demo device's SSH
+ * server is a private OpenSSH sshd when one is installed, else the agent's embedded server: the demo needs
+ * nothing but Java on the machine (and an ssh client to try it).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Start a relay on loopback with a demo device, and print the ssh command to reach it.")
@@ -43,16 +50,27 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--link-port", defaultValue = "8443", description = "Relay agent port if free (default: 8443).")
     int linkPort;
 
+    @Option(names = "--embedded", description = "Serve the demo device's SSH from the agent's embedded server even"
+            + " when OpenSSH's sshd is installed.")
+    boolean embedded;
+
     @Override
     public Integer call() throws Exception {
         dir = dir.toAbsolutePath();
         Files.createDirectories(dir);
         Path adminKey = dir.resolve("admin_ed25519");
-        if (!Files.exists(adminKey)) {
-            Tools.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "jumpgate-quickstart-admin",
-                    "-f", adminKey.toString()));
+        KeyFiles.loadOrCreate(adminKey, "jumpgate-quickstart-admin");
+        Path adminPub = dir.resolve("admin_ed25519.pub");
+        OpenSshd sshd = null;
+        SshTarget ssh;
+        if (embedded || !OpenSshd.installed()) {
+            ssh = SshTarget.choose(new HostPort("127.0.0.1", 22), SshTarget.Mode.EMBEDDED, new EmbeddedSettings(
+                    dir.resolve("embedded"), List.of(adminPub), ForwardingPolicy.none(), EnvAllowList.defaults(),
+                    EmbeddedSettings.DEFAULT_KEEPALIVE));
+        } else {
+            sshd = OpenSshd.start(dir.resolve("sshd"), Files.readString(adminPub));
+            ssh = SshTarget.of(sshd.address());
         }
-        OpenSshd sshd = OpenSshd.start(dir.resolve("sshd"), Files.readString(dir.resolve("admin_ed25519.pub")));
         Relay relay = Relay.start(new Relay.Config(dir.resolve("relay"),
                 new HostPort("127.0.0.1", Tools.freeOr(sshPort)), new HostPort("127.0.0.1", Tools.freeOr(linkPort)),
                 Optional.of(dir.resolve("admin_ed25519.pub")), Optional.empty()));
@@ -66,7 +84,7 @@ final class QuickstartCommand implements Callable<Integer> {
             Enrollment.enroll(group, token, agentState);
         }
         AgentRunner agent = new AgentRunner(group, AgentState.load(agentState),
-                new Targets(DEMO, sshd.address(), List.of()));
+                new Targets(DEMO, ssh.address(), List.of()));
         Thread.ofPlatform().name("demo-agent").daemon().start(() -> {
             try {
                 agent.run();
@@ -77,17 +95,21 @@ final class QuickstartCommand implements Callable<Integer> {
         Device demo = awaitHostKeys(relay, Duration.ofSeconds(20));
         Path config = writeSshConfig(relay, demo);
         CountDownLatch stopped = new CountDownLatch(1);
+        OpenSshd privateSshd = sshd;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.stop();
             relay.close();
-            sshd.close();
+            ssh.close();
+            if (privateSshd != null) {
+                privateSshd.close();
+            }
             stopped.countDown();
         }));
         String f = Tools.relativeToCwd(config);
         System.out.printf("""
                 jumpgate quickstart is running:
                   relay  SSH bastion %s, agent endpoint %s (TLS %s)
-                  device %s, an sshd on %s reached only through its agent's outbound link
+                  device %s, %s on %s reached only through its agent's outbound link
 
                 Try:
                   ssh -F %s demo                     # a shell on the device, through the relay
@@ -98,7 +120,9 @@ final class QuickstartCommand implements Callable<Integer> {
 
                 %s holds a Host block per name, with the relay's and the device's host keys
                 pinned (StrictHostKeyChecking yes). Ctrl-C stops everything.
-                """, relay.sshAddress(), relay.linkAddress(), relay.pin(), DEMO, sshd.address(), f, f, f, f, f, f);
+                """, relay.sshAddress(), relay.linkAddress(), relay.pin(), DEMO,
+                ssh.isEmbedded() ? "the agent's embedded SSH server" : "a private OpenSSH sshd", ssh.address(),
+                f, f, f, f, f, f);
         System.out.flush();
         stopped.await();
         return 0;

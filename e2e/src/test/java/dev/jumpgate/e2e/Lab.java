@@ -152,9 +152,12 @@ final class Lab implements AutoCloseable {
         return dir.resolve("agents").resolve(device);
     }
 
+    /** {@code agent run} for {@code device}, its target the lab's sshd unless {@code extra} names another. */
     Proc startAgent(String device, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("agent", "run", "--state", agentState(device).toString(),
-                "--target", sshd.address().toString()));
+        List<String> args = new ArrayList<>(List.of("agent", "run", "--state", agentState(device).toString()));
+        if (!List.of(extra).contains("--target")) {
+            args.addAll(List.of("--target", sshd.address().toString()));
+        }
         args.addAll(List.of(extra));
         Proc p = Proc.jumpgate(dir.resolve("logs"), "agent-" + device + "-" + procs.size(), args.toArray(String[]::new));
         procs.add(p);

@@ -91,6 +91,10 @@ final class Proc implements AutoCloseable {
         return Files.readString(err);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -15,11 +15,23 @@ class QuickstartTest {
 
     @Test
     void printedSshCommandReachesTheDemoDevice() throws Exception {
-        Path dir = Lab.workDir(getClass());
-        try (Proc qs = Proc.jumpgate(dir.resolve("logs"), "quickstart", "quickstart", "--dir",
-                dir.resolve("state").toString(), "--ssh-port", String.valueOf(Lab.freePort()), "--link-port",
-                String.valueOf(Lab.freePort()))) {
+        quickstartWorks(Lab.workDir(getClass()).resolve("sshd"), "a private OpenSSH sshd");
+    }
+
+    /** What a machine without OpenSSH's sshd gets: the agent serves the demo device's SSH itself. */
+    @Test
+    void printedSshCommandReachesTheDemoDeviceServedByTheEmbeddedServer() throws Exception {
+        quickstartWorks(Lab.workDir(getClass()).resolve("embedded"), "the agent's embedded SSH server",
+                "--embedded");
+    }
+
+    private void quickstartWorks(Path dir, String server, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("quickstart", "--dir", dir.resolve("state").toString(),
+                "--ssh-port", String.valueOf(Lab.freePort()), "--link-port", String.valueOf(Lab.freePort())));
+        args.addAll(List.of(extra));
+        try (Proc qs = Proc.jumpgate(dir.resolve("logs"), "quickstart", args.toArray(String[]::new))) {
             Matcher m = qs.awaitOutput("ssh -F (\\S+) demo uname -a", Duration.ofSeconds(60));
+            assertThat(qs.stdout()).contains("device demo, " + server + " on 127.0.0.1:");
             Ssh.Result r = Ssh.run(List.of("ssh", "-F", m.group(1), "demo", "uname", "-a"), null,
                     Duration.ofSeconds(30));
             assertThat(r.exit()).as(r.err()).isZero();

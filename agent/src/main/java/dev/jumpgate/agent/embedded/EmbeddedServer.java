@@ -1,0 +1,169 @@
+package dev.jumpgate.agent.embedded;
+
+import dev.jumpgate.protocol.HostPort;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.AgentForwardingFilter;
+import org.apache.sshd.server.forward.DirectTcpipFactory;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.apache.sshd.server.forward.X11ForwardingFilter;
+import org.apache.sshd.sftp.SftpModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's own SSH server (Apache MINA SSHD), for devices with no sshd: shell on a real PTY, exec, SFTP, and
+ * port forwarding within the agent's allow-lists, for public keys only. It listens on an ephemeral loopback port
+ * and becomes the agent's SSH target, so streams reach it exactly as they would reach sshd, and the session stays
+ * end to end between the user's client and this server.
+ *
+ * <pre>
+ *   relay ══ stream ══▶ agent: StreamRequestHandler ─▶ Splice ─▶ 127.0.0.1:EPHEMERAL ─▶ EmbeddedServer
+ * </pre>
+ */
+public final class EmbeddedServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
+    static final String HOST_KEY = "ssh_host_ed25519_key";
+    /**
+     * OpenSSH clients take the first cipher of their own list that the server offers, and put chacha20-poly1305
+     * first, which MINA runs at half the speed of its AES. Without chacha20 they choose aes128-ctr (or GCM when
+     * they prefer it); every OpenSSH since 3.7 has AES-CTR. Measured in docs/BENCHMARKS.md.
+     */
+    static final List<String> CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr",
+            "aes192-ctr", "aes256-ctr");
+
+    /**
+     * The most each channel lets a client send ahead. MINA's SFTP server handles one request at a time, so it needs
+     * many in flight: 8 MiB (MINA's default is 2 MiB) is 32 of OpenSSH's 255 KiB requests. Measured in
+     * docs/BENCHMARKS.md.
+     */
+    static final long WINDOW = 8L * 1024 * 1024;
+    /** What OpenSSH's sftp-server offers (SFTP_MAX_MSG_LENGTH - 1024). */
+    static final int SFTP_MAX_LENGTH = 255 * 1024;
+
+    private final SshServer server;
+    private final ScheduledExecutorService timer;
+    private final KeyPair hostKey;
+
+    private EmbeddedServer(SshServer server, ScheduledExecutorService timer, KeyPair hostKey) {
+        this.server = server;
+        this.timer = timer;
+        this.hostKey = hostKey;
+    }
+
+    public static EmbeddedServer start(EmbeddedSettings settings) throws IOException {
+        Path state = settings.stateDir().toAbsolutePath();
+        if (System.getProperty("pty4j.tmpdir") == null) {
+            // pty4j unpacks its native library; /tmp is often mounted noexec on locked-down machines.
+            System.setProperty("pty4j.tmpdir", state.toString());
+        }
+        KeyPair hostKey = KeyFiles.loadOrCreate(state.resolve(HOST_KEY), "jumpgate embedded host key");
+        Account agent = Account.current();
+        Programs programs = new Programs(settings.env());
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(0);
+        sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        sshd.setPublickeyAuthenticator(new PublicKeyLogin(new LoginPolicy(agent, Account::lookup),
+                settings.authorizedKeys()));
+        sshd.setPasswordAuthenticator(null);
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setChannelFactories(List.of(SessionChannel.factory(settings.env()), DirectTcpipFactory.INSTANCE));
+        sshd.setShellFactory(programs::shell);
+        sshd.setCommandFactory(programs::exec);
+        sshd.setSubsystemFactories(List.of(new Sftp(programs)));
+        sshd.setForwardingFilter(forwardingFilter(settings.forwarding()));
+        sshd.setCipherFactoriesNames(CIPHERS);
+        // OpenSSH's sftp moves min(read, write) of the server's limits@openssh.com per request: MINA's 63 KiB read
+        // limit would cut every transfer into four times as many requests as with OpenSSH's sftp-server.
+        SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(sshd, SFTP_MAX_LENGTH);
+        SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(sshd, SFTP_MAX_LENGTH);
+        CoreModuleProperties.WINDOW_SIZE.set(sshd, WINDOW);
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(30));
+        // Keepalive answers count as traffic: a live client is never idle; a silent one is closed by the keepalive
+        // or, at the latest, by this.
+        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.keepalive().isZero() ? Duration.ZERO
+                : settings.keepalive().multipliedBy(Keepalive.MAX_UNANSWERED + 2));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r ->
+                Thread.ofPlatform().name("embedded-keepalive").daemon().unstarted(r));
+        sshd.addSessionListener(new Keepalive(settings.keepalive(), timer));
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    log.info("embedded ssh: {} logged in with key {}", session.getUsername(),
+                            session.getAttribute(PublicKeyLogin.KEY));
+                }
+            }
+        });
+        try {
+            sshd.start();
+        } catch (IOException e) {
+            timer.shutdownNow();
+            throw new IOException("cannot start the embedded SSH server: " + e.getMessage(), e);
+        }
+        return new EmbeddedServer(sshd, timer, hostKey);
+    }
+
+    private static ForwardingFilter forwardingFilter(ForwardingPolicy policy) {
+        TcpForwardingFilter tcp = new TcpForwardingFilter() {
+            @Override
+            public boolean canListen(SshdSocketAddress address, Session session) {
+                boolean ok = policy.mayListen(address.getHostName(), address.getPort());
+                if (!ok) {
+                    log.info("embedded ssh: refusing ssh -R listening on {} for {}: the agent allows listening on {}"
+                            + " (--allow-listen)", address, session.getUsername(),
+                            ForwardingPolicy.describe(policy.listen()));
+                }
+                return ok;
+            }
+
+            @Override
+            public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+                boolean ok = type == Type.Direct && policy.mayConnect(address.getHostName(), address.getPort());
+                if (!ok) {
+                    log.info("embedded ssh: refusing ssh -L to {} for {}: the agent allows {} (--allow)", address,
+                            session.getUsername(), ForwardingPolicy.describe(policy.connect()));
+                }
+                return ok;
+            }
+        };
+        return ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false), X11ForwardingFilter.of(false),
+                tcp);
+    }
+
+    /** Where the server listens: the agent's SSH target. */
+    public HostPort address() {
+        return new HostPort("127.0.0.1", server.getPort());
+    }
+
+    /** The host key clients will see, as an OpenSSH public key line. */
+    public String hostKeyLine() {
+        return KeyFiles.publicLine(hostKey);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            log.debug("embedded ssh: stopping: {}", e.getMessage());
+        }
+        timer.shutdownNow();
+    }
+}
