@@ -67,7 +67,8 @@ public final class KeyFileSigner implements Signer {
             return parse(file, Base64.getDecoder().decode(b64));
         } catch (EOFException e) {
             throw new IOException("key file " + file + " is damaged (truncated); copy it again, or use ssh-agent", e);
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+        } catch (IllegalArgumentException | ArithmeticException | GeneralSecurityException e) {
+            // ArithmeticException: RSA CRT exponents of a damaged key whose prime is 1 (d mod 0)
             throw new IOException("key file " + file + " is damaged: " + e.getMessage(), e);
         }
     }
