@@ -69,6 +69,14 @@ final class Lab implements AutoCloseable {
         return Files.createDirectories(d);
     }
 
+    /** A further key pair and {@code relay-USER} Host block, for tests that need more people than the three. */
+    void addKey(String user) throws Exception {
+        Path key = dir.resolve("keys").resolve(user);
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", user, "-f", key.toString()));
+        keys.put(user, key);
+        writeConfig();
+    }
+
     String pub(String user) throws IOException {
         return Files.readString(Path.of(keys.get(user) + ".pub"));
     }

@@ -95,6 +95,13 @@ final class Proc implements AutoCloseable {
         return process.pid();
     }
 
+    /** Resident set size of the process, from /proc: what the kernel charges it, heap or not. */
+    long rssKib() throws IOException {
+        return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+                .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                .findFirst().orElseThrow();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

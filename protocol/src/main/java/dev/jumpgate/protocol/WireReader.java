@@ -54,6 +54,9 @@ public final class WireReader {
     }
 
     public byte[] fixed(int n, String what) {
+        if (n < 0) {   // a u32 length above 2^31 - 1, cast by the caller
+            throw new MalformedException(what + " claims " + Integer.toUnsignedLong(n) + " bytes");
+        }
         need(n, what);
         byte[] out = new byte[n];
         System.arraycopy(data, pos, out, 0, n);

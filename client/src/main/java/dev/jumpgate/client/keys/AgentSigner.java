@@ -50,12 +50,18 @@ public final class AgentSigner implements Signer {
     /** The keys the agent at {@code socket} holds; empty if it holds none. */
     public static List<AgentSigner> keys(Path socket) throws IOException {
         WireReader r = new WireReader(call(socket, new byte[] {REQUEST_IDENTITIES}, IDENTITIES_ANSWER));
-        long n = r.u32("key count");
         List<AgentSigner> keys = new ArrayList<>();
-        for (long i = 0; i < n && i < 100; i++) {
-            byte[] blob = r.fixed((int) r.u32("key length"), "key");
-            String comment = new String(r.fixed((int) r.u32("comment length"), "comment"), StandardCharsets.UTF_8);
-            keys.add(new AgentSigner(socket, blob, comment));
+        try {
+            long n = r.u32("key count");
+            for (long i = 0; i < n && i < 100; i++) {
+                byte[] blob = r.fixed((int) r.u32("key length"), "key");
+                String comment = new String(r.fixed((int) r.u32("comment length"), "comment"), StandardCharsets.UTF_8);
+                AgentSigner key = new AgentSigner(socket, blob, comment);
+                key.keyType(); // a blob without a readable type would fail later, far from here
+                keys.add(key);
+            }
+        } catch (MalformedException e) {
+            throw new IOException("ssh-agent sent a malformed list of keys: " + e.getMessage(), e);
         }
         return keys;
     }
@@ -71,7 +77,11 @@ public final class AgentSigner implements Signer {
         byte[] request = new WireWriter().u8(SIGN_REQUEST).u32(publicKey.length).fixed(publicKey).u32(data.length)
                 .fixed(data).u32(flags).toByteArray();
         WireReader r = new WireReader(call(socket, request, SIGN_RESPONSE));
-        return r.fixed((int) r.u32("signature length"), "signature");
+        try {
+            return r.fixed((int) r.u32("signature length"), "signature");
+        } catch (MalformedException e) {
+            throw new IOException("ssh-agent sent a malformed signature: " + e.getMessage(), e);
+        }
     }
 
     String keyType() {

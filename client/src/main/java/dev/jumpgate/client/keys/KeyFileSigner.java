@@ -2,6 +2,7 @@ package dev.jumpgate.client.keys;
 
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.transport.link.Signer;
+import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,10 @@ public final class KeyFileSigner implements Signer {
         String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         try {
             return parse(file, Base64.getDecoder().decode(b64));
-        } catch (IllegalArgumentException | GeneralSecurityException e) {
+        } catch (EOFException e) {
+            throw new IOException("key file " + file + " is damaged (truncated); copy it again, or use ssh-agent", e);
+        } catch (IllegalArgumentException | ArithmeticException | GeneralSecurityException e) {
+            // ArithmeticException: RSA CRT exponents of a damaged key whose prime is 1 (d mod 0)
             throw new IOException("key file " + file + " is damaged: " + e.getMessage(), e);
         }
     }

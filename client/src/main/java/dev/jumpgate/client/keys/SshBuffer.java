@@ -1,11 +1,12 @@
 package dev.jumpgate.client.keys;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
-/** SSH wire encoding (RFC 4251 §5): uint32, string, mpint. Reading stops with an IOException at the end. */
+/** SSH wire encoding (RFC 4251 §5): uint32, string, mpint. Reading past the end throws {@link EOFException}. */
 final class SshBuffer {
 
     private final byte[] data;
@@ -27,7 +28,7 @@ final class SshBuffer {
 
     int uint32() throws IOException {
         if (data.length - pos < 4) {
-            throw new IOException("truncated key data");
+            throw new EOFException("truncated key data");
         }
         int v = ((data[pos] & 0xff) << 24) | ((data[pos + 1] & 0xff) << 16) | ((data[pos + 2] & 0xff) << 8)
                 | (data[pos + 3] & 0xff);
@@ -38,7 +39,7 @@ final class SshBuffer {
     byte[] string() throws IOException {
         int n = uint32();
         if (n < 0 || n > data.length - pos) {
-            throw new IOException("truncated key data");
+            throw new EOFException("truncated key data");
         }
         byte[] s = new byte[n];
         System.arraycopy(data, pos, s, 0, n);
@@ -56,7 +57,7 @@ final class SshBuffer {
 
     byte[] raw(int n) throws IOException {
         if (n > data.length - pos) {
-            throw new IOException("truncated key data");
+            throw new EOFException("truncated key data");
         }
         byte[] s = new byte[n];
         System.arraycopy(data, pos, s, 0, n);
