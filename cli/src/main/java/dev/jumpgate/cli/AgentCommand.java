@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,11 +32,14 @@ final class AgentCommand {
         @Option(names = "--state", required = true, description = "Directory for the agent's key and settings.")
         Path state;
 
+        @Mixin
+        TransportOptions transport = new TransportOptions();
+
         @Override
         public Integer call() throws Exception {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             try {
-                AgentState s = Enrollment.enroll(group, token, state);
+                AgentState s = Enrollment.enroll(group, token, state, transport.plan());
                 System.out.println("enrolled device " + s.device() + " with relay " + s.relay() + "; now run: "
                         + "jumpgate agent run --state " + state);
                 return 0;
@@ -59,11 +63,19 @@ final class AgentCommand {
                 description = "Another local endpoint users with a grant for its port may tunnel to (repeatable).")
         List<HostPort> allow = new ArrayList<>();
 
+        @Mixin
+        TransportOptions transport = new TransportOptions();
+
+        @Option(names = "--retry-better-after", defaultValue = "300", hidden = true,
+                description = "Seconds between tries of better transports while on a worse one.")
+        long retryBetterSeconds;
+
         @Override
         public Integer call() throws Exception {
             AgentState s = AgentState.load(state);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), target, allow));
+            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), target, allow), transport.plan(),
+                    java.time.Duration.ofSeconds(retryBetterSeconds));
             Runtime.getRuntime().addShutdownHook(new Thread(runner::stop));
             try {
                 runner.run();

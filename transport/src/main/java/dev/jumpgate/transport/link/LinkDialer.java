@@ -4,6 +4,7 @@ import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.pipe.PipeChannel;
+import dev.jumpgate.transport.pipe.ProxyFailures;
 import dev.jumpgate.transport.pipe.Route;
 import dev.jumpgate.transport.pipe.Tunnels;
 import dev.jumpgate.transport.pipe.WsBytes;
@@ -65,7 +66,7 @@ public final class LinkDialer {
         EventLoop loop = group.next();
         Promise<Channel> linked = loop.newPromise();
         open(loop, route, tls, p -> p.addLast(AgentHandshake.NAME, new AgentHandshake(hello, streams, linked)), linked);
-        return linked;
+        return explained(loop, route, linked);
     }
 
     public static Future<ClientLink> dialAsClient(EventLoopGroup group, HostPort relay, Fingerprint pin,
@@ -84,7 +85,28 @@ public final class LinkDialer {
         Promise<ClientLink> linked = loop.newPromise();
         open(loop, route, TlsContexts.client(pin), p -> p.addLast(ClientHandshake.NAME,
                 new ClientHandshake(user, signer, pin, version, linked)), linked);
-        return linked;
+        return explained(loop, route, linked);
+    }
+
+    /** {@code linked}, its failure explained when a proxy caused it; cancelling the result cancels the dial. */
+    private static <T> Future<T> explained(EventLoop loop, Route route, Promise<T> linked) {
+        Promise<T> out = loop.newPromise();
+        linked.addListener(f -> {
+            if (f.isSuccess()) {
+                if (!out.trySuccess(linked.getNow()) && linked.getNow() instanceof Channel ch) {
+                    ch.close();
+                }
+            } else {
+                String what = "a tunnel to " + route.destination();
+                out.tryFailure(route.proxy().map(p -> ProxyFailures.explain(p, what, f.cause())).orElse(f.cause()));
+            }
+        });
+        out.addListener(f -> {
+            if (f.isCancelled()) {
+                linked.cancel(false);
+            }
+        });
+        return out;
     }
 
     private static void open(EventLoop loop, Route route, SslContext tls, Consumer<ChannelPipeline> handshake,
