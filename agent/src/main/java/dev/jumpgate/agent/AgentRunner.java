@@ -1,6 +1,7 @@
 package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;
 import dev.jumpgate.transport.pipe.RoutePlan;
@@ -116,11 +117,16 @@ public final class AgentRunner {
         }
     }
 
+    /** Closes the link and waits a little for the relay to hear it, so the device goes offline at once. */
     public void stop() {
         stopped = true;
         Channel c = current;
         if (c != null) {
-            c.close();
+            try {
+                LinkDialer.closeAndWait(c, Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

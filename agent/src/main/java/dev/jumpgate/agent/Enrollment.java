@@ -2,6 +2,7 @@ package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;
 import dev.jumpgate.transport.pipe.RoutePlan;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +63,7 @@ public final class Enrollment {
         if (link == null) {
             throw new IOException("enrollment with relay " + token.relay() + " failed: " + String.join("; ", failures));
         }
-        link.close();
+        LinkDialer.closeAndWait(link, Duration.ofSeconds(3));
         AgentState state = new AgentState(token.device(), token.relay(), token.relayPin(), identity);
         state.save(stateDir);
         return state;

@@ -45,6 +45,9 @@ import java.util.function.Consumer;
 public final class LinkDialer {
 
     private static final int CONNECT_TIMEOUT_MS = 10_000;
+    /** On a long-poll link: done once the relay has heard that the session is over. */
+    private static final io.netty.util.AttributeKey<Future<Void>> FINISHED =
+            io.netty.util.AttributeKey.valueOf("jumpgate.poll.finished");
 
     private LinkDialer() {
     }
@@ -178,9 +181,24 @@ public final class LinkDialer {
                 handshake.accept(ch.pipeline());
             }
         };
+        Promise<Void> finished = loop.newPromise();
         ChannelFuture paired = PipeChannel.pair(loop, "long-poll " + route.pollBase(), linkEnd,
-                new PollClient(route, tls, linked::tryFailure));
+                new PollClient(route, tls, linked::tryFailure, finished));
+        paired.channel().attr(FINISHED).set(finished);
         failTogether(paired, linked);
+    }
+
+    /**
+     * Closes a link and waits (at most {@code limit}) until the relay knows: at once over TCP, where the
+     * connection's end says it; for long-poll, after the request that ends the session, which a process about
+     * to exit would otherwise never send, leaving the relay to think the device online until the session expires.
+     */
+    public static void closeAndWait(Channel link, java.time.Duration limit) throws InterruptedException {
+        link.close().await(limit.toMillis());
+        Future<Void> finished = link.attr(FINISHED).get();
+        if (finished != null) {
+            finished.await(limit.toMillis());
+        }
     }
 
     private static void failTogether(ChannelFuture connect, Promise<?> linked) {

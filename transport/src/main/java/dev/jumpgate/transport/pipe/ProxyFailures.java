@@ -17,10 +17,12 @@ public final class ProxyFailures {
     /** The proxy answered {@code status} to a request for {@code what}. */
     public static IOException refused(HttpProxy proxy, int status, String what) {
         return switch (status) {
-            case 407 -> new ProxyRefusedException(proxy.user()
-                    .map(u -> "proxy " + proxy.address() + " refused the credentials for user '" + u + "' (407)")
-                    .orElse("proxy " + proxy.address() + " requires authentication (407): pass --proxy http://USER:PASS@"
-                            + proxy.address().substring(7)), status);
+            // 407 is the rule; some proxies (tinyproxy 1.11) answer CONNECT with 401 instead.
+            case 401, 407 -> new ProxyRefusedException(proxy.user()
+                    .map(u -> "proxy " + proxy.address() + " refused the credentials for user '" + u + "' (" + status
+                            + ")")
+                    .orElse("proxy " + proxy.address() + " requires authentication (" + status + "): pass --proxy "
+                            + "http://USER:PASS@" + proxy.address().substring(7)), status);
             case 403 -> new ProxyRefusedException("proxy " + proxy.address() + " refused " + what + " (403): "
                     + "it allows no such request; try another --transport (http-poll passes plain HTTP only)", status);
             default -> new ProxyRefusedException("proxy " + proxy.address() + " answered " + status + " to " + what,

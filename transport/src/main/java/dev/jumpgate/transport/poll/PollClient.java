@@ -58,11 +58,18 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
     private boolean done;
     private java.util.concurrent.ScheduledFuture<?> watcher;
 
-    /** @param onFailure told why, when the session cannot open or dies; the link end closes after it */
-    public PollClient(Route route, SslContext tls, Consumer<Throwable> onFailure) {
+    private final io.netty.util.concurrent.Promise<Void> finished;
+
+    /**
+     * @param onFailure told why, when the session cannot open or dies; the link end closes after it
+     * @param finished completed once the relay was told the session is over (or could not be)
+     */
+    public PollClient(Route route, SslContext tls, Consumer<Throwable> onFailure,
+            io.netty.util.concurrent.Promise<Void> finished) {
         this.route = route;
         this.tls = tls;
         this.onFailure = onFailure;
+        this.finished = finished;
     }
 
     @Override
@@ -274,13 +281,13 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean fatal(int status) {
-        return status == 404 || status == 410 || status == 407 || status == 403 || status == 400;
+        return status == 404 || status == 410 || status == 401 || status == 407 || status == 403 || status == 400;
     }
 
     private Throwable statusError(int status, String what) {
         return switch (status) {
             case 404, 410 -> new IOException("the relay ended the long-poll session (" + status + ")");
-            default -> route.proxy().filter(p -> status == 407 || status == 403)
+            default -> route.proxy().filter(p -> status == 401 || status == 407 || status == 403)
                     .<Throwable>map(p -> ProxyFailures.refused(p, status, "requests to " + route.pollBase()))
                     .orElseGet(() -> new IOException(route.pollBase() + " answered " + status + " to " + what));
         };
@@ -316,9 +323,11 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
                             ((PollHttp.Reply) f.getNow()).body().release();
                         }
                         http.close();
+                        finished.trySuccess(null);
                     });
         } else {
             http.close();
+            finished.trySuccess(null);
         }
         done = true;
         if (watcher != null) {

@@ -259,6 +259,11 @@ final class PollHttp {
                     onHeaders.accept(r);
                 }
                 if (msg instanceof HttpContent c && body != null) {
+                    if (c.decoderResult().isFailure()) {
+                        // A premature close mid-body: the prefix would be safe (offsets), but say what happened.
+                        fail(ctx, new IOException("response cut short: " + c.decoderResult().cause()));
+                        return;
+                    }
                     body.addComponent(true, c.content().retain());
                     if (body.readableBytes() > PollWire.MAX_BODY * 2) {
                         fail(ctx, new IOException("response body over " + PollWire.MAX_BODY * 2 + " bytes"));

@@ -40,8 +40,11 @@ public final class PollWire {
 
     /** A GET waits this long for bytes: below the 30–60 s after which proxies cut idle requests. */
     public static final Duration PARK = Duration.ofSeconds(25);
-    /** The relay ends a session that has had no request for this long. */
-    public static final Duration SESSION_IDLE = Duration.ofSeconds(60);
+    /**
+     * The relay ends a session with no GET waiting and no request for this long: an agent always keeps a GET
+     * parked and sends the next at once, and even a proxy restart costs it a few seconds at most.
+     */
+    public static final Duration SESSION_IDLE = Duration.ofSeconds(15);
     /** The agent gives up a session after this long without one successful response. */
     public static final Duration GIVE_UP = Duration.ofSeconds(45);
 
