@@ -77,7 +77,7 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             String location = "wss://" + req.headers().get(HttpHeaderNames.HOST, "relay") + WsBytes.PATH;
             WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false,
-                    WsBytes.MAX_FRAME).newHandshaker(req);
+                    WsBytes.MAX_FRAME, true).newHandshaker(req);
             if (handshaker == null) {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
                 return;

@@ -139,6 +139,7 @@ public final class LinkDialer {
                 .allowExtensions(false)
                 .generateOriginHeader(false)
                 .dropPongFrames(true)
+                .performMasking(false)
                 .handshakeTimeoutMillis(15_000)
                 .build();
     }
