@@ -42,7 +42,9 @@ class PlainHttpProxyTest {
         String[] way = {"--proxy", proxy.url("bob:" + PASSWORD), "--relay-http", "http://127.0.0.1:" + pollPort};
         Proc enrolled = lab.enroll("pi-poll", lab.token("pi-poll"), way);
         assertThat(enrolled.awaitExit(Lab.START)).as("enroll: %s", enrolled.stderr()).isZero();
-        agent = lab.startAgent("pi-poll", way);
+        String[] run = java.util.stream.Stream.concat(java.util.Arrays.stream(way),
+                java.util.stream.Stream.of("--retry-better-after", "3")).toArray(String[]::new);
+        agent = lab.startAgent("pi-poll", run);
         lab.refreshKnownHosts();
     }
 
@@ -91,6 +93,18 @@ class PlainHttpProxyTest {
         assertThat(session.awaitExit(Duration.ofSeconds(60))).as("session: %s", session.stderr()).isZero();
         assertThat(session.stdout()).isEqualTo("started\nfinished\n");
         assertThat(Transfers.links(agent)).as("the link never dropped").isEqualTo(before);
+    }
+
+    /** When the network starts to allow CONNECT, an idle agent on long-poll moves up to TLS by itself. */
+    @Test
+    @Order(5)
+    void whenTheProxyStartsToAllowConnectTheIdleAgentMovesUpToTls() throws Exception {
+        proxy.reconfigure(List.of("BasicAuth bob " + PASSWORD, "ConnectPort " + lab.linkPort));
+        agent.awaitLog("moving from http-poll to tls", Duration.ofSeconds(60));
+        agent.awaitLog("linked to relay .* over tls to ", Duration.ofSeconds(10));
+        lab.awaitOnline("pi-poll", Duration.ofSeconds(30));
+        Transfers.commandsRun(lab, "pi-poll");
+        assertThat(lab.relay().stderr()).contains("device pi-poll linked again");
     }
 
     @Test

@@ -25,6 +25,7 @@ final class Tinyproxy implements AutoCloseable {
     private final String name;
     private final String listen;
     private final int port;
+    private final List<String> base;
     private Proc proc;
     private int starts;
 
@@ -43,9 +44,21 @@ final class Tinyproxy implements AutoCloseable {
                 "Timeout 30", // closes idle connections after 30 s, as strict proxies do
                 "MaxClients 64", "Allow 127.0.0.1", "Allow 198.18.0.0/15", "LogLevel Connect",
                 "PidFile \"" + this.dir.resolve("tinyproxy.pid") + "\""));
+        base = List.copyOf(conf);
+        write(directives);
+        start();
+    }
+
+    private void write(List<String> directives) throws IOException {
+        List<String> conf = new ArrayList<>(base);
         conf.addAll(directives);
         Files.writeString(config(), String.join("\n", conf) + "\n");
-        start();
+    }
+
+    /** Restarts the proxy with other directives: the network's policy changed. */
+    void reconfigure(List<String> directives) throws Exception {
+        write(directives);
+        restart();
     }
 
     private Path config() {
