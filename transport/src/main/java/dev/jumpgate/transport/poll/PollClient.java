@@ -164,6 +164,7 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
                 return;
             }
             PollHttp.Reply reply = (PollHttp.Reply) f.getNow();
+            String said = reply.body().toString(StandardCharsets.US_ASCII);
             reply.body().release();
             switch (reply.status()) {
                 case 200 -> {
@@ -186,9 +187,11 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
                     pumpUp();
                 }
                 default -> {
-                    if (fatal(reply.status())) {
-                        die(statusError(reply.status(), "a long-poll request"));
+                    if (fatal(reply)) {
+                        die(statusError(reply.status(), "a POST " + r.from + ".." + r.to + ": " + said));
                     } else {
+                        log.info("long-poll: {} answered {} to a POST; sending it again", route.pollBase(),
+                                reply.status());
                         retryLater(r, new IOException("status " + reply.status()));
                     }
                 }
@@ -240,9 +243,11 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
                             succeeded();
                             deliver(number(r.headers(), PollWire.SEQ, from), r.body());
                             getIfNone(); // a GET sent on this one's headers may already be back
-                        } else if (fatal(r.status())) {
-                            die(statusError(r.status(), "a long-poll request"));
+                        } else if (fatal(r)) {
+                            die(statusError(r.status(), "a GET from " + from + ": "
+                                    + r.body().toString(StandardCharsets.US_ASCII)));
                         } else {
+                            log.info("long-poll: {} answered {} to a GET; asking again", route.pollBase(), r.status());
                             failures++;
                             downFrom = down.next();
                             ctx.executor().schedule(this::getIfNone, 200, TimeUnit.MILLISECONDS);
@@ -280,13 +285,17 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static boolean fatal(int status) {
-        return status == 404 || status == 410 || status == 401 || status == 407 || status == 403 || status == 400;
+    /**
+     * The relay said the session is over, or the proxy will not pass us; anything else (a proxy's 502 or 404
+     * page, a 400) may pass when sent again.
+     */
+    private static boolean fatal(PollHttp.Reply r) {
+        return r.headers().contains(PollWire.ENDED) || r.status() == 401 || r.status() == 407 || r.status() == 403;
     }
 
     private Throwable statusError(int status, String what) {
         return switch (status) {
-            case 404, 410 -> new IOException("the relay ended the long-poll session (" + status + ")");
+            case 404, 410 -> new IOException("the relay ended the long-poll session (" + status + " to " + what + ")");
             default -> route.proxy().filter(p -> status == 401 || status == 407 || status == 403)
                     .<Throwable>map(p -> ProxyFailures.refused(p, status, "requests to " + route.pollBase()))
                     .orElseGet(() -> new IOException(route.pollBase() + " answered " + status + " to " + what));
@@ -309,7 +318,9 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
             return;
         }
         done = true;
-        log.debug("long-poll session over: {}", cause.toString());
+        if (base != null) {
+            log.warn("long-poll session to {} ended: {}", route.pollBase(), cause.getMessage());
+        }
         onFailure.accept(cause);
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }

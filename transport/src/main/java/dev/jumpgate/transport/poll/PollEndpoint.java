@@ -53,12 +53,13 @@ public final class PollEndpoint {
                 return;
             }
             if (parts.length != 3) {
-                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER, null, 0);
+                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, text("no such long-poll request"), null, 0);
                 return;
             }
             Optional<PollSession> found = sessions.get(parts[1]);
             if (found.isEmpty()) {
-                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, Unpooled.EMPTY_BUFFER, null, 0);
+                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, text("no such long-poll session"),
+                        PollWire.ENDED, 1);
                 return;
             }
             PollSession s = found.get();
@@ -93,6 +94,10 @@ public final class PollEndpoint {
         }
     }
 
+    private static ByteBuf text(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
+    }
+
     private static long number(QueryStringDecoder uri, String name) {
         List<String> v = uri.parameters().get(name);
         if (v == null || v.size() != 1) {
@@ -114,8 +119,8 @@ public final class PollEndpoint {
                 r.headers().set(PollWire.STORED, u.stored()).set(PollWire.ACK, u.ack());
                 write(ctx, keepAlive, r);
             }
-            case PollSession.Answer.Gone g -> respond(ctx, keepAlive, HttpResponseStatus.GONE, Unpooled.EMPTY_BUFFER,
-                    null, 0);
+            case PollSession.Answer.Gone g -> respond(ctx, keepAlive, HttpResponseStatus.GONE,
+                    text("the link of this long-poll session is closed"), PollWire.ENDED, 1);
         }
     }
 

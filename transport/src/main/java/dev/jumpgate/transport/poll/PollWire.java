@@ -24,6 +24,11 @@ public final class PollWire {
     public static final String SEQ = "x-jumpgate-seq";
     public static final String STORED = "x-jumpgate-stored";
     public static final String ACK = "x-jumpgate-ack";
+    /**
+     * Set on the relay's own 404 and 410: the session is over. A 404 without it came from something between (a
+     * proxy's error page) and is retried like any other failed request.
+     */
+    public static final String ENDED = "x-jumpgate-session-ended";
 
     /** The largest body either side sends: large enough for bulk, small enough for proxies' body caps. */
     public static final int MAX_BODY = 256 * 1024;
