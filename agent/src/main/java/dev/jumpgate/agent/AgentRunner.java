@@ -3,6 +3,8 @@ package dev.jumpgate.agent;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
+import dev.jumpgate.transport.pipe.Route;
+import dev.jumpgate.transport.pipe.RoutePlan;
 import dev.jumpgate.transport.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -14,62 +16,60 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the device's one link to the relay up: dial, serve streams until the link drops, wait a jittered
- * backoff, dial again. Stops only when the relay refuses the device for good (removed, or another key) or when
- * {@link #stop()} is called.
+ * Keeps the device's one link to the relay up: dial (over the first route of the plan that works), serve streams
+ * until the link drops, wait a jittered backoff, dial again. On a route worse than the best, it tries the better
+ * ones again every {@code upgradeEvery} while the link carries no stream, and moves over when one works. Stops
+ * only when the relay refuses the device for good (removed, or another key) or when {@link #stop()} is called.
  */
 public final class AgentRunner {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
     /** A link that lived this long was healthy: the next failure starts the backoff afresh. */
     private static final Duration HEALTHY = Duration.ofSeconds(10);
+    public static final Duration UPGRADE_EVERY = Duration.ofMinutes(5);
 
     private final EventLoopGroup group;
     private final AgentState state;
     private final Targets targets;
+    private final RoutePlan plan;
+    private final Duration upgradeEvery;
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean stopped;
     private volatile Channel current;
 
     public AgentRunner(EventLoopGroup group, AgentState state, Targets targets) {
+        this(group, state, targets, RoutePlan.auto(), UPGRADE_EVERY);
+    }
+
+    public AgentRunner(EventLoopGroup group, AgentState state, Targets targets, RoutePlan plan, Duration upgradeEvery) {
         this.group = group;
         this.state = state;
         this.targets = targets;
+        this.plan = plan;
+        this.upgradeEvery = upgradeEvery;
     }
 
     /** Runs until stopped or refused for good; the exception says why it gave up. */
     public void run() throws InterruptedException, LinkRefusedException {
         SslContext tls = TlsContexts.agent(state.identity(), state.relayPin());
+        List<Route> routes = plan.routes(state.relay());
+        RouteDialer dialer = new RouteDialer(group, tls, streamInitializer());
         while (!stopped) {
-            List<String> hostKeys = HostKeyProbe.probe(targets.ssh());
-            if (hostKeys.isEmpty()) {
-                log.warn("nothing answers SSH on {}; streams to it will fail until it does", targets.ssh());
-            }
-            var hello = new LinkMessage.Hello(state.device(), new byte[0], hostKeys, Version.CURRENT);
             Instant dialed = Instant.now();
-            try {
-                Channel link = LinkDialer.dial(group, state.relay(), tls, hello, streamInitializer()).get();
-                current = link;
-                log.info("device {} linked to relay {} ({} host keys reported)", state.device(), state.relay(),
-                        hostKeys.size());
-                link.closeFuture().await();
-                current = null;
+            RouteDialer.Linked linked = dialer.first(routes, hello(), "link to relay " + state.relay());
+            if (linked != null) {
+                serve(dialer, routes, linked);
                 if (stopped) {
                     return;
                 }
                 log.warn("link to relay {} lost; reconnecting", state.relay());
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof LinkRefusedException refused && !refused.reason().retryable) {
-                    throw refused;
-                }
-                log.warn("cannot link to relay {}: {}", state.relay(), describe(cause));
             }
             if (Duration.between(dialed, Instant.now()).compareTo(HEALTHY) > 0) {
                 backoff.reset();
@@ -80,11 +80,53 @@ public final class AgentRunner {
         }
     }
 
+    private LinkMessage.Hello hello() {
+        List<String> hostKeys = HostKeyProbe.probe(targets.ssh());
+        if (hostKeys.isEmpty()) {
+            log.warn("nothing answers SSH on {}; streams to it will fail until it does", targets.ssh());
+        }
+        return new LinkMessage.Hello(state.device(), new byte[0], hostKeys, Version.CURRENT);
+    }
+
+    /** Serves {@code linked} until it closes, moving to a better route when one works and no stream is open. */
+    private void serve(RouteDialer dialer, List<Route> routes, RouteDialer.Linked linked)
+            throws InterruptedException, LinkRefusedException {
+        while (true) {
+            current = linked.channel();
+            log.info("device {} linked to relay {} over {} ({} host keys reported)", state.device(), state.relay(),
+                    linked.route().describe(), linked.hello().hostKeys().size());
+            int rank = routes.indexOf(linked.route());
+            while (!linked.channel().closeFuture().await(rank == 0 ? Long.MAX_VALUE / 2 : upgradeEvery.toMillis())) {
+                if (stopped || streams.get() > 0) {
+                    continue;
+                }
+                // The relay replaces a device's link with its newest, so a better one takes over cleanly; only
+                // try while idle, because the old link's streams die with it.
+                RouteDialer.Linked better = dialer.first(routes.subList(0, rank), hello(), "retrying better transports");
+                if (better != null) {
+                    log.info("moving from {} to {}", linked.route().transport(), better.route().transport());
+                    linked.channel().close();
+                    linked = better;
+                    break;
+                }
+            }
+            current = null;
+            if (!linked.channel().isActive() || stopped) {
+                return;
+            }
+        }
+    }
+
+    /** Closes the link and waits a little for the relay to hear it, so the device goes offline at once. */
     public void stop() {
         stopped = true;
         Channel c = current;
         if (c != null) {
-            c.close();
+            try {
+                LinkDialer.closeAndWait(c, Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -92,6 +134,8 @@ public final class AgentRunner {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
+                streams.incrementAndGet();
+                ch.closeFuture().addListener(f -> streams.decrementAndGet());
                 ch.pipeline().addLast(new StreamRequestHandler(targets));
             }
         };
@@ -105,12 +149,14 @@ public final class AgentRunner {
         if (t instanceof ConnectException) {
             return "connection refused or unreachable (" + t.getMessage() + ")";
         }
-        if (t instanceof SSLHandshakeException || (t != null && t.getCause() instanceof SSLHandshakeException)) {
-            Throwable root = t;
-            while (root.getCause() != null) {
-                root = root.getCause();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLHandshakeException || c instanceof java.security.cert.CertificateException) {
+                Throwable root = c;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                return "TLS handshake failed: " + root.getMessage();
             }
-            return "TLS handshake failed: " + root.getMessage();
         }
         if (t instanceof IOException) {
             return t.getMessage();

@@ -3,6 +3,9 @@ package dev.jumpgate.agent;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
+import dev.jumpgate.transport.link.LinkRefusedException;
+import dev.jumpgate.transport.pipe.Route;
+import dev.jumpgate.transport.pipe.RoutePlan;
 import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.Channel;
@@ -10,11 +13,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Enrolls this machine as a device: make a key pair, dial the relay named in the token (trusting only the
@@ -26,6 +28,12 @@ public final class Enrollment {
     }
 
     public static AgentState enroll(EventLoopGroup group, String tokenText, Path stateDir)
+            throws IOException, InterruptedException {
+        return enroll(group, tokenText, stateDir, RoutePlan.auto());
+    }
+
+    /** Enrolls over the first route of {@code plan} that reaches the relay. */
+    public static AgentState enroll(EventLoopGroup group, String tokenText, Path stateDir, RoutePlan plan)
             throws IOException, InterruptedException {
         if (AgentState.exists(stateDir)) {
             throw new IOException(stateDir + " already holds an enrolled agent (" + AgentState.load(stateDir).device()
@@ -39,16 +47,23 @@ public final class Enrollment {
         TlsIdentity identity = TlsIdentity.generate("jumpgate agent " + token.device());
         var hello = new LinkMessage.Hello(token.device(), token.secret(), List.of(), Version.CURRENT);
         var tls = TlsContexts.agent(identity, token.relayPin());
-        try {
-            Channel link = LinkDialer.dial(group, token.relay(), tls, hello, new ChannelInboundHandlerAdapter())
-                    .get(30, TimeUnit.SECONDS);
-            link.close();
-        } catch (ExecutionException e) {
-            throw new IOException("enrollment with relay " + token.relay() + " failed: "
-                    + AgentRunner.describe(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("enrollment with relay " + token.relay() + " timed out after 30 s");
+        RouteDialer dialer = new RouteDialer(group, tls, new ChannelInboundHandlerAdapter());
+        List<String> failures = new ArrayList<>();
+        Channel link = null;
+        for (Route route : plan.routes(token.relay())) {
+            try {
+                link = dialer.dial(route, hello);
+                break;
+            } catch (LinkRefusedException e) {
+                throw new IOException("enrollment with relay " + token.relay() + " failed: " + e.getMessage(), e);
+            } catch (Exception e) {
+                failures.add(route.transport() + ": " + AgentRunner.describe(e));
+            }
         }
+        if (link == null) {
+            throw new IOException("enrollment with relay " + token.relay() + " failed: " + String.join("; ", failures));
+        }
+        LinkDialer.closeAndWait(link, Duration.ofSeconds(3));
         AgentState state = new AgentState(token.device(), token.relay(), token.relayPin(), identity);
         state.save(stateDir);
         return state;

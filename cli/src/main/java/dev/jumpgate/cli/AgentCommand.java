@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,11 +37,14 @@ final class AgentCommand {
         @Option(names = "--state", required = true, description = "Directory for the agent's key and settings.")
         Path state;
 
+        @Mixin
+        TransportOptions transport = new TransportOptions();
+
         @Override
         public Integer call() throws Exception {
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             try {
-                AgentState s = Enrollment.enroll(group, token, state);
+                AgentState s = Enrollment.enroll(group, token, state, transport.plan());
                 System.out.println("enrolled device " + s.device() + " with relay " + s.relay() + "; now run: "
                         + "jumpgate agent run --state " + state);
                 return 0;
@@ -89,6 +93,13 @@ final class AgentCommand {
                         + " answers its session ends. 0: never (default: ${DEFAULT-VALUE}).")
         int keepaliveSeconds;
 
+        @Mixin
+        TransportOptions transport = new TransportOptions();
+
+        @Option(names = "--retry-better-after", defaultValue = "300", hidden = true,
+                description = "Seconds between tries of better transports while on a worse one.")
+        long retryBetterSeconds;
+
         @Override
         public Integer call() throws Exception {
             AgentState s = AgentState.load(state);
@@ -101,7 +112,8 @@ final class AgentCommand {
                     : embedded ? SshTarget.Mode.EMBEDDED : SshTarget.Mode.TARGET;
             SshTarget ssh = SshTarget.choose(target, mode, settings);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), ssh.address(), allow));
+            AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), ssh.address(), allow),
+                    transport.plan(), java.time.Duration.ofSeconds(retryBetterSeconds));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 runner.stop();
                 ssh.close(); // ends the sessions, and with them the programs they started

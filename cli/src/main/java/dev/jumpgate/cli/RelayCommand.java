@@ -24,6 +24,11 @@ final class RelayCommand implements Callable<Integer> {
             description = "Agent endpoint, TLS (default: ${DEFAULT-VALUE}).")
     HostPort listen;
 
+    @Option(names = "--poll-listen", converter = HostPortConverter.class, paramLabel = "HOST:PORT",
+            description = "Also serve HTTP long-poll in plain HTTP here, for agents behind proxies that refuse CONNECT "
+                    + "(the link inside is still TLS).")
+    HostPort pollListen;
+
     @Option(names = "--admin-key", description = "An SSH public key file; registers it as user 'admin' (admin role).")
     Path adminKey;
 
@@ -34,14 +39,14 @@ final class RelayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Relay relay = Relay.start(new Relay.Config(data, sshListen, listen, Optional.ofNullable(adminKey),
-                Optional.ofNullable(publicAddress)));
+                Optional.ofNullable(publicAddress), Optional.ofNullable(pollListen)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();
             stopped.countDown();
         }));
         System.out.println("jumpgate relay ready ssh=" + relay.sshAddress() + " link=" + relay.linkAddress()
-                + " tls=" + relay.pin());
+                + " tls=" + relay.pin() + relay.pollAddress().map(p -> " poll=" + p).orElse(""));
         System.out.flush();
         stopped.await();
         return 0;

@@ -8,6 +8,12 @@ import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.link.Signer;
 import dev.jumpgate.transport.link.StreamHeaders;
+import dev.jumpgate.transport.pipe.HttpProxy;
+import dev.jumpgate.transport.pipe.ProxyEnvironment;
+import dev.jumpgate.transport.pipe.ProxyFailures;
+import dev.jumpgate.transport.pipe.Route;
+import dev.jumpgate.transport.pipe.RoutePlan;
+import dev.jumpgate.transport.pipe.Transport;
 import dev.jumpgate.transport.stream.StreamAnswer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +31,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -70,6 +80,8 @@ public final class RelayClient implements AutoCloseable {
                     + "`jumpgate login -i KEY_FILE " + config.relay() + "`");
         }
         StringBuilder refused = new StringBuilder();
+        List<Route> routes = plan().routes(config.link());
+        int works = 0;
         for (Signers.Candidate c : candidates) {
             Signer signer;
             try {
@@ -78,25 +90,53 @@ public final class RelayClient implements AutoCloseable {
                 refused.append("\n  ").append(e.getMessage());
                 continue;
             }
-            try {
-                return LinkDialer.dialAsClient(group, config.link(), config.pin(), config.user(), signer, VERSION)
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof LinkRefusedException r && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
-                    refused.append("\n  ").append(signer.describe()).append(": ").append(r.getMessage());
-                    continue;
+            List<Route> tried = routes.subList(Math.max(0, works), routes.size());
+            List<String> failed = new ArrayList<>();
+            for (Route route : tried) {
+                try {
+                    ClientLink link = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), signer,
+                            VERSION).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return link;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof LinkRefusedException r
+                            && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
+                        refused.append("\n  ").append(signer.describe()).append(": ").append(r.getMessage());
+                        works = routes.indexOf(route); // this way reaches the relay: keep it for the next key
+                        break;
+                    }
+                    failed.add((routes.size() > 1 ? route.transport() + ": " : "") + describe(config, cause));
+                } catch (TimeoutException e) {
+                    failed.add((routes.size() > 1 ? route.transport() + ": " : "") + "relay " + config.link()
+                            + " did not answer within " + TIMEOUT_SECONDS + " s");
                 }
-                throw new IOException(describe(config, cause), cause);
-            } catch (TimeoutException e) {
-                throw new IOException("relay " + config.link() + " did not answer within " + TIMEOUT_SECONDS + " s");
+                if (route == tried.get(tried.size() - 1)) {
+                    throw new IOException(String.join("; ", failed));
+                }
             }
         }
         throw new IOException("relay " + config.relay() + " took none of your keys as user '" + config.user() + "':"
                 + refused);
     }
 
+    /**
+     * The client's transports come from the environment, since every client command dials:
+     * {@code JUMPGATE_TRANSPORT} (auto, tls, websocket, http-poll; default tls), {@code JUMPGATE_PROXY} (else
+     * {@code HTTPS_PROXY} / {@code https_proxy}, unless {@code NO_PROXY} names the relay) and
+     * {@code JUMPGATE_RELAY_HTTP} (the relay's plain-HTTP long-poll port).
+     */
+    static RoutePlan plan() {
+        String t = System.getenv().getOrDefault("JUMPGATE_TRANSPORT", "tls");
+        Optional<Transport> forced = t.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(Transport.parse(t));
+        return new RoutePlan(forced, Optional.ofNullable(System.getenv("JUMPGATE_PROXY")).map(HttpProxy::parse),
+                Optional.ofNullable(System.getenv("JUMPGATE_RELAY_HTTP")).map(URI::create),
+                ProxyEnvironment.system());
+    }
+
     static String describe(ClientConfig config, Throwable t) {
+        if (t instanceof ProxyFailures.ProxyRefusedException) {
+            return t.getMessage();
+        }
         if (t instanceof ConnectException) {
             return "cannot reach relay " + config.link() + ": " + t.getMessage();
         }

@@ -36,8 +36,12 @@ final class Lab implements AutoCloseable {
     /** Every token this lab used, so a test can check that none reached a log. */
     final List<String> tokens = new ArrayList<>();
 
-    Lab(Path dir) throws Exception {
+    /** More arguments for every relay this lab starts (e.g. {@code --poll-listen}). */
+    private final List<String> relayArgs;
+
+    Lab(Path dir, String... relayArgs) throws Exception {
         this.dir = dir;
+        this.relayArgs = List.of(relayArgs);
         for (String user : List.of("admin", "alice", "mallory")) {
             Path key = dir.resolve("keys").resolve(user);
             Files.createDirectories(key.getParent());
@@ -86,9 +90,11 @@ final class Lab implements AutoCloseable {
     }
 
     void startRelay() throws IOException {
-        relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), "relay", "--data",
+        List<String> args = new ArrayList<>(List.of("relay", "--data",
                 dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
-                "127.0.0.1:" + linkPort, "--admin-key", keys.get("admin") + ".pub");
+                "127.0.0.1:" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
+        args.addAll(relayArgs);
+        relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
         procs.add(relay);
         relay.awaitOutput("jumpgate relay ready", START);
     }
@@ -148,9 +154,12 @@ final class Lab implements AutoCloseable {
         return r.out().strip();
     }
 
-    Proc enroll(String device, String token) throws Exception {
-        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(), "agent", "enroll", token,
-                "--state", agentState(device).toString());
+    Proc enroll(String device, String token, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("agent", "enroll", token, "--state",
+                agentState(device).toString()));
+        args.addAll(List.of(extra));
+        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(),
+                args.toArray(String[]::new));
         procs.add(p);
         p.awaitExit(START);
         return p;
@@ -158,6 +167,12 @@ final class Lab implements AutoCloseable {
 
     Path agentState(String device) {
         return dir.resolve("agents").resolve(device);
+    }
+
+    /** Keeps {@code p} to be closed with the lab. */
+    Proc adopt(Proc p) {
+        procs.add(p);
+        return p;
     }
 
     /** {@code agent run} for {@code device}, its target the lab's sshd unless {@code extra} names another. */

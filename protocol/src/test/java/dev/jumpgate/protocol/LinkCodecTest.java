@@ -103,7 +103,7 @@ class LinkCodecTest {
 
     @Test
     void unknownMessageTypesAreMalformed() {
-        for (int type : new int[] {0, 6, 0x7f, 0xff}) {
+        for (int type : new int[] {0, 6, 0x7f, 0xff}) { // 4 and 5 are the client link's Challenge and Login
             assertMalformed(new byte[] {(byte) type, 0, 0, 0}, "unknown link message type " + type);
         }
     }

@@ -42,7 +42,12 @@ public final class Relay implements AutoCloseable {
 
     /** How to start; {@code publicAddress} is what tokens tell agents to dial, when it differs from the bind. */
     public record Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
-            Optional<HostPort> publicAddress) {
+            Optional<HostPort> publicAddress, Optional<HostPort> pollListen) {
+
+        public Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
+                Optional<HostPort> publicAddress) {
+            this(data, sshListen, linkListen, adminKey, publicAddress, Optional.empty());
+        }
     }
 
     private final Store store;
@@ -54,6 +59,7 @@ public final class Relay implements AutoCloseable {
     private final Console console;
     private final HostPort sshAddress;
     private final HostPort linkAddress;
+    private final Optional<HostPort> pollAddress;
     private final Fingerprint pin;
 
     private Relay(Config c) throws IOException, InterruptedException {
@@ -71,10 +77,12 @@ public final class Relay implements AutoCloseable {
         Access access = new Access(store, links);
         try {
             ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
-            linkServer = LinkServer.start(group, c.linkListen(), identity, VERSION, new AgentAdmission(store, VERSION),
+            linkServer = LinkServer.start(group, c.linkListen(), c.pollListen(), identity, VERSION, new AgentAdmission(store, VERSION),
                     links::add, new ClientAdmission(store, clientStreams::forUser), blocking);
             InetSocketAddress bound = linkServer.boundAddress();
             linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
+            pollAddress = linkServer.pollAddress().map(a -> new HostPort(c.pollListen().orElseThrow().host(),
+                    a.getPort()));
             HostPort advertised = c.publicAddress().orElseGet(() -> advertise(linkAddress));
             console = new Console(store, links, access, advertised, pin);
             bastion = Bastion.start(c.sshListen(), c.data().resolve("ssh_host_key"), store, access, console);
@@ -113,6 +121,11 @@ public final class Relay implements AutoCloseable {
 
     public HostPort linkAddress() {
         return linkAddress;
+    }
+
+    /** The plain-HTTP long-poll port, when {@code --poll-listen} asked for one. */
+    public Optional<HostPort> pollAddress() {
+        return pollAddress;
     }
 
     public String sshHostKeyLine() {

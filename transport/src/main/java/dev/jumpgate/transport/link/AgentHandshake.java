@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import dev.jumpgate.transport.pipe.PipeReady;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
@@ -33,13 +34,11 @@ final class AgentHandshake extends ByteToMessageDecoder {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent done) {
-            if (done.isSuccess()) {
-                ctx.writeAndFlush(Frames.encode(ctx.alloc(), hello, true));
-            } else {
-                linked.tryFailure(done.cause());
-                ctx.close();
-            }
+        if (evt == PipeReady.INSTANCE) {
+            ctx.writeAndFlush(Frames.encode(ctx.alloc(), hello, true));
+        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            linked.tryFailure(done.cause());
+            ctx.close();
         }
         super.userEventTriggered(ctx, evt);
     }

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import dev.jumpgate.transport.pipe.PipeReady;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
@@ -38,13 +39,11 @@ final class ClientHandshake extends ByteToMessageDecoder {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent done) {
-            if (done.isSuccess()) {
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
-            } else {
-                linked.tryFailure(done.cause());
-                ctx.close();
-            }
+        if (evt == PipeReady.INSTANCE) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
+        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            linked.tryFailure(done.cause());
+            ctx.close();
         }
         super.userEventTriggered(ctx, evt);
     }

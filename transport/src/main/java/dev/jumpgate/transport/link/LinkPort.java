@@ -13,19 +13,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first handler after TLS on the relay's link port: reads the 4-byte magic and hands the connection to the
- * handshake it names, agent or client. Anything else is closed.
+ * handshake it names, agent or client, or to the HTTP side ({@code GET }, {@code POST}: WebSocket and
+ * long-poll). Anything else is closed.
  */
 final class LinkPort extends ByteToMessageDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(LinkPort.class);
     static final String NAME = "port";
+    private static final byte[] GET = "GET ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] POST = "POST".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Supplier<ChannelHandler> agents;
     private final Supplier<ChannelHandler> clients;
+    /** For HTTP (WebSocket upgrades, long-poll); null inside a WebSocket, where HTTP cannot nest. */
+    private final Supplier<HttpFront> http;
 
-    LinkPort(Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients) {
+    LinkPort(Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients, Supplier<HttpFront> http) {
         this.agents = agents;
         this.clients = clients;
+        this.http = http;
     }
 
     @Override
@@ -40,6 +46,8 @@ final class LinkPort extends ByteToMessageDecoder {
             ctx.pipeline().replace(this, RelayHandshake.NAME, agents.get());
         } else if (Arrays.equals(magic, LinkCodec.CLIENT_MAGIC)) {
             ctx.pipeline().replace(this, ClientGate.NAME, clients.get());
+        } else if (http != null && (Arrays.equals(magic, GET) || Arrays.equals(magic, POST))) {
+            HttpFront.install(ctx.pipeline(), NAME, http.get());
         } else {
             log.info("connection from {} is not a jumpgate link (bad magic), closing", ctx.channel().remoteAddress());
             in.skipBytes(in.readableBytes());

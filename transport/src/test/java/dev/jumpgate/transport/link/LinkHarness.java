@@ -44,7 +44,8 @@ public final class LinkHarness implements AutoCloseable {
 
     public LinkHarness(TlsIdentity relayIdentity) throws InterruptedException {
         this.relayIdentity = relayIdentity;
-        server = LinkServer.start(group, new HostPort("127.0.0.1", 0), relayIdentity, "test",
+        server = LinkServer.start(group, new HostPort("127.0.0.1", 0),
+                java.util.Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
                 (hello, key, remote) -> {
                     authorized.add(new Seen(hello, key));
                     return authorizer.authorize(hello, key, remote);
@@ -53,6 +54,15 @@ public final class LinkHarness implements AutoCloseable {
 
     public HostPort address() {
         return new HostPort("127.0.0.1", server.boundAddress().getPort());
+    }
+
+    /** The plain-HTTP long-poll port. */
+    public java.net.URI pollUrl() {
+        return java.net.URI.create("http://127.0.0.1:" + server.pollAddress().orElseThrow().getPort());
+    }
+
+    public LinkServer server() {
+        return server;
     }
 
     public static LinkMessage.Hello hello(String device) {
@@ -66,8 +76,14 @@ public final class LinkHarness implements AutoCloseable {
 
     /** Dials as a fresh agent that pins the right relay, and returns the relay's side of the link. */
     public RelayLink link(String device, ChannelHandler streams) throws Exception {
-        Channel agentSide = dial(TlsIdentity.generate("agent " + device), relayIdentity.fingerprint(), device, streams)
-                .get(10, TimeUnit.SECONDS);
+        return link(dev.jumpgate.transport.pipe.Route.direct(address()), device, streams);
+    }
+
+    /** {@link #link(String, ChannelHandler)} over {@code route}. */
+    public RelayLink link(dev.jumpgate.transport.pipe.Route route, String device, ChannelHandler streams)
+            throws Exception {
+        Channel agentSide = LinkDialer.dial(group, route, TlsContexts.agent(TlsIdentity.generate("agent " + device),
+                relayIdentity.fingerprint()), hello(device), streams).get(10, TimeUnit.SECONDS);
         if (!agentSide.isActive()) {
             throw new IllegalStateException("link closed right after the welcome");
         }

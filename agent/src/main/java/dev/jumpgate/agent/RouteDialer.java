@@ -1,0 +1,83 @@
+package dev.jumpgate.agent;
+
+import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.link.LinkDialer;
+import dev.jumpgate.transport.link.LinkRefusedException;
+import dev.jumpgate.transport.pipe.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tries routes in order until one links, and says in the log which one it settled on and why each one before
+ * it failed. A refusal by the relay itself ends the search: another transport reaches the same relay.
+ */
+final class RouteDialer {
+
+    private static final Logger log = LoggerFactory.getLogger(RouteDialer.class);
+    /** A route that has not linked by then is not working (connect, CONNECT, TLS and handshake together). */
+    private static final long LIMIT_SECONDS = 30;
+
+    record Linked(Route route, Channel channel, LinkMessage.Hello hello) {
+    }
+
+    private final EventLoopGroup group;
+    private final SslContext tls;
+    private final ChannelHandler streams;
+
+    RouteDialer(EventLoopGroup group, SslContext tls, ChannelHandler streams) {
+        this.group = group;
+        this.tls = tls;
+        this.streams = streams;
+    }
+
+    /** The first route that links, or null when none did (each failure logged); throws when refused for good. */
+    Linked first(List<Route> routes, LinkMessage.Hello hello, String what) throws InterruptedException,
+            LinkRefusedException {
+        List<String> failed = new ArrayList<>();
+        for (Route route : routes) {
+            try {
+                Channel ch = dial(route, hello);
+                if (!failed.isEmpty()) {
+                    log.info("{}: settled on {} ({})", what, route.transport(), String.join("; ", failed));
+                }
+                return new Linked(route, ch, hello);
+            } catch (LinkRefusedException e) {
+                if (!e.reason().retryable) {
+                    throw e;
+                }
+                failed.add(route.transport() + " failed: " + e.getMessage());
+            } catch (Exception e) {
+                failed.add(route.transport() + " failed: " + AgentRunner.describe(e));
+            }
+            if (routes.size() > 1) {
+                log.info("{}: {}", what, failed.get(failed.size() - 1) + " (" + route.describe() + ")");
+            }
+        }
+        if (!routes.isEmpty()) {
+            log.warn("cannot {}: {}", what, String.join("; ", failed));
+        }
+        return null;
+    }
+
+    /** Dials one route; the failure is the cause itself, not an ExecutionException around it. */
+    Channel dial(Route route, LinkMessage.Hello hello) throws Exception {
+        var f = LinkDialer.dial(group, route, tls, hello, streams);
+        try {
+            return f.get(LIMIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new java.io.IOException("no link within " + LIMIT_SECONDS + " s");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jumpgate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What every transport must carry for a user: a command's output and status, and a big file intact. */
+final class Transfers {
+
+    private Transfers() {
+    }
+
+    /** {@code ssh -J} runs commands on {@code device}: output, errors and exit status come back. */
+    static void commandsRun(Lab lab, String device) throws Exception {
+        Ssh.Result r = lab.ssh("admin", device, "echo out; echo err >&2; uname -s; exit 7", null,
+                Duration.ofSeconds(60));
+        assertThat(r.out()).isEqualTo("out\nLinux\n");
+        assertThat(r.err()).isEqualTo("err\n");
+        assertThat(r.exit()).isEqualTo(7);
+    }
+
+    /** A 50 MB random file copied by stock scp arrives identical by SHA-256. */
+    static void fiftyMegabytesByScpArriveIdentical(Lab lab, String device) throws Exception {
+        byte[] data = new byte[50 * 1024 * 1024];
+        new Random(device.hashCode()).nextBytes(data);
+        Path file = lab.dir.resolve(device + "-random.bin");
+        Files.write(file, data);
+        Path remote = lab.dir.resolve(device + "-copied.bin");
+        Ssh.Result r = Ssh.run(List.of("scp", "-q", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
+                "-J", "relay-admin", file.toString(), System.getProperty("user.name") + "@" + device + ":" + remote),
+                null, Duration.ofMinutes(4));
+        assertThat(r.exit()).as(r.err()).isZero();
+        Ssh.Result sum = lab.ssh("admin", device, "sha256sum " + remote, null, Duration.ofSeconds(60));
+        assertThat(sum.out()).startsWith(JumpTest.sha256(data));
+        Files.delete(file);
+    }
+
+    /** How many times {@code agent} logged a new link. */
+    static int links(Proc agent) throws Exception {
+        Matcher m = Pattern.compile("linked to relay .* over ").matcher(agent.stderr());
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** A long ssh session, as its own process: it prints "started", waits, then prints "finished". */
+    static Proc longSession(Lab lab, String device, String name) throws Exception {
+        return lab.adopt(Proc.start(lab.dir.resolve("logs"), name, lab.sshArgs("admin", device,
+                "echo started; sleep 12; echo finished")));
+    }
+}

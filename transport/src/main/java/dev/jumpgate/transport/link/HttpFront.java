@@ -1,0 +1,116 @@
+package dev.jumpgate.transport.link;
+
+import dev.jumpgate.transport.pipe.WsBytes;
+import dev.jumpgate.transport.poll.PollEndpoint;
+import dev.jumpgate.transport.poll.PollWire;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's HTTP side, for connections whose first bytes are {@code GET } or {@code POST}: a WebSocket upgrade
+ * at {@link WsBytes#PATH} becomes a link (the bytes inside go to the same magic dispatch as a TLS link, and the
+ * outer TLS has already shown the agent's certificate), long-poll requests go to the {@link PollEndpoint}, and
+ * anything else is a 404.
+ */
+final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+    static final String NAME = "http";
+
+    private final PollEndpoint polls;
+    /** The magic dispatch for a WebSocket's bytes; null where WebSocket is not served (plain HTTP). */
+    private final Supplier<ChannelHandler> linkPort;
+    private int idleStreak;
+
+    HttpFront(PollEndpoint polls, Supplier<ChannelHandler> linkPort) {
+        super(false);
+        this.polls = polls;
+        this.linkPort = linkPort;
+    }
+
+    /** Puts the HTTP/1.1 server in front of {@code this} at {@code name}'s place. */
+    static void install(ChannelPipeline p, String replacing, HttpFront front) {
+        p.replace(replacing, "http-codec", new HttpServerCodec(4096, 8192, 64 * 1024));
+        p.addAfter("http-codec", "http-body", new HttpObjectAggregator(PollWire.MAX_BODY + 64 * 1024));
+        p.addAfter("http-body", NAME, front);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        idleStreak = 0;
+        if (!req.decoderResult().isSuccess()) {
+            req.release();
+            reply(ctx, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (PollEndpoint.handles(path)) {
+            polls.handle(ctx, req);
+        } else if (linkPort != null && path.equals(WsBytes.PATH)
+                && req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            upgrade(ctx, req);
+        } else {
+            req.release();
+            reply(ctx, HttpResponseStatus.NOT_FOUND);
+        }
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        try {
+            String location = "wss://" + req.headers().get(HttpHeaderNames.HOST, "relay") + WsBytes.PATH;
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false,
+                    WsBytes.MAX_FRAME, true).newHandshaker(req);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            // The handshaker puts the WebSocket decoder in front at once; the bytes inside go to the magic
+            // dispatch, exactly as after TLS on a plain link.
+            handshaker.handshake(ctx.channel(), req);
+            ctx.pipeline().replace(this, "ws-bytes", new WsBytes());
+            ctx.pipeline().addAfter("ws-bytes", LinkPort.NAME, linkPort.get());
+        } finally {
+            req.release();
+        }
+    }
+
+    private static void reply(ChannelHandlerContext ctx, HttpResponseStatus status) {
+        var r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, "close");
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        // One read-idle period can be a parked GET; two in a row is a connection nobody uses.
+        if (evt instanceof IdleStateEvent && ++idleStreak >= 2) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.jumpgate.transport.poll;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The relay's end of one long-poll session: the pump end of a local channel pair whose other end carries the
+ * link (TLS, handshake, HTTP/2) like any accepted connection. Bytes the link writes wait in a
+ * {@link SendBuffer} for GETs; bytes POSTed up are put in order by a {@link Reassembly} and written to the link.
+ * Every method runs on the session's event loop.
+ */
+final class PollSession extends ChannelInboundHandlerAdapter {
+
+    /** What a request gets back; the HTTP layer turns it into a response. */
+    sealed interface Answer {
+        record Down(long seq, ByteBuf body) implements Answer {
+        }
+
+        record Up(long stored, long ack) implements Answer {
+        }
+
+        /** The session is over (404 if never known, 410 here). */
+        record Gone() implements Answer {
+        }
+    }
+
+    private record Parked(long from, Consumer<Answer> reply, ScheduledFuture<?> timeout) {
+    }
+
+    final String id;
+    private final SendBuffer down = new SendBuffer();
+    private final Reassembly up = new Reassembly(PollWire.RECEIVE_WINDOW);
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private final Runnable onFinished;
+    private volatile ChannelHandlerContext ctx;
+    private long lastRequest = System.nanoTime();
+    private boolean linkClosed;
+    private boolean finished;
+    private ScheduledFuture<?> expiry;
+
+    PollSession(String id, Runnable onFinished) {
+        this.id = id;
+        this.onFinished = onFinished;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    /** Set up on its channel; until then it has no event loop to run requests on. */
+    boolean isReady() {
+        return ctx != null;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.channel().config().setAutoRead(false);
+        long every = TimeUnit.SECONDS.toNanos(5);
+        expiry = ctx.executor().scheduleAtFixedRate(this::expire, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+    }
+
+    /** Bytes the link wrote, for the agent. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (finished) {
+            ((ByteBuf) msg).release();
+            return;
+        }
+        down.append((ByteBuf) msg);
+        answerParked();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readIfRoom();
+    }
+
+    private void readIfRoom() {
+        if (!linkClosed && down.size() < PollWire.SEND_LIMIT) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // The link is gone; what it wrote last (a refusal, a TLS alert) is still owed to the agent.
+        linkClosed = true;
+        answerParked();
+    }
+
+    void up(long seq, ByteBuf body, Consumer<Answer> reply) {
+        lastRequest = System.nanoTime();
+        if (linkClosed) {
+            reply.accept(new Answer.Gone());
+            return;
+        }
+        List<ByteBuf> deliver = new ArrayList<>(2);
+        long stored = up.offer(seq, body, deliver);
+        for (ByteBuf b : deliver) {
+            ctx.write(b);
+        }
+        if (!deliver.isEmpty()) {
+            ctx.flush();
+        }
+        reply.accept(new Answer.Up(stored, up.next()));
+    }
+
+    void down(long from, long ack, Consumer<Answer> reply) {
+        lastRequest = System.nanoTime();
+        down.ack(ack);
+        readIfRoom();
+        long start = Math.max(from, down.acked());
+        if (start < down.end()) {
+            reply.accept(new Answer.Down(start, down.copy(ctx.alloc(), start, PollWire.MAX_BODY)));
+            return;
+        }
+        if (linkClosed) {
+            reply.accept(new Answer.Gone());
+            maybeFinish();
+            return;
+        }
+        while (parked.size() >= PollWire.GETS_IN_FLIGHT) {
+            // A proxy may have dropped the oldest without telling us; answer it empty rather than pile up.
+            Parked old = parked.pollFirst();
+            old.timeout.cancel(false);
+            old.reply.accept(new Answer.Down(old.from, ctx.alloc().buffer(0)));
+        }
+        Parked[] self = new Parked[1];
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+            if (parked.remove(self[0])) {
+                self[0].reply.accept(new Answer.Down(start, ctx.alloc().buffer(0)));
+            }
+        }, PollWire.PARK.toMillis(), TimeUnit.MILLISECONDS);
+        self[0] = new Parked(start, reply, timeout);
+        parked.add(self[0]);
+    }
+
+    private void answerParked() {
+        for (Parked p; (p = parked.peekFirst()) != null; ) {
+            long start = Math.max(p.from, down.acked());
+            if (start < down.end()) {
+                parked.pollFirst().timeout.cancel(false);
+                p.reply.accept(new Answer.Down(start, down.copy(ctx.alloc(), start, PollWire.MAX_BODY)));
+            } else if (linkClosed) {
+                parked.pollFirst().timeout.cancel(false);
+                p.reply.accept(new Answer.Gone());
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** The agent said it is done. */
+    void close() {
+        lastRequest = System.nanoTime();
+        ctx.close();
+    }
+
+    private void expire() {
+        long idle = System.nanoTime() - lastRequest;
+        if (parked.isEmpty() && idle > PollWire.SESSION_IDLE.toNanos()) {
+            ctx.close();
+            linkClosed = true;
+            finish();
+        }
+        maybeFinish();
+    }
+
+    /** Forget a closed session once the agent has everything, or once it stopped asking. */
+    private void maybeFinish() {
+        if (linkClosed && (down.size() == 0 || System.nanoTime() - lastRequest > PollWire.PARK.toNanos())) {
+            finish();
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        expiry.cancel(false);
+        parked.forEach(p -> {
+            p.timeout.cancel(false);
+            p.reply.accept(new Answer.Gone());
+        });
+        parked.clear();
+        down.release();
+        up.release();
+        ctx.channel().close();
+        onFinished.run();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
