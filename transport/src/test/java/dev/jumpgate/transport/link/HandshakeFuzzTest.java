@@ -39,7 +39,7 @@ class HandshakeFuzzTest {
                 () -> new RelayHandshake(refuseAll, Runnable::run, link -> {
                     throw new AssertionError("a link was admitted on fuzzed bytes");
                 }),
-                () -> new ClientGate(ClientAuthorizer.NONE, Runnable::run, PIN, "test")));
+                () -> new ClientGate(ClientAuthorizer.NONE, Runnable::run, PIN, "test"), null));
         feed(ch, input);
         // With no TLS there is no client certificate: no Hello may reach the authorizer.
         assertThat(authorized).hasValue(0);
