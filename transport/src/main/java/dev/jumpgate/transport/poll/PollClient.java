@@ -52,6 +52,7 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
     private int posts;
     private int gets;
     private long downFrom;
+    private final List<Long> getsFrom = new ArrayList<>(4);
     private int maxBody = PollWire.MAX_BODY;
     private int failures;
     private long lastSuccess = System.nanoTime();
@@ -211,12 +212,17 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         }, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Sends one GET: from the first byte not received when a hole has opened that no GET in flight will fill (its
+     * answer was lost or cut), else from where the last answer ended.
+     */
     private void get() {
         if (done) {
             return;
         }
+        long from = holeOpen() ? down.next() : downFrom;
         gets++;
-        long from = downFrom;
+        getsFrom.add(from);
         Consumer<HttpResponse> onHeaders = h -> {
             if (h.status().code() == 200 && h.headers().contains(PollWire.SEQ)) {
                 long end = number(h.headers(), PollWire.SEQ, from) + HttpUtil.getContentLength(h, 0L);
@@ -229,12 +235,10 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         http.send(HttpMethod.GET, base + "/down?from=" + from + "&ack=" + down.next(), Unpooled.EMPTY_BUFFER,
                 GET_TIMEOUT, onHeaders).addListener(f -> {
                     gets--;
+                    getsFrom.remove(from);
                     if (!f.isSuccess()) {
-                        failures++;
-                        downFrom = down.next(); // go back to the first byte not received
                         log.debug("long-poll GET from {} failed: {}", from, f.cause().toString());
-                        long delay = Math.min(2000, 50L << Math.min(failures, 6));
-                        ctx.executor().schedule(this::getIfNone, delay, TimeUnit.MILLISECONDS);
+                        refillLater();
                         return;
                     }
                     PollHttp.Reply r = (PollHttp.Reply) f.getNow();
@@ -242,15 +246,13 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
                         if (r.status() == 200) {
                             succeeded();
                             deliver(number(r.headers(), PollWire.SEQ, from), r.body());
-                            getIfNone(); // a GET sent on this one's headers may already be back
+                            refill(); // a GET sent on this one's headers may already be back
                         } else if (fatal(r)) {
                             die(statusError(r.status(), "a GET from " + from + ": "
                                     + r.body().toString(StandardCharsets.US_ASCII)));
                         } else {
                             log.info("long-poll: {} answered {} to a GET; asking again", route.pollBase(), r.status());
-                            failures++;
-                            downFrom = down.next();
-                            ctx.executor().schedule(this::getIfNone, 200, TimeUnit.MILLISECONDS);
+                            refillLater();
                         }
                     } finally {
                         r.body().release();
@@ -258,10 +260,23 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    private void getIfNone() {
-        if (gets == 0) {
+    /** Bytes after a gap have arrived and no GET in flight starts at or before the gap. */
+    private boolean holeOpen() {
+        long next = down.next();
+        return next < downFrom && getsFrom.stream().noneMatch(f -> f <= next);
+    }
+
+    /** Keeps one GET waiting on the relay, and one more filling a hole if there is one. */
+    private void refill() {
+        if (gets == 0 || holeOpen() && gets <= PollWire.GETS_IN_FLIGHT) {
             get();
         }
+    }
+
+    private void refillLater() {
+        failures++;
+        long delay = Math.min(2000, 50L << Math.min(failures, 6));
+        ctx.executor().schedule(this::refill, delay, TimeUnit.MILLISECONDS);
     }
 
     private void deliver(long seq, ByteBuf body) {
