@@ -29,6 +29,13 @@ public final class Main {
             cmd.getErr().println("jumpgate: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
+        // picocli echoes the arguments it could not place, and one may be --proxy http://user:PASSWORD@...
+        cli.setParameterExceptionHandler((e, rest) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("jumpgate: " + dev.jumpgate.transport.pipe.HttpProxy.mask(e.getMessage()));
+            cmd.usage(cmd.getErr());
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         return cli.execute(args);
     }
 

@@ -128,6 +128,16 @@ class ConnectProxyTest {
 
     @Test
     @Order(6)
+    void aMistypedCommandLineDoesNotEchoTheProxyPassword() throws Exception {
+        // --proxy on a command that has none: picocli echoes the option and its value as unmatched.
+        Proc typo = lab.adopt(Proc.jumpgate(lab.dir.resolve("logs"), "typo", "relay", "--data",
+                lab.dir.resolve("typo").toString(), "--proxy", proxy.url("alice:" + PASSWORD)));
+        assertThat(typo.awaitExit(Lab.START)).isEqualTo(2);
+        assertThat(typo.stderr()).contains("'--proxy', 'http://alice:****@127.0.0.1:").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    @Order(7)
     void theProxyPasswordNeverReachesALog() throws Exception {
         try (var logs = Files.list(lab.dir.resolve("logs"))) {
             for (Path log : logs.toList()) {

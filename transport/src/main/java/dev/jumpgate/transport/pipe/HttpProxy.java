@@ -54,8 +54,8 @@ public record HttpProxy(String host, int port, Optional<String> user, Optional<S
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** A proxy URL with its password replaced, for messages about a URL that did not even parse. */
-    static String mask(String url) {
+    /** {@code text} with the password of every URL in it replaced: for messages that echo what was typed. */
+    public static String mask(String url) {
         return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@");
     }
 

@@ -3,69 +3,54 @@ package dev.jumpgate.transport.poll;
 import dev.jumpgate.transport.pipe.ProxyFailures;
 import dev.jumpgate.transport.pipe.Route;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's end of a long-poll session: the pump end of a local channel pair whose other end carries the link
- * (TLS, handshake, HTTP/2). Bytes the link writes are POSTed up in ranges, several in flight, each kept until the
- * relay acknowledges it; a GET is always waiting on the relay for bytes down, and the next one goes out as soon
- * as a response's headers say where it ends. Lost, repeated or cut requests are simply sent again: offsets make
- * that harmless. Every method runs on the pair's event loop.
+ * The agent's end of a long-poll session: the pump end of a pipe pair whose other end carries the link (TLS,
+ * handshake, HTTP/2). It opens the session, then {@link PollUp} POSTs what the link writes and {@link PollDown}
+ * GETs what the relay has for it. Lost, repeated or cut requests are simply sent again: offsets make that
+ * harmless. Every method runs on the pair's event loop, which also runs every HTTP connection of the session.
  */
 public final class PollClient extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(PollClient.class);
-    private static final Duration POST_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration GET_TIMEOUT = PollWire.PARK.plusSeconds(15);
-
-    private record Range(long from, long to) {
-    }
 
     private final Route route;
     private final SslContext tls;
     private final Consumer<Throwable> onFailure;
-    private final SendBuffer up = new SendBuffer();
-    private final ArrayDeque<Range> resend = new ArrayDeque<>();
-    private final Reassembly down = new Reassembly(PollWire.RECEIVE_WINDOW);
+    private final Promise<Void> finished;
+    private final PollUp up = new PollUp(this);
+    private final PollDown down = new PollDown(this);
     private ChannelHandlerContext ctx;
     private PollHttp http;
     private String base;
-    private long upSent;
-    private int posts;
-    private int gets;
-    private long downFrom;
-    private int maxBody = PollWire.MAX_BODY;
     private int failures;
     private long lastSuccess = System.nanoTime();
     private boolean done;
-    private java.util.concurrent.ScheduledFuture<?> watcher;
-
-    private final io.netty.util.concurrent.Promise<Void> finished;
+    private ScheduledFuture<?> watcher;
 
     /**
      * @param onFailure told why, when the session cannot open or dies; the link end closes after it
      * @param finished completed once the relay was told the session is over (or could not be)
      */
-    public PollClient(Route route, SslContext tls, Consumer<Throwable> onFailure,
-            io.netty.util.concurrent.Promise<Void> finished) {
+    public PollClient(Route route, SslContext tls, Consumer<Throwable> onFailure, Promise<Void> finished) {
         this.route = route;
         this.tls = tls;
         this.onFailure = onFailure;
@@ -82,31 +67,36 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.read();
-        http.send(HttpMethod.POST, PollWire.PREFIX, Unpooled.EMPTY_BUFFER, POST_TIMEOUT, h -> { }).addListener(f -> {
-            if (!f.isSuccess()) {
-                die(f.cause());
-                return;
-            }
-            PollHttp.Reply r = (PollHttp.Reply) f.getNow();
-            try {
-                if (r.status() != 200) {
-                    die(statusError(r.status(), "opening a long-poll session"));
-                    return;
-                }
-                String id = r.body().toString(StandardCharsets.US_ASCII).strip();
-                if (!id.matches("[A-Za-z0-9_-]{16,64}")) {
-                    die(new IOException(route.pollBase() + " did not answer like a jumpgate relay"));
-                    return;
-                }
-                base = PollWire.PREFIX + "/" + id;
-                succeeded();
-                watcher = ctx.executor().scheduleAtFixedRate(this::watch, 5, 5, TimeUnit.SECONDS);
-                get();
-                pumpUp();
-            } finally {
-                r.body().release();
-            }
-        });
+        http.send(HttpMethod.POST, PollWire.PREFIX, Unpooled.EMPTY_BUFFER, Duration.ofSeconds(30), h -> { })
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        die(f.cause());
+                        return;
+                    }
+                    PollHttp.Reply r = (PollHttp.Reply) f.getNow();
+                    try {
+                        opened(r);
+                    } finally {
+                        r.body().release();
+                    }
+                });
+    }
+
+    private void opened(PollHttp.Reply r) {
+        if (r.status() != 200) {
+            die(statusError(r, "opening a long-poll session"));
+            return;
+        }
+        String id = r.body().toString(StandardCharsets.US_ASCII).strip();
+        if (!id.matches("[A-Za-z0-9_-]{16,64}")) {
+            die(new IOException(route.pollBase() + " did not answer like a jumpgate relay"));
+            return;
+        }
+        base = PollWire.PREFIX + "/" + id;
+        succeeded();
+        watcher = ctx.executor().scheduleAtFixedRate(this::watch, 5, 5, TimeUnit.SECONDS);
+        down.get();
+        up.pump(); // what the link wrote while the session opened (its TLS ClientHello)
     }
 
     /** Ciphertext the link wrote: keep it, send it. */
@@ -117,7 +107,6 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
             return;
         }
         up.append((ByteBuf) msg);
-        pumpUp();
     }
 
     @Override
@@ -125,157 +114,55 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         readIfRoom();
     }
 
-    private void readIfRoom() {
+    /** Reads more of the link only while little enough is unacknowledged: the push-back on the link. */
+    void readIfRoom() {
         if (!done && up.size() < PollWire.SEND_LIMIT) {
             ctx.read();
         }
     }
 
-    private void pumpUp() {
-        while (base != null && !done && posts < PollWire.POSTS_IN_FLIGHT) {
-            Range r;
-            if (!resend.isEmpty()) {
-                Range first = resend.poll();
-                long from = Math.max(first.from, up.acked());
-                if (from >= first.to) {
-                    continue;
-                }
-                r = new Range(from, Math.min(first.to, from + maxBody));
-                if (r.to < first.to) {
-                    resend.addFirst(new Range(r.to, first.to));
-                }
-            } else if (upSent < up.end()) {
-                r = new Range(upSent, Math.min(up.end(), upSent + maxBody));
-                upSent = r.to;
-            } else {
-                return;
-            }
-            post(r);
-        }
+    boolean open() {
+        return base != null && !done;
     }
 
-    private void post(Range r) {
-        posts++;
-        ByteBuf body = up.copy(ctx.alloc(), r.from, (int) (r.to - r.from));
-        http.send(HttpMethod.POST, base + "/up?seq=" + r.from, body, POST_TIMEOUT, h -> { }).addListener(f -> {
-            posts--;
-            if (!f.isSuccess()) {
-                retryLater(r, f.cause());
-                return;
-            }
-            PollHttp.Reply reply = (PollHttp.Reply) f.getNow();
-            String said = reply.body().toString(StandardCharsets.US_ASCII);
-            reply.body().release();
-            switch (reply.status()) {
-                case 200 -> {
-                    succeeded();
-                    long stored = number(reply.headers(), PollWire.STORED, r.from);
-                    up.ack(number(reply.headers(), PollWire.ACK, up.acked()));
-                    readIfRoom();
-                    if (stored < r.to) {
-                        // The relay had no room for all of it (it is waiting for an earlier range): later.
-                        retryLater(new Range(Math.max(stored, r.from), r.to), null);
-                    } else {
-                        pumpUp();
-                    }
-                }
-                case 413 -> {
-                    maxBody = Math.max(PollWire.MIN_BODY, maxBody / 2);
-                    log.info("long-poll: {} refused a body as too large; sending at most {} bytes", route.pollBase(),
-                            maxBody);
-                    resend.addFirst(r);
-                    pumpUp();
-                }
-                default -> {
-                    if (fatal(reply)) {
-                        die(statusError(reply.status(), "a POST " + r.from + ".." + r.to + ": " + said));
-                    } else {
-                        log.info("long-poll: {} answered {} to a POST; sending it again", route.pollBase(),
-                                reply.status());
-                        retryLater(r, new IOException("status " + reply.status()));
-                    }
-                }
-            }
-        });
+    PollHttp http() {
+        return http;
     }
 
-    private void retryLater(Range r, Throwable cause) {
-        failures++;
-        if (cause != null) {
-            log.debug("long-poll POST {}..{} failed ({}), sending it again", r.from, r.to, cause.toString());
-        }
-        long delay = Math.min(2000, 50L << Math.min(failures, 6));
-        ctx.executor().schedule(() -> {
-            resend.add(r);
-            pumpUp();
-        }, delay, TimeUnit.MILLISECONDS);
+    String base() {
+        return base;
     }
 
-    private void get() {
-        if (done) {
-            return;
-        }
-        gets++;
-        long from = downFrom;
-        Consumer<HttpResponse> onHeaders = h -> {
-            if (h.status().code() == 200 && h.headers().contains(PollWire.SEQ)) {
-                long end = number(h.headers(), PollWire.SEQ, from) + HttpUtil.getContentLength(h, 0L);
-                downFrom = Math.max(downFrom, end);
-                if (end > from && gets < PollWire.GETS_IN_FLIGHT) {
-                    get(); // the next one parks on the relay while this body is still arriving
-                }
-            }
-        };
-        http.send(HttpMethod.GET, base + "/down?from=" + from + "&ack=" + down.next(), Unpooled.EMPTY_BUFFER,
-                GET_TIMEOUT, onHeaders).addListener(f -> {
-                    gets--;
-                    if (!f.isSuccess()) {
-                        failures++;
-                        downFrom = down.next(); // go back to the first byte not received
-                        log.debug("long-poll GET from {} failed: {}", from, f.cause().toString());
-                        long delay = Math.min(2000, 50L << Math.min(failures, 6));
-                        ctx.executor().schedule(this::getIfNone, delay, TimeUnit.MILLISECONDS);
-                        return;
-                    }
-                    PollHttp.Reply r = (PollHttp.Reply) f.getNow();
-                    try {
-                        if (r.status() == 200) {
-                            succeeded();
-                            deliver(number(r.headers(), PollWire.SEQ, from), r.body());
-                            getIfNone(); // a GET sent on this one's headers may already be back
-                        } else if (fatal(r)) {
-                            die(statusError(r.status(), "a GET from " + from + ": "
-                                    + r.body().toString(StandardCharsets.US_ASCII)));
-                        } else {
-                            log.info("long-poll: {} answered {} to a GET; asking again", route.pollBase(), r.status());
-                            failures++;
-                            downFrom = down.next();
-                            ctx.executor().schedule(this::getIfNone, 200, TimeUnit.MILLISECONDS);
-                        }
-                    } finally {
-                        r.body().release();
-                    }
-                });
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
     }
 
-    private void getIfNone() {
-        if (gets == 0) {
-            get();
-        }
+    Object where() {
+        return route.pollBase();
     }
 
-    private void deliver(long seq, ByteBuf body) {
-        List<ByteBuf> ready = new ArrayList<>(2);
-        down.offer(seq, body, ready);
-        if (ready.isEmpty()) {
-            return;
-        }
-        ready.forEach(ctx::write);
+    void toLink(ByteBuf bytes) {
+        ctx.write(bytes);
+    }
+
+    void flushToLink() {
         ctx.flush();
     }
 
+    /** Runs {@code r} after a backoff that grows with the failures since the last success (50 ms to 2 s). */
+    void later(Runnable r) {
+        failures++;
+        long delay = Math.min(2000, 50L << Math.min(failures, 6));
+        ctx.executor().schedule(r, delay, TimeUnit.MILLISECONDS);
+    }
+
+    void succeeded() {
+        failures = 0;
+        lastSuccess = System.nanoTime();
+    }
+
     /** A non-negative number header, or {@code otherwise} if it is missing or not one. */
-    private static long number(io.netty.handler.codec.http.HttpHeaders headers, String name, long otherwise) {
+    static long number(HttpHeaders headers, String name, long otherwise) {
         try {
             String v = headers.get(name);
             long n = v == null ? otherwise : Long.parseLong(v.strip());
@@ -289,22 +176,19 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
      * The relay said the session is over, or the proxy will not pass us; anything else (a proxy's 502 or 404
      * page, a 400) may pass when sent again.
      */
-    private static boolean fatal(PollHttp.Reply r) {
+    static boolean fatal(PollHttp.Reply r) {
         return r.headers().contains(PollWire.ENDED) || r.status() == 401 || r.status() == 407 || r.status() == 403;
     }
 
-    private Throwable statusError(int status, String what) {
-        return switch (status) {
-            case 404, 410 -> new IOException("the relay ended the long-poll session (" + status + " to " + what + ")");
-            default -> route.proxy().filter(p -> status == 401 || status == 407 || status == 403)
-                    .<Throwable>map(p -> ProxyFailures.refused(p, status, "requests to " + route.pollBase()))
-                    .orElseGet(() -> new IOException(route.pollBase() + " answered " + status + " to " + what));
-        };
-    }
-
-    private void succeeded() {
-        failures = 0;
-        lastSuccess = System.nanoTime();
+    Throwable statusError(PollHttp.Reply r, String what) {
+        int status = r.status();
+        if (r.headers().contains(PollWire.ENDED)) {
+            return new IOException("the relay ended the long-poll session (" + status + " to " + what + ": "
+                    + r.body().toString(StandardCharsets.US_ASCII) + ")");
+        }
+        return route.proxy().filter(p -> status == 401 || status == 407 || status == 403)
+                .<Throwable>map(p -> ProxyFailures.refused(p, status, "requests to " + route.pollBase()))
+                .orElseGet(() -> new IOException(route.pollBase() + " answered " + status + " to " + what));
     }
 
     private void watch() {
@@ -313,7 +197,7 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void die(Throwable cause) {
+    void die(Throwable cause) {
         if (done) {
             return;
         }
@@ -325,6 +209,7 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** The link closed: tell the relay (so the device goes offline now, not at expiry), then free everything. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!done && base != null) {
@@ -346,7 +231,6 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         }
         up.release();
         down.release();
-        resend.clear();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -44,6 +45,29 @@ class TransportLinkTest {
             case "http-poll" -> new Route(Transport.HTTP_POLL, relay.address(), Optional.empty(), relay.pollUrl());
             default -> throw new IllegalArgumentException(name);
         };
+    }
+
+    /**
+     * Long-poll through a path that cuts every other connection at a random point of its answer: requests are
+     * repeated, answers lost or cut, and the stream still arrives intact, over one link that never drops.
+     */
+    @Test
+    void longPollSurvivesCutAndLostAnswersWithTheStreamIntact() throws Exception {
+        try (CuttingForwarder path = new CuttingForwarder(relay.pollUrl().getPort(), 2)) {
+            Route route = new Route(Transport.HTTP_POLL, relay.address(), Optional.empty(),
+                    URI.create("http://127.0.0.1:" + path.port()));
+            RelayLink link = relay.link(route, "pi-lossy", EchoStreams.handler());
+            StreamProbe probe = StreamProbe.open(link, "pi-lossy:22");
+            assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
+            byte[] data = new byte[4 * 1024 * 1024];
+            new Random(9).nextBytes(data);
+            probe.send(data, 32 * 1024, true, n -> { });
+            probe.ended.get(60, TimeUnit.SECONDS);
+            assertThat(probe.receivedDigest()).isEqualTo(StreamProbe.sha256(data));
+            assertThat(path.cut.get()).as("connections cut on the way").isPositive();
+            assertThat(link.isActive()).isTrue();
+            assertThat(relay.links).as("no second link was needed").isEmpty();
+        }
     }
 
     @ParameterizedTest
