@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the device's one link to the relay up: dial (over the first route of the plan that works), serve streams
- * until the link drops, wait a jittered backoff, dial again. On a route worse than the best, it tries the better
+ * until the link drops, wait a jittered backoff, dial again. While nothing listens at the relay's address the
+ * wait ends early, as soon as a {@link RelayProbe} finds the port open again: a relay that returns gets its agents
+ * back within about a second, and one that accepts but fails them sends them into the growing backoff. On a route worse than the best, it tries the better
  * ones again every {@code upgradeEvery} while the link carries no stream, and moves over when one works. Stops
  * only when the relay refuses the device for good (removed, or another key) or when {@link #stop()} is called.
  */
@@ -75,8 +77,15 @@ public final class AgentRunner {
                 backoff.reset();
             }
             Duration wait = backoff.next();
-            log.info("retrying in {} ms", wait.toMillis());
-            Thread.sleep(wait.toMillis());
+            var down = dialer.unreachable();
+            if (down.isPresent()) {
+                // Nothing listens: dial again as soon as something does, or when the backoff runs out.
+                log.info("retrying in {} ms, or as soon as {} accepts connections", wait.toMillis(), down.get());
+                RelayProbe.awaitListening(down.get(), wait, () -> stopped);
+            } else {
+                log.info("retrying in {} ms", wait.toMillis());
+                Thread.sleep(wait.toMillis());
+            }
         }
     }
 
