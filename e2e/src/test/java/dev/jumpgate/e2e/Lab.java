@@ -232,6 +232,30 @@ final class Lab implements AutoCloseable {
         return args;
     }
 
+    /**
+     * From now on, tries to connect to {@code port} every 10 ms; completes with the clock time of the first
+     * connection that was accepted (the moment a restarted relay returns, as any agent sees it).
+     */
+    static java.util.concurrent.CompletableFuture<java.time.LocalTime> firstAccept(int port, Duration limit) {
+        var accepted = new java.util.concurrent.CompletableFuture<java.time.LocalTime>();
+        Thread.ofVirtual().start(() -> {
+            long end = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < end && !accepted.isDone()) {
+                try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                    accepted.complete(java.time.LocalTime.now());
+                } catch (IOException e) {
+                    try {
+                        Thread.sleep(10); // polling a port that is closed
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+            accepted.completeExceptionally(new AssertionError("port " + port + " did not accept within " + limit));
+        });
+        return accepted;
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -76,6 +76,19 @@ final class Proc implements AutoCloseable {
                 .until(() -> p.matcher(stderr()).find());
     }
 
+    /**
+     * When the first log line matching {@code regex} was written, by the clock time the line starts with
+     * ({@code HH:mm:ss.SSS}, this machine's clock, as the test's own).
+     */
+    java.time.LocalTime loggedAt(String regex) throws IOException {
+        Pattern p = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*" + regex, Pattern.MULTILINE);
+        Matcher m = p.matcher(stderr());
+        if (!m.find()) {
+            throw new AssertionError(name + " never logged /" + regex + "/");
+        }
+        return java.time.LocalTime.parse(m.group(1));
+    }
+
     int awaitExit(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still running after " + limit);
