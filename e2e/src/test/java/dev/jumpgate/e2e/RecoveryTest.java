@@ -65,11 +65,11 @@ class RecoveryTest {
         Duration ended = Duration.between(killed, Instant.now());
         assertThat(download.process().exitValue()).as("ssh exit status").isNotZero();
 
-        var returned = Lab.firstAccept(lab.linkPort, Duration.ofSeconds(60));
+        var returned = lab.firstAccept(Duration.ofSeconds(60));
         lab.startRelay();
         LocalTime accepting = returned.get(60, TimeUnit.SECONDS);
-        lab.relay().awaitLog("device pi-kitchen online", Duration.ofSeconds(30));
-        Duration relinked = Duration.between(accepting, lab.relay().loggedAt("device pi-kitchen online"));
+        Duration relinked = Duration.between(accepting, lab.relay().awaitLogSince("device pi-kitchen online",
+                accepting, Duration.ofSeconds(30)));
         System.out.printf("relay kill -9 after %d MiB: ssh exited %d after %d ms; agent linked %d ms after the "
                 + "restarted relay's port accepted%n", before >> 20, download.process().exitValue(), ended.toMillis(),
                 relinked.toMillis());
