@@ -1,9 +1,6 @@
 package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +16,7 @@ final class RelayProbe {
 
     static final Duration MIN_EVERY = Duration.ofMillis(500);
     static final Duration MAX_EVERY = Duration.ofSeconds(1);
-    private static final int CONNECT_LIMIT_MS = 1000;
+    private static final Duration CONNECT_LIMIT = Duration.ofSeconds(1);
 
     private RelayProbe() {
     }
@@ -39,19 +36,11 @@ final class RelayProbe {
                 return false;
             }
             Thread.sleep(pause);
-            if (accepts(relay)) {
+            if (PortCheck.accepts(relay, CONNECT_LIMIT)) {
                 return true;
             }
         }
         return false;
     }
 
-    static boolean accepts(HostPort relay) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(relay.host(), relay.port()), CONNECT_LIMIT_MS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
