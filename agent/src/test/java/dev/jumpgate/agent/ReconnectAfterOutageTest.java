@@ -31,8 +31,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReconnectAfterOutageTest {
 
-    /** Long enough for the backoff alone to wait seconds: its ceiling is 4 s after 8 s of refusals, 8 s soon after. */
-    private static final Duration OUTAGE = Duration.ofSeconds(8);
+    /**
+     * Long enough for the backoff alone to wait many seconds: after 20 s of refusals its ceiling is 8 or 16 s, so
+     * without the probe the agent would most often come back seconds after the relay.
+     */
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
 
     @Test
     void afterALongOutageTheAgentLinksWithinTwoSecondsOfTheRelaysReturn() throws Exception {
@@ -53,27 +56,37 @@ class ReconnectAfterOutageTest {
                 // stopped
             }
         });
-        LinkServer server = null;
+        BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
+        LinkServer server = relayOn(address, relay, group, blocking, links);
         try {
+            // Linked once, as before any outage (and with both ends' TLS warmed up); then the relay goes away.
+            RelayLink first = links.poll(30, TimeUnit.SECONDS);
+            assertThat(first).as("the first link").isNotNull();
+            server.close();
+            first.close();
             Thread.sleep(OUTAGE.toMillis()); // the relay is down this long: the agent's retries are refused
-            BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
+
             long back = System.nanoTime();
-            server = LinkServer.start(group, address, relay, "test",
-                    (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, ClientAuthorizer.NONE,
-                    blocking);
+            server = relayOn(address, relay, group, blocking, links);
             RelayLink link = links.poll(30, TimeUnit.SECONDS);
             Duration relinked = Duration.ofNanos(System.nanoTime() - back);
             assertThat(link).as("the agent linked again").isNotNull();
+            System.out.printf("after a %d s outage the agent linked %d ms after the relay's return%n",
+                    OUTAGE.toSeconds(), relinked.toMillis());
             assertThat(relinked).as("time from the relay's return to the link").isLessThan(Duration.ofSeconds(2));
         } finally {
             agent.stop();
             runner.join(Duration.ofSeconds(5));
-            if (server != null) {
-                server.close();
-            }
+            server.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             blocking.shutdownNow();
         }
+    }
+
+    private static LinkServer relayOn(HostPort address, TlsIdentity relay, EventLoopGroup group,
+            ExecutorService blocking, BlockingQueue<RelayLink> links) throws InterruptedException {
+        return LinkServer.start(group, address, relay, "test", (hello, key, remote) -> new LinkMessage.Welcome("test",
+                10), links::add, ClientAuthorizer.NONE, blocking);
     }
 
     private static int closedPort() throws Exception {
