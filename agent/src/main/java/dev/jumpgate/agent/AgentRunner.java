@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
@@ -16,6 +17,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the device's one link to the relay up: dial (over the first route of the plan that works), serve streams
- * until the link drops, wait a jittered backoff, dial again. On a route worse than the best, it tries the better
+ * until the link drops, wait a jittered backoff, dial again. While nothing listens at the relay's address the
+ * wait ends early, as soon as a {@link RelayProbe} finds the port open again: a relay that returns gets its agents
+ * back within about a second, and one that accepts but fails them sends them into the growing backoff. On a route worse than the best, it tries the better
  * ones again every {@code upgradeEvery} while the link carries no stream, and moves over when one works. Stops
  * only when the relay refuses the device for good (removed, or another key) or when {@link #stop()} is called.
  */
@@ -61,9 +65,11 @@ public final class AgentRunner {
         SslContext tls = TlsContexts.agent(state.identity(), state.relayPin());
         List<Route> routes = plan.routes(state.relay());
         RouteDialer dialer = new RouteDialer(group, tls, streamInitializer());
+        LinkMessage.Hello hello = hello();
         while (!stopped) {
             Instant dialed = Instant.now();
-            RouteDialer.Linked linked = dialer.first(routes, hello(), "link to relay " + state.relay());
+            RouteDialer.Linked linked = dialer.first(routes, hello, "link to relay " + state.relay());
+            Optional<HostPort> down = linked == null ? dialer.unreachable() : Optional.empty();
             if (linked != null) {
                 serve(dialer, routes, linked);
                 if (stopped) {
@@ -75,8 +81,18 @@ public final class AgentRunner {
                 backoff.reset();
             }
             Duration wait = backoff.next();
-            log.info("retrying in {} ms", wait.toMillis());
-            Thread.sleep(wait.toMillis());
+            Instant until = Instant.now().plus(wait);
+            // Asking the target for its host keys takes a while; do it during the wait, not after it.
+            hello = hello();
+            Duration left = Duration.between(Instant.now(), until);
+            if (down.isPresent()) {
+                // Nothing listens: dial again as soon as something does, or when the backoff runs out.
+                log.info("retrying in {} ms, or as soon as {} accepts connections", wait.toMillis(), down.get());
+                RelayProbe.awaitListening(down.get(), left, () -> stopped);
+            } else {
+                log.info("retrying in {} ms", wait.toMillis());
+                Thread.sleep(Math.max(0, left.toMillis()));
+            }
         }
     }
 

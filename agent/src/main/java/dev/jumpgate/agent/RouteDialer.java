@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
@@ -8,8 +9,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +36,7 @@ final class RouteDialer {
     private final EventLoopGroup group;
     private final SslContext tls;
     private final ChannelHandler streams;
+    private HostPort unreachable;
 
     RouteDialer(EventLoopGroup group, SslContext tls, ChannelHandler streams) {
         this.group = group;
@@ -39,11 +44,19 @@ final class RouteDialer {
         this.streams = streams;
     }
 
-    /** The first route that links, or null when none did (each failure logged); throws when refused for good. */
+    /**
+     * The first route that links, or null when none did (each failure logged); throws when refused for good. A
+     * route whose direct TCP connection failed ends the search for routes to the same address without a proxy:
+     * they would fail alike, each after its own connect timeout.
+     */
     Linked first(List<Route> routes, LinkMessage.Hello hello, String what) throws InterruptedException,
             LinkRefusedException {
         List<String> failed = new ArrayList<>();
+        unreachable = null;
         for (Route route : routes) {
+            if (unreachable != null && route.proxy().isEmpty() && route.destination().equals(unreachable)) {
+                continue;
+            }
             try {
                 Channel ch = dial(route, hello);
                 if (!failed.isEmpty()) {
@@ -57,6 +70,9 @@ final class RouteDialer {
                 failed.add(route.transport() + " failed: " + e.getMessage());
             } catch (Exception e) {
                 failed.add(route.transport() + " failed: " + AgentRunner.describe(e));
+                if ((e instanceof ConnectException || e instanceof NoRouteToHostException) && route.proxy().isEmpty()) {
+                    unreachable = route.destination();
+                }
             }
             if (routes.size() > 1) {
                 log.info("{}: {}", what, failed.get(failed.size() - 1) + " (" + route.describe() + ")");
@@ -66,6 +82,14 @@ final class RouteDialer {
             log.warn("cannot {}: {}", what, String.join("; ", failed));
         }
         return null;
+    }
+
+    /**
+     * After {@link #first} returned null: the address a direct route could not even connect to (refused, no
+     * route, or no answer), if there was one; nothing listens there, so dialling again is pointless until it does.
+     */
+    Optional<HostPort> unreachable() {
+        return Optional.ofNullable(unreachable);
     }
 
     /** Dials one route; the failure is the cause itself, not an ExecutionException around it. */

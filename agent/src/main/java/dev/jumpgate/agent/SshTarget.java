@@ -4,8 +4,7 @@ import dev.jumpgate.agent.embedded.EmbeddedServer;
 import dev.jumpgate.agent.embedded.EmbeddedSettings;
 import dev.jumpgate.protocol.HostPort;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class SshTarget implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SshTarget.class);
-    private static final int PROBE_TIMEOUT_MS = 2_000;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     public enum Mode {
         /** the embedded server when nothing answers on the target ({@code agent run} without a flag) */
@@ -56,12 +55,7 @@ public final class SshTarget implements AutoCloseable {
     }
 
     static boolean answers(HostPort target) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(target.host(), target.port()), PROBE_TIMEOUT_MS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return PortCheck.accepts(target, PROBE_TIMEOUT);
     }
 
     public HostPort address() {

@@ -38,10 +38,22 @@ final class Lab implements AutoCloseable {
 
     /** More arguments for every relay this lab starts (e.g. {@code --poll-listen}). */
     private final List<String> relayArgs;
+    /** Where the link port listens, and so what tokens tell agents to dial. */
+    final String linkHost;
 
     Lab(Path dir, String... relayArgs) throws Exception {
+        this(dir, "127.0.0.1", List.of(relayArgs));
+    }
+
+    /** A lab whose relay takes links on {@code linkHost} (a namespace's veth address), SSH still on loopback. */
+    static Lab linkingOn(Path dir, String linkHost) throws Exception {
+        return new Lab(dir, linkHost, List.of());
+    }
+
+    private Lab(Path dir, String linkHost, List<String> relayArgs) throws Exception {
         this.dir = dir;
-        this.relayArgs = List.of(relayArgs);
+        this.linkHost = linkHost;
+        this.relayArgs = relayArgs;
         for (String user : List.of("admin", "alice", "mallory")) {
             Path key = dir.resolve("keys").resolve(user);
             Files.createDirectories(key.getParent());
@@ -92,7 +104,7 @@ final class Lab implements AutoCloseable {
     void startRelay() throws IOException {
         List<String> args = new ArrayList<>(List.of("relay", "--data",
                 dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
-                "127.0.0.1:" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
+                linkHost + ":" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
         args.addAll(relayArgs);
         relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
         procs.add(relay);
@@ -230,6 +242,30 @@ final class Lab implements AutoCloseable {
             args.add(command);
         }
         return args;
+    }
+
+    /**
+     * From now on, tries to connect to the link port every 10 ms; completes with the clock time of the first
+     * connection that was accepted (the moment a restarted relay returns, as any agent sees it).
+     */
+    java.util.concurrent.CompletableFuture<java.time.LocalTime> firstAccept(Duration limit) {
+        var accepted = new java.util.concurrent.CompletableFuture<java.time.LocalTime>();
+        Thread.ofVirtual().start(() -> {
+            long end = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < end && !accepted.isDone()) {
+                try (java.net.Socket s = new java.net.Socket(linkHost, linkPort)) {
+                    accepted.complete(java.time.LocalTime.now());
+                } catch (IOException e) {
+                    try {
+                        Thread.sleep(10); // polling a port that is closed
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+            accepted.completeExceptionally(new AssertionError("port " + linkPort + " did not accept within " + limit));
+        });
+        return accepted;
     }
 
     static int freePort() throws IOException {

@@ -76,6 +76,28 @@ final class Proc implements AutoCloseable {
                 .until(() -> p.matcher(stderr()).find());
     }
 
+    /**
+     * Waits for a log line matching {@code regex} written at or after {@code since}, and returns when it was
+     * written, by the clock time the line starts with ({@code HH:mm:ss.SSS}: this machine's clock, as the test's).
+     */
+    java.time.LocalTime awaitLogSince(String regex, java.time.LocalTime since, Duration limit) {
+        Pattern p = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*" + regex, Pattern.MULTILINE);
+        java.time.LocalTime[] found = new java.time.LocalTime[1];
+        Awaitility.await(name + " logs /" + regex + "/ after " + since).atMost(limit)
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    Matcher m = p.matcher(stderr());
+                    while (m.find()) {
+                        java.time.LocalTime t = java.time.LocalTime.parse(m.group(1));
+                        if (!t.isBefore(since.withNano(since.getNano() / 1_000_000 * 1_000_000))) {
+                            found[0] = t;
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return found[0];
+    }
+
     int awaitExit(Duration limit) throws InterruptedException {
         if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still running after " + limit);

@@ -2,13 +2,18 @@ package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /** What every transport must carry for a user: a command's output and status, and a big file intact. */
 final class Transfers {
@@ -49,6 +54,36 @@ final class Transfers {
             n++;
         }
         return n;
+    }
+
+    /** An ssh session that downloads zeros until it is cut, counting what arrived. */
+    record Download(Process process, AtomicLong bytes) {
+
+        /** Waits until at least {@code n} bytes have arrived. */
+        Download awaitBytes(long n, Duration limit) {
+            Awaitility.await("download passes " + n + " bytes").atMost(limit).pollInterval(Duration.ofMillis(50))
+                    .until(() -> bytes.get() >= n || !process.isAlive());
+            assertThat(bytes.get()).as("bytes downloaded before ssh exited").isGreaterThanOrEqualTo(n);
+            return this;
+        }
+    }
+
+    static Download endlessDownload(Lab lab, String device) throws Exception {
+        Process p = new ProcessBuilder(lab.sshArgs("admin", device, "exec cat /dev/zero"))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(lab.dir.resolve("logs").resolve("download-" + device + ".err").toFile()).start();
+        AtomicLong bytes = new AtomicLong();
+        Thread.ofVirtual().start(() -> {
+            byte[] buf = new byte[256 * 1024];
+            try (InputStream in = p.getInputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    bytes.addAndGet(n);
+                }
+            } catch (IOException e) {
+                // ssh is gone; its exit status tells the test
+            }
+        });
+        return new Download(p, bytes);
     }
 
     /** A long ssh session, as its own process: it prints "started", waits, then prints "finished". */

@@ -63,7 +63,10 @@ final class AgentHandshake extends ByteToMessageDecoder {
         }
         switch (message) {
             case LinkMessage.Welcome welcome -> {
-                Http2Roles.installAcceptor(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams);
+                java.time.Duration ping = Keepalive.interval(welcome.pingSeconds());
+                Keepalive.adoptInterval(ctx.pipeline(), ping);
+                Http2Roles.installAcceptor(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams,
+                        ping);
                 ctx.pipeline().remove(this);
                 linked.trySuccess(ctx.channel());
             }

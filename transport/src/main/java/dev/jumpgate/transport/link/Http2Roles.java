@@ -9,6 +9,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.logging.LogLevel;
+import java.time.Duration;
 
 /**
  * Installs HTTP/2 on a link once its handshake is done. The side that opens sessions is the HTTP/2 client (the
@@ -32,20 +33,28 @@ final class Http2Roles {
     static void installOpener(ChannelPipeline p, String after, String peer) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().initialSettings(LinkSettings.openerHttp2())
                 .frameLogger(FRAMES).build();
-        install(p, after, codec, peer, new ChannelInboundHandlerAdapter());
+        install(p, after, codec, peer, new ChannelInboundHandlerAdapter(), LinkSettings.PING_INTERVAL);
     }
 
-    /** Accepts streams, each handed to {@code streams}: the agent, and the relay on a client link. */
+    /** {@link #installAcceptor(ChannelPipeline, String, String, ChannelHandler, Duration)} for the relay. */
     static void installAcceptor(ChannelPipeline p, String after, String peer, ChannelHandler streams) {
+        installAcceptor(p, after, peer, streams, LinkSettings.PING_INTERVAL);
+    }
+
+    /**
+     * Accepts streams, each handed to {@code streams}: the agent, and the relay on a client link. Pings every
+     * {@code ping}: the agent uses the interval the relay's Welcome asked for.
+     */
+    static void installAcceptor(ChannelPipeline p, String after, String peer, ChannelHandler streams, Duration ping) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(LinkSettings.acceptorHttp2())
                 .frameLogger(FRAMES).build();
-        install(p, after, codec, peer, streams);
+        install(p, after, codec, peer, streams, ping);
     }
 
     private static void install(ChannelPipeline p, String after, Http2FrameCodec codec, String peer,
-            ChannelHandler streams) {
+            ChannelHandler streams, Duration ping) {
         p.addAfter(after, CODEC, codec);
-        p.addAfter(CODEC, KEEPALIVE, new Keepalive(peer));
+        p.addAfter(CODEC, KEEPALIVE, new Keepalive(peer, ping));
         p.addAfter(KEEPALIVE, STREAMS, new Http2MultiplexHandler(streams));
         // HTTP/2 starts every connection window at 64 KiB whatever SETTINGS say; widen it once.
         int grow = LinkSettings.CONNECTION_WINDOW - 65_535;

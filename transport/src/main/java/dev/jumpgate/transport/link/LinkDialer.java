@@ -158,7 +158,7 @@ public final class LinkDialer {
                         if (Tunnels.tunnels(route)) {
                             ch.pipeline().addLast("proxy", Tunnels.connectHandler(route.proxy().get()));
                         }
-                        ch.pipeline().addLast("idle", Keepalive.idleDetector());
+                        ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
                         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), relay.host(), relay.port()));
                         rest.accept(ch.pipeline());
                     }
@@ -176,7 +176,7 @@ public final class LinkDialer {
         ChannelInitializer<Channel> linkEnd = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("idle", Keepalive.idleDetector());
+                ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
                 ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), relay.host(), relay.port()));
                 ch.pipeline().addLast(ReadyOnTls.NAME, new ReadyOnTls());
                 handshake.accept(ch.pipeline());

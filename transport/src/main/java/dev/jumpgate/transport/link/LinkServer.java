@@ -56,7 +56,7 @@ public final class LinkServer implements AutoCloseable {
         Supplier<HttpFront> http = () -> new HttpFront(new PollEndpoint(sessions[0]), innerPort);
         // Every link starts the same, whether its bytes came over TCP or out of long-poll requests.
         Consumer<Channel> linkEnd = ch -> {
-            ch.pipeline().addLast("idle", Keepalive.idleDetector());
+            ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
             ch.pipeline().addLast(LinkPort.NAME, new LinkPort(agentHandshake, clientGate, http));
             // A connection that has not finished its handshake in time is a slowloris; drop it. HTTP
@@ -91,7 +91,7 @@ public final class LinkServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast("idle", Keepalive.idleDetector());
+                            c.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
                             c.pipeline().addLast("first", new io.netty.channel.ChannelInboundHandlerAdapter());
                             HttpFront.install(c.pipeline(), "first", new HttpFront(endpoint, null));
                         }
