@@ -3,6 +3,7 @@ package dev.jumpgate.client;
 import dev.jumpgate.client.keys.Signers;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.StreamRequest;
+import dev.jumpgate.transport.StartupTrace;
 import dev.jumpgate.transport.link.ClientLink;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -75,6 +77,7 @@ public final class RelayClient implements AutoCloseable {
 
     private static ClientLink login(EventLoopGroup group, ClientConfig config) throws IOException, InterruptedException {
         var candidates = Signers.candidates(config.identity());
+        StartupTrace.mark("keys-listed");
         if (candidates.isEmpty()) {
             throw new IOException("no SSH key to log in with: add yours to ssh-agent, or run "
                     + "`jumpgate login -i KEY_FILE " + config.relay() + "`");
@@ -83,25 +86,27 @@ public final class RelayClient implements AutoCloseable {
         List<Route> routes = plan().routes(config.link());
         int works = 0;
         for (Signers.Candidate c : candidates) {
-            Signer signer;
-            try {
-                signer = c.load();
-            } catch (IOException e) {
-                refused.append("\n  ").append(e.getMessage());
-                continue;
-            }
+            CompletableFuture<Signer> key = new CompletableFuture<>();
             List<Route> tried = routes.subList(Math.max(0, works), routes.size());
             List<String> failed = new ArrayList<>();
             for (Route route : tried) {
+                Future<ClientLink> dial = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), key,
+                        VERSION);
+                if (!key.isDone()) {
+                    load(c, key); // here, while the event loop connects and runs TLS
+                }
+                if (key.isCompletedExceptionally()) {
+                    dial.cancel(false);
+                    refused.append("\n  ").append(key.exceptionNow().getMessage());
+                    break;
+                }
                 try {
-                    ClientLink link = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), signer,
-                            VERSION).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    return link;
+                    return dial.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof LinkRefusedException r
                             && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
-                        refused.append("\n  ").append(signer.describe()).append(": ").append(r.getMessage());
+                        refused.append("\n  ").append(key.join().describe()).append(": ").append(r.getMessage());
                         works = routes.indexOf(route); // this way reaches the relay: keep it for the next key
                         break;
                     }
@@ -117,6 +122,15 @@ public final class RelayClient implements AutoCloseable {
         }
         throw new IOException("relay " + config.relay() + " took none of your keys as user '" + config.user() + "':"
                 + refused);
+    }
+
+    private static void load(Signers.Candidate c, CompletableFuture<Signer> key) {
+        try {
+            key.complete(c.load());
+            StartupTrace.mark("key-loaded");
+        } catch (IOException e) {
+            key.completeExceptionally(e);
+        }
     }
 
     /**
@@ -174,6 +188,7 @@ public final class RelayClient implements AutoCloseable {
                 opened.completeExceptionally(new StreamRefusedException(String.valueOf(headers.status()),
                         StreamHeaders.reason(headers)));
             } else {
+                StartupTrace.mark("stream-open");
                 opened.complete(a);
             }
         });
@@ -188,6 +203,7 @@ public final class RelayClient implements AutoCloseable {
                 connect.headers().set(StreamRequest.TARGET_HOST_HEADER, targetHost);
             }
             stream.writeAndFlush(connect);
+            StartupTrace.mark("stream-requested");
         });
         return opened;
     }
