@@ -3,6 +3,7 @@ package dev.jumpgate.client;
 import dev.jumpgate.client.keys.Signers;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.StreamRequest;
+import dev.jumpgate.transport.Backoff;
 import dev.jumpgate.transport.StartupTrace;
 import dev.jumpgate.transport.link.ClientLink;
 import dev.jumpgate.transport.link.LinkDialer;
@@ -34,14 +35,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -54,9 +58,13 @@ public final class RelayClient implements AutoCloseable {
     public static final String VERSION = "jumpgate/0.1";
     private static final long TIMEOUT_SECONDS = 20;
 
+    /** A link that lived this long was healthy: the next loss starts the backoff afresh (as the agent's). */
+    private static final Duration HEALTHY = Duration.ofSeconds(10);
+
     private final EventLoopGroup group;
-    private final ClientLink link;
+    private volatile ClientLink link;
     private final ClientConfig config;
+    private volatile boolean closed;
 
     private RelayClient(EventLoopGroup group, ClientLink link, ClientConfig config) {
         this.group = group;
@@ -168,6 +176,51 @@ public final class RelayClient implements AutoCloseable {
 
     public ClientConfig config() {
         return config;
+    }
+
+    /**
+     * For commands that serve until stopped ({@code connect}, {@code tunnel}): whenever the link closes, dial and
+     * log in again after a jittered backoff, as the agent does, until linked or {@link #close closed}. Streams
+     * asked for meanwhile fail at once. {@code say} hears of each loss and return.
+     */
+    public void stayLinked(Consumer<String> say) {
+        Thread.ofPlatform().daemon().name("relink").start(() -> {
+            Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+            try {
+                while (!closed) {
+                    Instant linked = Instant.now();
+                    link.closeFuture().await();
+                    if (closed) {
+                        return;
+                    }
+                    if (Duration.between(linked, Instant.now()).compareTo(HEALTHY) > 0) {
+                        backoff.reset();
+                    }
+                    say.accept("the link to relay " + config.link() + " closed; linking again");
+                    relink(backoff, say);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void relink(Backoff backoff, Consumer<String> say) throws InterruptedException {
+        while (!closed) {
+            Thread.sleep(backoff.next().toMillis());
+            try {
+                ClientLink again = login(group, config);
+                if (closed) {
+                    again.close();
+                    return;
+                }
+                link = again;
+                say.accept("linked to relay " + config.link() + " again");
+                return;
+            } catch (IOException e) {
+                say.accept(e.getMessage() + "; trying again");
+            }
+        }
     }
 
     public EventLoopGroup group() {
@@ -284,6 +337,7 @@ public final class RelayClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         link.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

@@ -245,6 +245,36 @@ class ClientTest {
         assertThat(r.err()).contains("not logged in: run `jumpgate login");
     }
 
+    @Test
+    @Order(12)
+    void connectLinksAgainAfterTheRelayRestartsAndServesNewSessions() throws Exception {
+        try (Proc connect = Proc.start(lab.dir.resolve("logs"), "connect-relink", List.of(jumpgate.toString(),
+                "connect", "pi-kitchen"))) {
+            Matcher m = connect.awaitOutput("^(ssh -p \\d+ .*)$", Duration.ofSeconds(60));
+            List<String> cmd = new ArrayList<>(List.of(m.group(1).split(" ")));
+            cmd.addAll(1, List.of("-i", lab.key("alice").toString(), "-o", "IdentitiesOnly=yes", "-o",
+                    "BatchMode=yes", "-o", "ConnectTimeout=20"));
+            assertThat(Ssh.run(with(cmd, "echo before"), null, Duration.ofSeconds(30)).out()).isEqualTo("before\n");
+
+            lab.relay().kill();
+            lab.startRelay(); // same ports, same state
+            lab.awaitOnline("pi-kitchen", Duration.ofSeconds(60));
+            Awaitility.await("a new session through the same connect port").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Ssh.run(with(cmd, "echo after"), null, Duration.ofSeconds(30)).out().equals("after\n"));
+            assertThat(connect.isAlive()).isTrue();
+            assertThat(connect.stderr()).contains("closed; linking again");
+            Awaitility.await("connect says it linked again").atMost(Duration.ofSeconds(5))
+                    .until(() -> connect.stderr().contains("linked to relay"));
+        }
+    }
+
+    private static List<String> with(List<String> ssh, String command) {
+        List<String> c = new ArrayList<>(ssh);
+        c.add(command);
+        return c;
+    }
+
     private static ServerSocket echoServer() throws Exception {
         ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
