@@ -2,6 +2,7 @@ package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.Backoff;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;

@@ -40,7 +40,12 @@ final class ClientErrors {
     }
 
     static int fail(String message, int status) {
-        System.err.println("jumpgate: " + message);
+        say(message);
         return status;
+    }
+
+    /** One line on stderr, for the user's terminal. */
+    static void say(String message) {
+        System.err.println("jumpgate: " + message);
     }
 }

@@ -41,8 +41,9 @@ final class ConnectCommand implements Callable<Integer> {
                     System.out.flush();
                     System.err.println("jumpgate: 127.0.0.1:" + f.port() + " reaches " + device
                             + "'s SSH; Ctrl-C stops it");
-                    relay.closeFuture().await();
-                    return ClientErrors.fail("the link to the relay closed", ClientErrors.RELAY);
+                    relay.stayLinked(ClientErrors::say);
+                    f.closeFuture().await();
+                    return 0;
                 }
             }
         });

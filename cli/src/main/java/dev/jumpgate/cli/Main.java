@@ -1,5 +1,7 @@
 package dev.jumpgate.cli;
 
+import dev.jumpgate.transport.StartupTrace;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +18,7 @@ public final class Main {
     private static final java.util.Set<String> QUIET = java.util.Set.of("proxy", "ls", "config", "login");
 
     public static void main(String[] args) {
+        StartupTrace.begin(args.length > 0 ? args[0] : "");
         if (args.length > 0 && QUIET.contains(args[0]) && System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
             System.setProperty("slf4j.internal.verbosity", "WARN");
@@ -24,7 +27,11 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        ProxyCommandCli quick = ProxyCommandCli.quickParse(args);
+        if (quick != null) {
+            return quick.call();
+        }
+        CommandLine cli = commandLine(args);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("jumpgate: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
@@ -37,6 +44,32 @@ public final class Main {
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The whole command tree, or for a client command only that command under a bare {@code jumpgate}: picocli
+     * reflects over every class in its tree, and the relay's and the agent's commands pull in MINA SSHD and
+     * BouncyCastle, which {@code jumpgate proxy} (started once per ssh connection) never needs.
+     */
+    static CommandLine commandLine(String... args) {
+        Supplier<Object> client = args.length == 0 ? null : switch (args[0]) {
+            case "proxy" -> ProxyCommandCli::new;
+            case "ls" -> LsCommand::new;
+            case "config" -> ConfigCommand::new;
+            case "login" -> LoginCommand::new;
+            case "connect" -> ConnectCommand::new;
+            case "tunnel" -> TunnelCommand::new;
+            default -> null;
+        };
+        if (client == null) {
+            return new CommandLine(new Main());
+        }
+        return new CommandLine(new Lean()).addSubcommand(client.get());
+    }
+
+    /** {@code jumpgate} with no subcommands of its own; {@link #commandLine} adds the one asked for. */
+    @Command(name = "jumpgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
+    static final class Lean {
     }
 
     static final class Version implements CommandLine.IVersionProvider {

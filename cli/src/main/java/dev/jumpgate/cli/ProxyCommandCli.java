@@ -4,6 +4,7 @@ import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.client.StdioBridge;
 import dev.jumpgate.protocol.StreamRequest;
+import dev.jumpgate.transport.StartupTrace;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -22,10 +23,29 @@ final class ProxyCommandCli implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PORT", defaultValue = "22", description = "Default: 22, its SSH.")
     int port;
 
+    /**
+     * {@code proxy DEVICE [PORT]} exactly as a ProxyCommand line gives it, without picocli, whose set-up
+     * (reflection, a converter for every type it knows) costs more than all of this command's own parsing; null
+     * for anything else (options, --help, a bad port), which picocli then parses and explains.
+     */
+    static ProxyCommandCli quickParse(String... args) {
+        if (args.length < 2 || args.length > 3 || !args[0].equals("proxy") || args[1].isEmpty()
+                || args[1].startsWith("-") || (args.length == 3 && !args[2].matches("[0-9]{1,5}"))) {
+            return null;
+        }
+        ProxyCommandCli p = new ProxyCommandCli();
+        p.device = args[1];
+        p.port = args.length == 3 ? Integer.parseInt(args[2]) : StreamRequest.SSH_PORT;
+        return p.port <= 65535 ? p : null;
+    }
+
     @Override
     public Integer call() {
         return ClientErrors.run(() -> {
-            try (RelayClient relay = RelayClient.connect(ClientConfig.load())) {
+            StartupTrace.mark("parsed");
+            ClientConfig config = ClientConfig.load();
+            StartupTrace.mark("config");
+            try (RelayClient relay = RelayClient.connect(config)) {
                 var opened = relay.openAndWait(device, port == 0 ? StreamRequest.SSH_PORT : port, null);
                 StdioBridge.run(opened, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             }

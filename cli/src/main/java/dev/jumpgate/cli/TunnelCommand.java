@@ -33,8 +33,9 @@ final class TunnelCommand implements Callable<Integer> {
                 try (PortForwarder f = PortForwarder.start(relay, local, device, target.port(), target.host())) {
                     System.out.println("127.0.0.1:" + f.port() + " -> " + target + " on " + device);
                     System.out.flush();
-                    relay.closeFuture().await();
-                    return ClientErrors.fail("the link to the relay closed", ClientErrors.RELAY);
+                    relay.stayLinked(ClientErrors::say);
+                    f.closeFuture().await();
+                    return 0;
                 }
             }
         });

@@ -3,6 +3,8 @@ package dev.jumpgate.client;
 import dev.jumpgate.client.keys.Signers;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.StreamRequest;
+import dev.jumpgate.transport.Backoff;
+import dev.jumpgate.transport.StartupTrace;
 import dev.jumpgate.transport.link.ClientLink;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
@@ -28,18 +30,22 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -52,9 +58,13 @@ public final class RelayClient implements AutoCloseable {
     public static final String VERSION = "jumpgate/0.1";
     private static final long TIMEOUT_SECONDS = 20;
 
+    /** A link that lived this long was healthy: the next loss starts the backoff afresh (as the agent's). */
+    private static final Duration HEALTHY = Duration.ofSeconds(10);
+
     private final EventLoopGroup group;
-    private final ClientLink link;
+    private volatile ClientLink link;
     private final ClientConfig config;
+    private volatile boolean closed;
 
     private RelayClient(EventLoopGroup group, ClientLink link, ClientConfig config) {
         this.group = group;
@@ -75,6 +85,7 @@ public final class RelayClient implements AutoCloseable {
 
     private static ClientLink login(EventLoopGroup group, ClientConfig config) throws IOException, InterruptedException {
         var candidates = Signers.candidates(config.identity());
+        StartupTrace.mark("keys-listed");
         if (candidates.isEmpty()) {
             throw new IOException("no SSH key to log in with: add yours to ssh-agent, or run "
                     + "`jumpgate login -i KEY_FILE " + config.relay() + "`");
@@ -83,25 +94,27 @@ public final class RelayClient implements AutoCloseable {
         List<Route> routes = plan().routes(config.link());
         int works = 0;
         for (Signers.Candidate c : candidates) {
-            Signer signer;
-            try {
-                signer = c.load();
-            } catch (IOException e) {
-                refused.append("\n  ").append(e.getMessage());
-                continue;
-            }
+            CompletableFuture<Signer> key = new CompletableFuture<>();
             List<Route> tried = routes.subList(Math.max(0, works), routes.size());
             List<String> failed = new ArrayList<>();
             for (Route route : tried) {
+                Future<ClientLink> dial = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), key,
+                        VERSION);
+                if (!key.isDone()) {
+                    load(c, key); // here, while the event loop connects and runs TLS
+                }
+                if (key.isCompletedExceptionally()) {
+                    dial.cancel(false);
+                    refused.append("\n  ").append(key.exceptionNow().getMessage());
+                    break;
+                }
                 try {
-                    ClientLink link = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), signer,
-                            VERSION).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    return link;
+                    return dial.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof LinkRefusedException r
                             && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
-                        refused.append("\n  ").append(signer.describe()).append(": ").append(r.getMessage());
+                        refused.append("\n  ").append(key.join().describe()).append(": ").append(r.getMessage());
                         works = routes.indexOf(route); // this way reaches the relay: keep it for the next key
                         break;
                     }
@@ -117,6 +130,15 @@ public final class RelayClient implements AutoCloseable {
         }
         throw new IOException("relay " + config.relay() + " took none of your keys as user '" + config.user() + "':"
                 + refused);
+    }
+
+    private static void load(Signers.Candidate c, CompletableFuture<Signer> key) {
+        try {
+            key.complete(c.load());
+            StartupTrace.mark("key-loaded");
+        } catch (IOException e) {
+            key.completeExceptionally(e);
+        }
     }
 
     /**
@@ -156,6 +178,51 @@ public final class RelayClient implements AutoCloseable {
         return config;
     }
 
+    /**
+     * For commands that serve until stopped ({@code connect}, {@code tunnel}): whenever the link closes, dial and
+     * log in again after a jittered backoff, as the agent does, until linked or {@link #close closed}. Streams
+     * asked for meanwhile fail at once. {@code say} hears of each loss and return.
+     */
+    public void stayLinked(Consumer<String> say) {
+        Thread.ofPlatform().daemon().name("relink").start(() -> {
+            Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+            try {
+                while (!closed) {
+                    Instant linked = Instant.now();
+                    link.closeFuture().await();
+                    if (closed) {
+                        return;
+                    }
+                    if (Duration.between(linked, Instant.now()).compareTo(HEALTHY) > 0) {
+                        backoff.reset();
+                    }
+                    say.accept("the link to relay " + config.link() + " closed; linking again");
+                    relink(backoff, say);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void relink(Backoff backoff, Consumer<String> say) throws InterruptedException {
+        while (!closed) {
+            Thread.sleep(backoff.next().toMillis());
+            try {
+                ClientLink again = login(group, config);
+                if (closed) {
+                    again.close();
+                    return;
+                }
+                link = again;
+                say.accept("linked to relay " + config.link() + " again");
+                return;
+            } catch (IOException e) {
+                say.accept(e.getMessage() + "; trying again");
+            }
+        }
+    }
+
     public EventLoopGroup group() {
         return group;
     }
@@ -174,6 +241,7 @@ public final class RelayClient implements AutoCloseable {
                 opened.completeExceptionally(new StreamRefusedException(String.valueOf(headers.status()),
                         StreamHeaders.reason(headers)));
             } else {
+                StartupTrace.mark("stream-open");
                 opened.complete(a);
             }
         });
@@ -188,6 +256,7 @@ public final class RelayClient implements AutoCloseable {
                 connect.headers().set(StreamRequest.TARGET_HOST_HEADER, targetHost);
             }
             stream.writeAndFlush(connect);
+            StartupTrace.mark("stream-requested");
         });
         return opened;
     }
@@ -268,6 +337,7 @@ public final class RelayClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         link.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }

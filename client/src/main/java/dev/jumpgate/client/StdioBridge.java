@@ -1,5 +1,6 @@
 package dev.jumpgate.client;
 
+import dev.jumpgate.transport.StartupTrace;
 import dev.jumpgate.transport.stream.Forwarder;
 import dev.jumpgate.transport.stream.Sink;
 import dev.jumpgate.transport.stream.StreamAnswer;
@@ -13,16 +14,21 @@ import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * {@code jumpgate proxy}: one stream joined to this process's stdin and stdout, for ssh's ProxyCommand. Stdout
- * carries stream bytes and nothing else. Backpressure both ways: stdin is read again only when the last chunk
- * has gone out on the stream; the stream is read again only when stdout took the last chunk.
+ * carries stream bytes and nothing else. Backpressure both ways: stdin is read again only while fewer than
+ * {@link #IN_FLIGHT} chunks wait to go out on the stream (so reading the next chunk overlaps encrypting the last);
+ * the stream is read again only when stdout took the last chunk.
  */
 public final class StdioBridge {
 
     private static final int CHUNK = 64 * 1024;
+    /** Chunks from stdin written to the stream and not yet gone out: at most 256 KiB held for a stalled stream. */
+    static final int IN_FLIGHT = 4;
 
     private StdioBridge() {
     }
@@ -59,19 +65,40 @@ public final class StdioBridge {
     }
 
     private static void pumpStdin(InputStream in, Http2StreamChannel stream) {
-        byte[] buf = new byte[CHUNK];
+        // Waiting for a permit is the backpressure: HTTP/2 flow control holds writes while the far side is full.
+        Semaphore permits = new Semaphore(IN_FLIGHT);
+        AtomicBoolean failed = new AtomicBoolean();
         try {
-            for (int n; (n = in.read(buf)) >= 0; ) {
+            while (true) {
+                permits.acquire();
+                ByteBuf chunk = stream.alloc().heapBuffer(CHUNK);
+                int n;
+                try {
+                    n = chunk.writeBytes(in, CHUNK);
+                } catch (IOException | RuntimeException e) {
+                    chunk.release();
+                    throw e;
+                }
+                if (n < 0 || failed.get()) {
+                    chunk.release();
+                    break;
+                }
                 if (n == 0) {
+                    chunk.release();
+                    permits.release();
                     continue;
                 }
-                ByteBuf chunk = Unpooled.copiedBuffer(buf, 0, n);
-                // Waiting for the write is the backpressure: HTTP/2 flow control holds it while the far side is full.
-                if (!stream.writeAndFlush(new DefaultHttp2DataFrame(chunk)).await().isSuccess()) {
-                    return;
-                }
+                StartupTrace.mark("first-byte-in");
+                stream.writeAndFlush(new DefaultHttp2DataFrame(chunk)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        failed.set(true);
+                    }
+                    permits.release();
+                });
             }
-            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+            if (!failed.get()) {
+                stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+            }
         } catch (IOException e) {
             stream.close();
         } catch (InterruptedException e) {
@@ -86,6 +113,7 @@ public final class StdioBridge {
         public void write(ByteBuf data, Consumer<Throwable> onDone) {
             writer.execute(() -> {
                 try {
+                    StartupTrace.mark("first-byte-out");
                     data.readBytes(out, data.readableBytes());
                     out.flush();
                     onDone.accept(null);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -105,6 +106,27 @@ class ClientTest {
                 Duration.ofSeconds(30));
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("via-proxy\n");
+    }
+
+    @Test
+    @Order(4)
+    void theProxyLoadsNoPicocliBouncyCastleMinaOrLogback() throws Exception {
+        // `jumpgate proxy` starts once per ssh connection; these would add a tenth of a second or more to each.
+        Path loaded = lab.dir.resolve("proxy-classes.log");
+        List<String> java = new ArrayList<>(Proc.javaCommand());
+        java.add(1, "-Xlog:class+load=info:file=" + loaded);
+        Path script = lab.dir.resolve("jumpgate-class-log");
+        Files.writeString(script, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + home + "\nexec " + String.join(" ", java)
+                + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path sshConfig = lab.dir.resolve("alice_ssh_config");
+        Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "-o", "ProxyCommand=" + script
+                + " proxy %h %p", "pi-kitchen", "echo lean"), null, Duration.ofSeconds(30));
+        assertThat(r.out()).as(r.err()).isEqualTo("lean\n");
+        Awaitility.await("the proxy's class log").atMost(Duration.ofSeconds(10))
+                .until(() -> Files.exists(loaded) && Files.readString(loaded).contains("dev.jumpgate.client.StdioBridge"));
+        assertThat(Files.readString(loaded)).doesNotContain("org.bouncycastle.", "org.apache.sshd.", "picocli.",
+                "ch.qos.logback.", "io.netty.handler.ssl.JdkSslContext");
     }
 
     @Test
@@ -221,6 +243,36 @@ class ClientTest {
         Ssh.Result r = jg(launcher(lab.dir.resolve("nobody")), "ls");
         assertThat(r.exit()).isEqualTo(5);
         assertThat(r.err()).contains("not logged in: run `jumpgate login");
+    }
+
+    @Test
+    @Order(12)
+    void connectLinksAgainAfterTheRelayRestartsAndServesNewSessions() throws Exception {
+        try (Proc connect = Proc.start(lab.dir.resolve("logs"), "connect-relink", List.of(jumpgate.toString(),
+                "connect", "pi-kitchen"))) {
+            Matcher m = connect.awaitOutput("^(ssh -p \\d+ .*)$", Duration.ofSeconds(60));
+            List<String> cmd = new ArrayList<>(List.of(m.group(1).split(" ")));
+            cmd.addAll(1, List.of("-i", lab.key("alice").toString(), "-o", "IdentitiesOnly=yes", "-o",
+                    "BatchMode=yes", "-o", "ConnectTimeout=20"));
+            assertThat(Ssh.run(with(cmd, "echo before"), null, Duration.ofSeconds(30)).out()).isEqualTo("before\n");
+
+            lab.relay().kill();
+            lab.startRelay(); // same ports, same state
+            lab.awaitOnline("pi-kitchen", Duration.ofSeconds(60));
+            Awaitility.await("a new session through the same connect port").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> Ssh.run(with(cmd, "echo after"), null, Duration.ofSeconds(30)).out().equals("after\n"));
+            assertThat(connect.isAlive()).isTrue();
+            assertThat(connect.stderr()).contains("closed; linking again");
+            Awaitility.await("connect says it linked again").atMost(Duration.ofSeconds(5))
+                    .until(() -> connect.stderr().contains("linked to relay"));
+        }
+    }
+
+    private static List<String> with(List<String> ssh, String command) {
+        List<String> c = new ArrayList<>(ssh);
+        c.add(command);
+        return c;
     }
 
     private static ServerSocket echoServer() throws Exception {

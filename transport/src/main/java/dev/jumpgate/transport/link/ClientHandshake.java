@@ -4,6 +4,7 @@ import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkCodec;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.MalformedException;
+import dev.jumpgate.transport.StartupTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,23 +14,33 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The client's half of a client link's handshake: after TLS, send the magic; sign the relay's Challenge with
- * the user's key; on Welcome install HTTP/2 as the opener.
+ * the user's key; on Welcome install HTTP/2 as the opener. The key may still be loading while TCP and TLS run:
+ * the signature waits for it, the event loop does not.
  */
 final class ClientHandshake extends ByteToMessageDecoder {
 
     static final String NAME = "client-handshake";
 
     private final String user;
-    private final Signer signer;
+    private final CompletionStage<Signer> signer;
     private final Fingerprint relayPin;
     private final String version;
     private final Promise<ClientLink> linked;
+    private boolean challenged;
     private boolean loginSent;
 
     ClientHandshake(String user, Signer signer, Fingerprint relayPin, String version, Promise<ClientLink> linked) {
+        this(user, CompletableFuture.completedFuture(signer), relayPin, version, linked);
+    }
+
+    ClientHandshake(String user, CompletionStage<Signer> signer, Fingerprint relayPin, String version,
+            Promise<ClientLink> linked) {
         this.user = user;
         this.signer = signer;
         this.relayPin = relayPin;
@@ -40,6 +51,7 @@ final class ClientHandshake extends ByteToMessageDecoder {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == PipeReady.INSTANCE) {
+            StartupTrace.mark("tls");
             ctx.writeAndFlush(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
         } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
             linked.tryFailure(done.cause());
@@ -66,24 +78,47 @@ final class ClientHandshake extends ByteToMessageDecoder {
             return;
         }
         switch (message) {
-            case LinkMessage.Challenge c when !loginSent -> {
-                loginSent = true;
-                try {
-                    // The pin, not whatever certificate TLS showed: the pinned trust manager made them equal.
-                    byte[] signature = signer.sign(LinkMessage.Login.signedData(c.nonce(), relayPin));
-                    ctx.writeAndFlush(Frames.encode(ctx.alloc(),
-                            new LinkMessage.Login(user, signer.publicKey(), signature, version), false));
-                } catch (IOException e) {
-                    fail(ctx, new IOException("cannot sign with " + signer.describe() + ": " + e.getMessage(), e));
+            case LinkMessage.Challenge c when !challenged -> {
+                challenged = true;
+                StartupTrace.mark("challenge");
+                CompletableFuture<Signer> key = signer.toCompletableFuture();
+                if (key.isDone()) {
+                    login(ctx, key, c);
+                } else {
+                    key.whenComplete((s, failure) -> ctx.executor().execute(() -> login(ctx, key, c)));
                 }
             }
             case LinkMessage.Welcome w when loginSent -> {
+                StartupTrace.mark("welcome");
                 Http2Roles.installOpener(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress());
                 ctx.pipeline().remove(this);
                 linked.trySuccess(new ClientLink(ctx.channel()));
             }
             case LinkMessage.Refusal r -> fail(ctx, new LinkRefusedException(r.reason(), r.detail()));
             default -> fail(ctx, new IOException("relay broke the link protocol: unexpected " + message));
+        }
+    }
+
+    private void login(ChannelHandlerContext ctx, CompletableFuture<Signer> key, LinkMessage.Challenge c) {
+        if (linked.isDone()) {
+            return;
+        }
+        Signer s;
+        try {
+            s = key.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            fail(ctx, e.getCause() != null ? e.getCause() : e);
+            return;
+        }
+        try {
+            // The pin, not whatever certificate TLS showed: the pinned trust manager made them equal.
+            byte[] signature = s.sign(LinkMessage.Login.signedData(c.nonce(), relayPin));
+            ctx.writeAndFlush(Frames.encode(ctx.alloc(),
+                    new LinkMessage.Login(user, s.publicKey(), signature, version), false));
+            loginSent = true;
+            StartupTrace.mark("login-sent");
+        } catch (IOException e) {
+            fail(ctx, new IOException("cannot sign with " + s.describe() + ": " + e.getMessage(), e));
         }
     }
 

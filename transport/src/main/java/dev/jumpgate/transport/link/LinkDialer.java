@@ -3,6 +3,7 @@ package dev.jumpgate.transport.link;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.StartupTrace;
 import dev.jumpgate.transport.pipe.PipeChannel;
 import dev.jumpgate.transport.pipe.ProxyFailures;
 import dev.jumpgate.transport.pipe.Route;
@@ -10,6 +11,7 @@ import dev.jumpgate.transport.pipe.Tunnels;
 import dev.jumpgate.transport.pipe.WsBytes;
 import dev.jumpgate.transport.poll.PollClient;
 import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.TlsHandlers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -29,7 +31,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Dialling the relay: as an agent (say Hello, then serve streams) or as a client (log in, then open them), over
@@ -68,7 +73,8 @@ public final class LinkDialer {
             ChannelHandler streams) {
         EventLoop loop = group.next();
         Promise<Channel> linked = loop.newPromise();
-        open(loop, route, tls, p -> p.addLast(AgentHandshake.NAME, new AgentHandshake(hello, streams, linked)), linked);
+        open(loop, route, tls::newHandler, () -> tls,
+                p -> p.addLast(AgentHandshake.NAME, new AgentHandshake(hello, streams, linked)), linked);
         return explained(loop, route, linked);
     }
 
@@ -84,9 +90,19 @@ public final class LinkDialer {
      */
     public static Future<ClientLink> dialAsClient(EventLoopGroup group, Route route, Fingerprint pin,
             String user, Signer signer, String version) {
+        return dialAsClient(group, route, pin, user, CompletableFuture.completedFuture(signer), version);
+    }
+
+    /**
+     * As {@link #dialAsClient(EventLoopGroup, Route, Fingerprint, String, Signer, String)}, with a key that may
+     * still be loading: TCP and TLS go ahead meanwhile, and the Login waits for it. A key that fails to load fails
+     * the dial with that failure.
+     */
+    public static Future<ClientLink> dialAsClient(EventLoopGroup group, Route route, Fingerprint pin,
+            String user, CompletionStage<Signer> signer, String version) {
         EventLoop loop = group.next();
         Promise<ClientLink> linked = loop.newPromise();
-        open(loop, route, TlsContexts.client(pin), p -> p.addLast(ClientHandshake.NAME,
+        open(loop, route, TlsContexts.quickClient(pin), () -> TlsContexts.client(pin), p -> p.addLast(ClientHandshake.NAME,
                 new ClientHandshake(user, signer, pin, version, linked)), linked);
         return explained(loop, route, linked);
     }
@@ -112,8 +128,9 @@ public final class LinkDialer {
         return out;
     }
 
-    private static void open(EventLoop loop, Route route, SslContext tls, Consumer<ChannelPipeline> handshake,
-            Promise<?> linked) {
+    /** {@code tls} for the transports over TCP; long-poll's requests need Netty's {@code pollTls}. */
+    private static void open(EventLoop loop, Route route, TlsHandlers tls, Supplier<SslContext> pollTls,
+            Consumer<ChannelPipeline> handshake, Promise<?> linked) {
         switch (route.transport()) {
             case TLS -> overTcp(loop, route, tls, p -> {
                 p.addLast(ReadyOnTls.NAME, new ReadyOnTls());
@@ -126,7 +143,7 @@ public final class LinkDialer {
                 p.addLast("ws-bytes", new WsBytes());
                 handshake.accept(p);
             }, linked);
-            case HTTP_POLL -> overPolls(loop, route, tls, handshake, linked);
+            case HTTP_POLL -> overPolls(loop, route, pollTls.get(), handshake, linked);
         }
     }
 
@@ -144,7 +161,7 @@ public final class LinkDialer {
                 .build();
     }
 
-    private static void overTcp(EventLoop loop, Route route, SslContext tls, Consumer<ChannelPipeline> rest,
+    private static void overTcp(EventLoop loop, Route route, TlsHandlers tls, Consumer<ChannelPipeline> rest,
             Promise<?> linked) {
         HostPort relay = route.relay();
         Bootstrap b = new Bootstrap()
@@ -163,7 +180,9 @@ public final class LinkDialer {
                         rest.accept(ch.pipeline());
                     }
                 });
-        failTogether(Tunnels.connect(b, route), linked);
+        ChannelFuture connected = Tunnels.connect(b, route);
+        connected.addListener(f -> StartupTrace.mark("tcp"));
+        failTogether(connected, linked);
     }
 
     /**

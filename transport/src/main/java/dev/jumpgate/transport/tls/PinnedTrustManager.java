@@ -24,12 +24,17 @@ public final class PinnedTrustManager extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("relay presented no certificate");
         }
-        Fingerprint seen = TlsIdentity.fingerprintOf(chain[0]);
+        Fingerprint seen = fingerprintOf(chain[0]);
         if (!pin.matches(seen)) {
             throw new CertificateException("relay certificate " + seen + " does not match the pinned " + pin
                     + ": this is not the relay you enrolled with (or its certificate was replaced)");
         }
         chain[0].checkValidity();
+    }
+
+    /** Here, not in {@link TlsIdentity}, whose BouncyCastle a client that only verifies must never load. */
+    static Fingerprint fingerprintOf(X509Certificate cert) throws CertificateException {
+        return Fingerprint.of(cert.getEncoded());
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -109,8 +109,8 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
 
     public static Fingerprint fingerprintOf(X509Certificate cert) {
         try {
-            return Fingerprint.of(cert.getEncoded());
-        } catch (CertificateEncodingException e) {
+            return PinnedTrustManager.fingerprintOf(cert);
+        } catch (CertificateException e) {
             throw new IllegalStateException("certificate cannot be encoded", e);
         }
     }

@@ -1,4 +1,4 @@
-package dev.jumpgate.agent;
+package dev.jumpgate.transport;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Jittered exponential backoff ("full jitter"): the n-th retry waits a uniformly random time in
  * [0, min(cap, base * 2^n)]. The randomness spreads the reconnect storm when a relay restarts with thousands
- * of agents; the cap bounds how long a device stays away after the relay is back.
+ * of agents (and clients); the cap bounds how long a device stays away after the relay is back.
  */
 public final class Backoff {
 

@@ -1,4 +1,4 @@
-package dev.jumpgate.agent;
+package dev.jumpgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
