@@ -39,8 +39,20 @@ final class Lab implements AutoCloseable {
     /** More arguments for every relay this lab starts (e.g. {@code --poll-listen}). */
     private final List<String> relayArgs;
 
+    /** Runs relays with this command line ({@code jumpgate} and its JVM options) when set; else {@link Proc#jumpgate}. */
+    private final List<String> relayCommand;
+
     Lab(Path dir, String... relayArgs) throws Exception {
+        this(dir, List.of(), relayArgs);
+    }
+
+    /**
+     * A lab whose relays run as {@code relayCommand relay ...}, e.g. {@code [ROOT/jumpgate]}: the launcher with the
+     * JVM options users get. An empty command runs them from the test's classpath.
+     */
+    Lab(Path dir, List<String> relayCommand, String... relayArgs) throws Exception {
         this.dir = dir;
+        this.relayCommand = List.copyOf(relayCommand);
         this.relayArgs = List.of(relayArgs);
         for (String user : List.of("admin", "alice", "mallory")) {
             Path key = dir.resolve("keys").resolve(user);
@@ -94,7 +106,13 @@ final class Lab implements AutoCloseable {
                 dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
                 "127.0.0.1:" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
         args.addAll(relayArgs);
-        relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
+        if (relayCommand.isEmpty()) {
+            relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
+        } else {
+            List<String> command = new ArrayList<>(relayCommand);
+            command.addAll(args);
+            relay = Proc.start(dir.resolve("logs"), "relay-" + procs.size(), command);
+        }
         procs.add(relay);
         relay.awaitOutput("jumpgate relay ready", START);
     }
@@ -230,6 +248,12 @@ final class Lab implements AutoCloseable {
             args.add(command);
         }
         return args;
+    }
+
+    /** {@code ssh -W DEVICE:PORT relay-USER}: stdin to that port on the device through the bastion, its answer back. */
+    Ssh.Result forward(String user, String device, int port, byte[] stdin, Duration limit) throws Exception {
+        return Ssh.run(List.of("ssh", "-F", config().toString(), "-W", device + ":" + port, "relay-" + user), stdin,
+                limit);
     }
 
     static int freePort() throws IOException {
