@@ -2,6 +2,7 @@
 # against a relay started by the `jumpgate` launcher). run_simulated LINKS CLASS ARGS...
 #   CAPACITY_HEAP   heap of the JVM that simulates the agents (default 3g)
 #   BENCH_LOCK      a file to hold flock(1) on while measuring (setup and enrollment run outside it)
+#   BENCH_BUILD=0   use the jars already built (another bench may be running a relay from them)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -12,13 +13,14 @@ run_simulated() {
     for d in /usr/lib/jvm/*; do [ -x "$d/bin/javac" ] && export JAVA_HOME="$d"; done
   fi
   # Each link is a socket in the relay and one in the simulating JVM, each process under its own open-file
-  # limit; raising the hard limit needs CAP_SYS_RESOURCE, so take what it allows and check that it suffices
-  # (the relay's own files and the JVMs' take a few hundred).
-  local want=$(( links + 500 )) hard
+  # limit; raising the hard limit needs CAP_SYS_RESOURCE, so take what it allows and check that it suffices.
+  # The simulating JVM needs a quarter more than its links: when the relay restarts, every agent probes its
+  # SSH target and dials at once, each with a socket of its own for a moment.
+  local want=$(( links * 5 / 4 + 500 )) hard
   hard=$(ulimit -Hn)
   if [ "$hard" != unlimited ] && [ "$hard" -lt "$want" ]; then
     echo "$links links need an open-file limit of about $want, but the hard limit here is $hard (raise it as" \
-         "root: ulimit -Hn, or LimitNOFILE in systemd); at most $(( hard - 500 )) links fit" >&2
+         "root: ulimit -Hn, or LimitNOFILE in systemd); at most $(( (hard - 500) * 4 / 5 )) links fit" >&2
     return 1
   fi
   ulimit -n "$([ "$hard" = unlimited ] && echo $(( want * 2 )) || echo "$hard")"
@@ -30,8 +32,10 @@ run_simulated() {
     echo "$links links need more ephemeral ports than $lo-$hi (net.ipv4.ip_local_port_range)" >&2
     return 1
   fi
-  mvn -B -q -o -DskipTests package dependency:build-classpath -pl e2e -am \
-      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
+  if [ "${BENCH_BUILD:-1}" != 0 ] || [ ! -f e2e/target/classpath.txt ]; then
+    mvn -B -q -o -DskipTests package dependency:build-classpath -pl e2e -am \
+        -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
+  fi
   mkdir -p bench/results
   local opts=(--enable-native-access=ALL-UNNAMED -Xmx"${CAPACITY_HEAP:-3g}"
               -Dlogback.configurationFile="$here/bench/logback-bench.xml" -Djumpgate.root="$here")

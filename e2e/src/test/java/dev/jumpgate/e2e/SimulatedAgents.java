@@ -101,8 +101,8 @@ final class SimulatedAgents implements AutoCloseable {
         Thread thread = Thread.ofVirtual().name("agent-" + state.device()).unstarted(() -> {
             try {
                 runner.run();
-            } catch (LinkRefusedException e) {
-                gaveUp.add(state.device() + ": " + e.getMessage());
+            } catch (LinkRefusedException | RuntimeException e) {
+                gaveUp.add(state.device() + ": " + e);
             } catch (InterruptedException e) {
                 // stopped
             }
