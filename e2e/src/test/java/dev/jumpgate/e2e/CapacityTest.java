@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CapacityTest {
 
-    static final int LINKS = 500;
+    static final int LINKS = 300;
     static final Duration LINK_LIMIT = Duration.ofSeconds(90);
 
     @Test
