@@ -41,19 +41,31 @@ final class Lab implements AutoCloseable {
     /** Where the link port listens, and so what tokens tell agents to dial. */
     final String linkHost;
 
+    /** Runs relays with this command line ({@code jumpgate} and its JVM options) when set; else {@link Proc#jumpgate}. */
+    private final List<String> relayCommand;
+
     Lab(Path dir, String... relayArgs) throws Exception {
-        this(dir, "127.0.0.1", List.of(relayArgs));
+        this(dir, "127.0.0.1", List.of(), List.of(relayArgs));
+    }
+
+    /**
+     * A lab whose relays run as {@code relayCommand relay ...}, e.g. {@code [ROOT/jumpgate]}: the launcher with the
+     * JVM options users get. An empty command runs them from the test's classpath.
+     */
+    Lab(Path dir, List<String> relayCommand, String... relayArgs) throws Exception {
+        this(dir, "127.0.0.1", relayCommand, List.of(relayArgs));
     }
 
     /** A lab whose relay takes links on {@code linkHost} (a namespace's veth address), SSH still on loopback. */
     static Lab linkingOn(Path dir, String linkHost) throws Exception {
-        return new Lab(dir, linkHost, List.of());
+        return new Lab(dir, linkHost, List.of(), List.of());
     }
 
-    private Lab(Path dir, String linkHost, List<String> relayArgs) throws Exception {
+    private Lab(Path dir, String linkHost, List<String> relayCommand, List<String> relayArgs) throws Exception {
         this.dir = dir;
         this.linkHost = linkHost;
-        this.relayArgs = relayArgs;
+        this.relayCommand = List.copyOf(relayCommand);
+        this.relayArgs = List.copyOf(relayArgs);
         for (String user : List.of("admin", "alice", "mallory")) {
             Path key = dir.resolve("keys").resolve(user);
             Files.createDirectories(key.getParent());
@@ -106,7 +118,13 @@ final class Lab implements AutoCloseable {
                 dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
                 linkHost + ":" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
         args.addAll(relayArgs);
-        relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
+        if (relayCommand.isEmpty()) {
+            relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
+        } else {
+            List<String> command = new ArrayList<>(relayCommand);
+            command.addAll(args);
+            relay = Proc.start(dir.resolve("logs"), "relay-" + procs.size(), command);
+        }
         procs.add(relay);
         relay.awaitOutput("jumpgate relay ready", START);
     }
@@ -266,6 +284,12 @@ final class Lab implements AutoCloseable {
             accepted.completeExceptionally(new AssertionError("port " + linkPort + " did not accept within " + limit));
         });
         return accepted;
+    }
+
+    /** {@code ssh -W DEVICE:PORT relay-USER}: stdin to that port on the device through the bastion, its answer back. */
+    Ssh.Result forward(String user, String device, int port, byte[] stdin, Duration limit) throws Exception {
+        return Ssh.run(List.of("ssh", "-F", config().toString(), "-W", device + ":" + port, "relay-" + user), stdin,
+                limit);
     }
 
     static int freePort() throws IOException {

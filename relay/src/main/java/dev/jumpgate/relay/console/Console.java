@@ -17,8 +17,12 @@ import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.User;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,9 @@ public final class Console {
 
     private static final Logger log = LoggerFactory.getLogger(Console.class);
     private static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    /** Tokens one {@code token create} makes at most: a fleet is enrolled in batches this size. */
+    static final int MAX_TOKENS = 1000;
+    private static final String TOKEN_USAGE = "usage: token create DEVICE [DEVICE...] [--ttl 1h]";
 
     private static final String USER_HELP = """
             commands:
@@ -42,6 +49,7 @@ public final class Console {
     private static final String ADMIN_HELP = """
             admin commands:
               token create DEVICE [--ttl 1h]   one-time enrollment token for DEVICE (printed alone on stdout)
+              token create DEV1 DEV2 ...       one token each (up to 1000), a line each: DEVICE TOKEN
               user add NAME 'PUBLIC KEY'       add a user with an SSH public key
               user key NAME 'PUBLIC KEY'       add another key to a user
               user rm NAME                     remove a user, their keys and grants
@@ -99,8 +107,7 @@ public final class Console {
     private Result adminCommand(String admin, List<String> w) {
         String sub = w.size() > 1 ? w.get(1) : "";
         Result r = switch (w.get(0)) {
-            case "token" -> sub.equals("create") && w.size() >= 3 ? tokenCreate(w) : Result.usage(
-                    "usage: token create DEVICE [--ttl 1h]");
+            case "token" -> sub.equals("create") ? tokenCreate(w) : Result.usage(TOKEN_USAGE);
             case "user" -> switch (sub) {
                 case "add" -> w.size() >= 4 ? userAdd(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
                         .usage("usage: user add NAME 'PUBLIC KEY LINE'");
@@ -147,23 +154,46 @@ public final class Console {
         return Result.ok("user " + user + "\nlink " + linkAddress + "\ntls " + relayPin + "\n");
     }
 
+    /**
+     * One token per device named; a single one prints alone (for {@code $(ssh relay token create pi)}), several
+     * print {@code DEVICE TOKEN} a line. Either every token is created or none: a name that is already enrolled,
+     * repeated or not a device name refuses the whole command.
+     */
     private Result tokenCreate(List<String> w) {
-        DeviceName device = DeviceName.parse(w.get(2));
+        Set<DeviceName> devices = new LinkedHashSet<>();
         Duration ttl = DEFAULT_TTL;
-        for (int i = 3; i < w.size(); i++) {
+        for (int i = 2; i < w.size(); i++) {
             if (w.get(i).equals("--ttl") && i + 1 < w.size()) {
                 ttl = Ttl.parse(w.get(++i));
-            } else {
-                return Result.usage("usage: token create DEVICE [--ttl 1h]");
+            } else if (w.get(i).startsWith("-")) {
+                return Result.usage(TOKEN_USAGE);
+            } else if (!devices.add(DeviceName.parse(w.get(i)))) {
+                return Result.error("device " + w.get(i) + " is named twice; one token per device");
             }
         }
-        if (store.device(device).isPresent()) {
-            return Result.error("device " + device + " is already enrolled; run `device rm " + device
-                    + "` first to enroll it again with a new key");
+        if (devices.isEmpty()) {
+            return Result.usage(TOKEN_USAGE);
         }
-        EnrollmentToken token = EnrollmentToken.issue(linkAddress, relayPin, device, Instant.now().plus(ttl));
-        store.addToken(EnrollmentToken.secretHash(token.secret()), device, token.expires());
-        return Result.ok(token.encode() + "\n");
+        if (devices.size() > MAX_TOKENS) {
+            return Result.error(devices.size() + " devices in one command; at most " + MAX_TOKENS
+                    + ", run it again for the rest");
+        }
+        for (DeviceName device : devices) {
+            if (store.device(device).isPresent()) {
+                return Result.error("device " + device + " is already enrolled; run `device rm " + device
+                        + "` first to enroll it again with a new key");
+            }
+        }
+        Instant expires = Instant.now().plus(ttl);
+        Map<String, DeviceName> hashes = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder();
+        for (DeviceName device : devices) {
+            EnrollmentToken token = EnrollmentToken.issue(linkAddress, relayPin, device, expires);
+            hashes.put(EnrollmentToken.secretHash(token.secret()), device);
+            out.append(devices.size() > 1 ? device + " " : "").append(token.encode()).append('\n');
+        }
+        store.addTokens(hashes, expires);
+        return Result.ok(out.toString());
     }
 
     private Result userAdd(String name, String key) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -175,6 +176,20 @@ public final class Store implements AutoCloseable {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(expires, "expires");
         db.update(c -> TokenTable.add(c, secretHash, device, Instant.now(), expires));
+    }
+
+    /**
+     * Records several tokens, all expiring at {@code expires}, in one transaction: all of them or none (a
+     * secret that already exists fails the whole batch).
+     */
+    public void addTokens(Map<String, DeviceName> deviceBySecretHash, Instant expires) {
+        Objects.requireNonNull(expires, "expires");
+        Instant now = Instant.now();
+        db.update(c -> {
+            for (var e : deviceBySecretHash.entrySet()) {
+                TokenTable.add(c, e.getKey(), Objects.requireNonNull(e.getValue(), "device"), now, expires);
+            }
+        });
     }
 
     /**

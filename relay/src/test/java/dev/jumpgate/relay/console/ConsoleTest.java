@@ -10,6 +10,7 @@ import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Role;
 import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.relay.store.TokenCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,55 @@ class ConsoleTest {
         store.enrollDevice(new DeviceName("pi-kitchen"), PIN);
         Result r = console.run("root", "token create pi-kitchen");
         assertThat(r.err()).contains("already enrolled").contains("device rm pi-kitchen");
+    }
+
+    @Test
+    void tokenCreateForSeveralDevicesPrintsOneRedeemableTokenPerDeviceALine() {
+        Result r = console.run("root", "token create pi-1 pi-2 pi-3 --ttl 2h");
+        assertThat(r.exit()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            String[] deviceAndToken = lines.get(i).split(" ");
+            DeviceName device = new DeviceName("pi-" + (i + 1));
+            assertThat(deviceAndToken[0]).isEqualTo(device.value());
+            EnrollmentToken t = EnrollmentToken.parse(deviceAndToken[1]);
+            assertThat(t.device()).isEqualTo(device);
+            assertThat(Duration.between(Instant.now(), t.expires())).isBetween(Duration.ofMinutes(119),
+                    Duration.ofHours(2));
+            // Each is a token of its own, good once, for its device only.
+            String hash = EnrollmentToken.secretHash(t.secret());
+            Fingerprint key = Fingerprint.of(new byte[] {(byte) i});
+            assertThat(store.redeemToken(hash, new DeviceName("pi-9"), key, Instant.now())).isEqualTo(
+                    TokenCheck.WRONG_DEVICE);
+            assertThat(store.redeemToken(hash, device, key, Instant.now())).isEqualTo(TokenCheck.OK);
+            assertThat(store.redeemToken(hash, device, key, Instant.now())).isEqualTo(TokenCheck.USED);
+        }
+    }
+
+    @Test
+    void tokenCreateMakesNoTokenWhenOneOfTheDevicesIsRefused() {
+        store.enrollDevice(new DeviceName("pi-2"), PIN);
+        for (String cmd : List.of("token create pi-1 pi-2 pi-3", "token create pi-1 pi-1", "token create pi-1 -x",
+                "token create pi-1 no_such_name")) {
+            Result r = console.run("root", cmd);
+            assertThat(r.exit()).as(cmd).isNotZero();
+            assertThat(r.out()).as(cmd).isEmpty();
+        }
+        assertThat(console.run("root", "token create pi-1 pi-2").err()).contains("pi-2 is already enrolled");
+        assertThat(console.run("root", "token create pi-1 pi-1").err()).contains("named twice");
+    }
+
+    @Test
+    void tokenCreateRefusesMoreDevicesThanOneBatch() {
+        StringBuilder cmd = new StringBuilder("token create");
+        for (int i = 0; i <= Console.MAX_TOKENS; i++) {
+            cmd.append(" d-").append(i);
+        }
+        Result r = console.run("root", cmd.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("at most " + Console.MAX_TOKENS);
+        assertThat(r.out()).isEmpty();
     }
 
     @Test
