@@ -57,8 +57,9 @@ public final class HostKeyProbe {
                     }
                 }
             }
-        } catch (IOException e) {
-            log.warn("cannot read SSH host keys from {}: {}", target, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // A probe that fails in any way leaves the Hello without keys; it must never end the agent's loop.
+            log.warn("cannot read SSH host keys from {}: {}", target, e.toString());
         } finally {
             client.stop();
         }
