@@ -12,6 +12,8 @@ import dev.jumpgate.transport.link.StallingServer;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.link.StreamProbe;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +97,49 @@ class SpliceBackpressureTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> stalled.read.get() == PUSHED);
         slow.send(new byte[0], true);
         assertThat(stalled.digestAtEof.get(10, TimeUnit.SECONDS)).isEqualTo(StreamProbe.sha256(data));
+    }
+
+    /**
+     * Every stalled stream keeps its unread bytes out of the link's window, so no number of stalled streams can
+     * use the window up: here 24 stalled streams hold 48 MiB of stream windows, and the link still carries a
+     * new session at once.
+     */
+    @Test
+    void stalledStreamsNeverUseUpTheLinksWindow() throws Exception {
+        RelayLink link = relay.link("pi", SplicingStreams.handler());
+        byte[] data = new byte[2 * LinkSettings.STREAM_WINDOW];
+        new Random(11).nextBytes(data);
+        List<StallingServer> targets = new ArrayList<>();
+        AtomicLong accepted = new AtomicLong();
+        try {
+            for (int i = 0; i < 24; i++) {
+                StallingServer target = new StallingServer();
+                targets.add(target);
+                StreamProbe probe = StreamProbe.open(link, "127.0.0.1:" + target.port());
+                assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
+                probe.send(data, 64 * 1024, false, accepted::addAndGet);
+            }
+            long[] last = {-1};
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                long now = accepted.get();
+                boolean unchanged = now == last[0];
+                last[0] = now;
+                return unchanged;
+            });
+            assertThat(accepted.get()).as("bytes the stalled streams took").isGreaterThan(24L * MB);
+
+            StreamProbe other = StreamProbe.open(link, "127.0.0.1:" + echo.port());
+            assertThat(StreamHeaders.isAccepted(other.response.get(5, TimeUnit.SECONDS))).isTrue();
+            byte[] small = new byte[256 * 1024];
+            new Random(12).nextBytes(small);
+            other.send(small, true);
+            other.ended.get(5, TimeUnit.SECONDS);
+            assertThat(other.receivedDigest()).isEqualTo(StreamProbe.sha256(small));
+        } finally {
+            for (StallingServer t : targets) {
+                t.close();
+            }
+        }
     }
 
     /** END_STREAM right behind the data must not cut what is still queued for a slow target. */
