@@ -65,13 +65,7 @@ class SpliceBackpressureTest {
 
         // The writer makes progress, then stops: its writes no longer complete.
         await().atMost(Duration.ofSeconds(30)).until(() -> accepted.get() >= MB);
-        long[] last = {-1};
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            long now = accepted.get();
-            boolean unchanged = now == last[0];
-            last[0] = now;
-            return unchanged;
-        });
+        awaitSteady(accepted, Duration.ofSeconds(30));
         long stalledAt = accepted.get();
         assertThat(stalledAt).as("bytes the relay could write into a stalled stream (window %d)",
                 LinkSettings.STREAM_WINDOW).isLessThan(BOUND);
@@ -119,13 +113,7 @@ class SpliceBackpressureTest {
                 assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
                 probe.send(data, 64 * 1024, false, accepted::addAndGet);
             }
-            long[] last = {-1};
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                long now = accepted.get();
-                boolean unchanged = now == last[0];
-                last[0] = now;
-                return unchanged;
-            });
+            awaitSteady(accepted, Duration.ofSeconds(60));
             assertThat(accepted.get()).as("bytes the stalled streams took").isGreaterThan(24L * MB);
 
             StreamProbe other = StreamProbe.open(link, "127.0.0.1:" + echo.port());
@@ -140,6 +128,17 @@ class SpliceBackpressureTest {
                 t.close();
             }
         }
+    }
+
+    /** Waits until {@code count} stays the same over half a second: the writers have stalled. */
+    private static void awaitSteady(AtomicLong count, Duration limit) {
+        long[] last = {-1};
+        await().atMost(limit).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = count.get();
+            boolean unchanged = now == last[0];
+            last[0] = now;
+            return unchanged;
+        });
     }
 
     /** END_STREAM right behind the data must not cut what is still queued for a slow target. */
