@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Timeout;
 class StuckReaderTest {
 
     static final long FLOOD_BYTES = 32L * 1024 * 1024;
-    static final Duration HOLD = Duration.ofSeconds(Long.getLong("jumpgate.stuck.hold-seconds", 20));
-    static final int ROUNDS = 3;
+    static final Duration HOLD = Duration.ofSeconds(Long.getLong("jumpgate.stuck.hold-seconds", 15));
+    static final int ROUNDS = 2;
     /**
      * Stuck streams on one link whose unread bytes at the relay (up to a window each) are more than half of a
      * 32 MiB link window: enough to stop every other session of the device if the link's window were a budget
      * the streams shared.
      */
-    static final int STUCK_HOPS = Integer.getInteger("jumpgate.stuck.hops", 10);
+    static final int STUCK_HOPS = Integer.getInteger("jumpgate.stuck.hops", 24);
     static final long MIB = 1024 * 1024;
     /** HTTP/2 stream window ({@code LinkSettings.STREAM_WINDOW}); MINA's and OpenSSH's channel windows are the same. */
     static final long WINDOW = 2 * MIB;
