@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,8 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,18 +73,28 @@ class IntegrityUnderLoadTest {
 
             long started = System.nanoTime();
             List<Future<Sums>> sessions = new ArrayList<>();
+            ExecutorCompletionService<Sums> finished = new ExecutorCompletionService<>(THREADS);
+            Map<Future<Sums>, Integer> index = new ConcurrentHashMap<>();
             for (int i = 0; i < SESSIONS; i++) {
                 List<String> cmd = i % 2 == 1 ? lab.proxyArgs(jumpgate, "admin", "pi-kitchen", HASHING_ECHO)
                         : lab.sshArgs("admin", "pi-kitchen", HASHING_ECHO);
+                // Dozens of clients start at once on a busy machine: give each more than ssh's usual 15 s to
+                // reach the device's banner.
+                cmd.addAll(1, List.of("-o", "ConnectTimeout=120"));
                 int seed = i;
-                sessions.add(THREADS.submit(() -> echo(cmd, seed, logs.resolve("bulk-" + seed + ".err"))));
+                Future<Sums> f = finished.submit(() -> echo(cmd, seed, logs.resolve("bulk-" + seed + ".err")));
+                index.put(f, i);
+                sessions.add(f);
             }
             List<Future<EchoLatency.Stats>> loaded = new ArrayList<>();
             for (EchoLatency t : typing) {
                 loaded.add(THREADS.submit(() -> t.sampleWhile(() -> !sessions.stream().allMatch(Future::isDone))));
             }
-            for (int i = 0; i < SESSIONS; i++) {
-                Sums sums = sessions.get(i).get(remaining(deadline), TimeUnit.MILLISECONDS);
+            for (int n = 0; n < SESSIONS; n++) { // in the order they finish, so the first failure ends the test
+                Future<Sums> done = finished.poll(remaining(deadline), TimeUnit.MILLISECONDS);
+                assertThat(done).as("every session finished within %s", LIMIT).isNotNull();
+                int i = index.get(done);
+                Sums sums = done.get();
                 String how = i % 2 == 1 ? "jumpgate proxy" : "ssh -J";
                 assertThat(sums.receivedBytes()).as("session %d (%s): bytes echoed", i, how).isEqualTo(BYTES);
                 assertThat(sums.atDevice()).as("session %d (%s): what the device received", i, how)
@@ -112,11 +127,14 @@ class IntegrityUnderLoadTest {
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            Random r = new Random(seed);
+            SplittableRandom r = new SplittableRandom(seed);
             byte[] chunk = new byte[64 * 1024];
+            ByteBuffer longs = ByteBuffer.wrap(chunk);
             try (OutputStream in = p.getOutputStream()) {
                 for (long left = BYTES; left > 0; left -= chunk.length) {
-                    r.nextBytes(chunk);
+                    for (int at = 0; at < chunk.length; at += Long.BYTES) {
+                        longs.putLong(at, r.nextLong()); // eight bytes a call: Random.nextBytes would cost more CPU
+                    }
                     int n = (int) Math.min(left, chunk.length);
                     sent.update(chunk, 0, n);
                     in.write(chunk, 0, n);
@@ -135,7 +153,11 @@ class IntegrityUnderLoadTest {
             }
         }
         p.waitFor(1, TimeUnit.MINUTES);
-        writer.get(1, TimeUnit.MINUTES);
+        try {
+            writer.get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw new AssertionError("session " + seed + " stopped taking bytes; ssh said: " + Files.readString(err), e);
+        }
         Matcher atDevice = DEVICE_SUM.matcher(Files.readString(err));
         return new Sums(HexFormat.of().formatHex(sent.digest()), atDevice.find() ? atDevice.group(1)
                 : "no sum from the device; ssh said: " + Files.readString(err),
