@@ -172,6 +172,31 @@ final class Lab implements AutoCloseable {
         return dir.resolve("ssh_config");
     }
 
+    /**
+     * The {@code jumpgate} command as on a user's PATH, with a config directory of its own, logged in to the
+     * relay as admin (through {@code ssh relay-admin}, as a user does): ready for {@code proxy}.
+     */
+    Path loggedInClient() throws Exception {
+        Path home = dir.resolve("client-config");
+        Path jumpgate = dir.resolve("jumpgate");
+        Files.writeString(jumpgate, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + home + "\nexec "
+                + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
+        Files.setPosixFilePermissions(jumpgate, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Ssh.Result login = Ssh.run(List.of(jumpgate.toString(), "login", "-F", config().toString(), "-i",
+                key("admin").toString(), "relay-admin"), null, Duration.ofSeconds(60));
+        assertThat(login.exit()).as(login.err()).isZero();
+        return jumpgate;
+    }
+
+    /** {@link #sshArgs} with {@code jumpgate proxy} as ProxyCommand instead of {@code -J}: the project's client. */
+    List<String> proxyArgs(Path jumpgate, String user, String device, String command) {
+        List<String> args = new ArrayList<>(sshArgs(user, device, command));
+        args.remove("-J");
+        args.remove("relay-" + user);
+        args.addAll(1, List.of("-o", "ProxyCommand=" + jumpgate + " proxy %h %p"));
+        return args;
+    }
+
     /** {@code ssh relay-USER COMMAND}: the relay's console. */
     Ssh.Result console(String user, String command) throws Exception {
         return Ssh.run(List.of("ssh", "-F", config().toString(), "relay-" + user, command), null,

@@ -124,6 +124,33 @@ final class Proc implements AutoCloseable {
                 .findFirst().orElseThrow();
     }
 
+    /**
+     * Java heap in use right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}): what the
+     * process still holds on to, without the garbage that RSS may include.
+     */
+    long heapAfterGcKib() throws Exception {
+        jcmd("GC.run");
+        Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        long kib = 0;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(1));
+        }
+        if (kib == 0) {
+            throw new AssertionError(name + ": no heap figures from jcmd GC.heap_info");
+        }
+        return kib;
+    }
+
+    private String jcmd(String command) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Ssh.Result r = Ssh.run(List.of(jcmd.toString(), String.valueOf(process.pid()), command), null,
+                Duration.ofSeconds(30));
+        if (r.exit() != 0) {
+            throw new AssertionError(name + ": jcmd " + command + " failed: " + r.out() + r.err());
+        }
+        return r.out();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -7,18 +7,20 @@ import java.time.Duration;
  * The HTTP/2 and keepalive numbers of the link, in one place.
  *
  * <p>Windows: a stream may have {@link #STREAM_WINDOW} bytes in flight before its reader must consume them, so
- * a stalled session costs at most that much memory on the receiving side and never stalls its neighbours;
- * the link as a whole allows {@link #CONNECTION_WINDOW}. Both are sized for bulk throughput over links with
- * tens of milliseconds of latency, not for loopback.
+ * a stalled session costs at most that much memory on the receiving side. The link's window is no budget shared
+ * by the streams: bytes a stream has received but not consumed still count against it, so if it were smaller than
+ * every stream's window together, enough stalled sessions would use it up and stop every other session of the
+ * device. It is therefore {@code 2 × MAX_CONCURRENT_STREAMS × STREAM_WINDOW}: twice, because the receiver
+ * gives the link's window back only once half of it has been consumed. Memory stays bounded per stream.
  */
 public final class LinkSettings {
 
     public static final int STREAM_WINDOW = 2 * 1024 * 1024;
-    public static final int CONNECTION_WINDOW = 32 * 1024 * 1024;
+    public static final int MAX_CONCURRENT_STREAMS = 256;
+    public static final int CONNECTION_WINDOW = 2 * MAX_CONCURRENT_STREAMS * STREAM_WINDOW;
     public static final int MAX_FRAME = 64 * 1024;
     /** Bounded header lists: a stream request is a few short headers. */
     public static final long MAX_HEADER_LIST = 8 * 1024;
-    public static final int MAX_CONCURRENT_STREAMS = 1024;
 
     /** Both ends send a PING this often ... */
     public static final Duration PING_INTERVAL = Duration.ofSeconds(10);

@@ -12,6 +12,8 @@ import dev.jumpgate.transport.link.StallingServer;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.link.StreamProbe;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,13 +65,7 @@ class SpliceBackpressureTest {
 
         // The writer makes progress, then stops: its writes no longer complete.
         await().atMost(Duration.ofSeconds(30)).until(() -> accepted.get() >= MB);
-        long[] last = {-1};
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            long now = accepted.get();
-            boolean unchanged = now == last[0];
-            last[0] = now;
-            return unchanged;
-        });
+        awaitSteady(accepted, Duration.ofSeconds(30));
         long stalledAt = accepted.get();
         assertThat(stalledAt).as("bytes the relay could write into a stalled stream (window %d)",
                 LinkSettings.STREAM_WINDOW).isLessThan(BOUND);
@@ -95,6 +91,54 @@ class SpliceBackpressureTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> stalled.read.get() == PUSHED);
         slow.send(new byte[0], true);
         assertThat(stalled.digestAtEof.get(10, TimeUnit.SECONDS)).isEqualTo(StreamProbe.sha256(data));
+    }
+
+    /**
+     * Every stalled stream keeps its unread bytes out of the link's window, so no number of stalled streams can
+     * use the window up: here 24 stalled streams hold 48 MiB of stream windows, and the link still carries a
+     * new session at once.
+     */
+    @Test
+    void stalledStreamsNeverUseUpTheLinksWindow() throws Exception {
+        RelayLink link = relay.link("pi", SplicingStreams.handler());
+        byte[] data = new byte[2 * LinkSettings.STREAM_WINDOW];
+        new Random(11).nextBytes(data);
+        List<StallingServer> targets = new ArrayList<>();
+        AtomicLong accepted = new AtomicLong();
+        try {
+            for (int i = 0; i < 24; i++) {
+                StallingServer target = new StallingServer();
+                targets.add(target);
+                StreamProbe probe = StreamProbe.open(link, "127.0.0.1:" + target.port());
+                assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
+                probe.send(data, 64 * 1024, false, accepted::addAndGet);
+            }
+            awaitSteady(accepted, Duration.ofSeconds(60));
+            assertThat(accepted.get()).as("bytes the stalled streams took").isGreaterThan(24L * MB);
+
+            StreamProbe other = StreamProbe.open(link, "127.0.0.1:" + echo.port());
+            assertThat(StreamHeaders.isAccepted(other.response.get(5, TimeUnit.SECONDS))).isTrue();
+            byte[] small = new byte[256 * 1024];
+            new Random(12).nextBytes(small);
+            other.send(small, true);
+            other.ended.get(5, TimeUnit.SECONDS);
+            assertThat(other.receivedDigest()).isEqualTo(StreamProbe.sha256(small));
+        } finally {
+            for (StallingServer t : targets) {
+                t.close();
+            }
+        }
+    }
+
+    /** Waits until {@code count} stays the same over half a second: the writers have stalled. */
+    private static void awaitSteady(AtomicLong count, Duration limit) {
+        long[] last = {-1};
+        await().atMost(limit).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = count.get();
+            boolean unchanged = now == last[0];
+            last[0] = now;
+            return unchanged;
+        });
     }
 
     /** END_STREAM right behind the data must not cut what is still queued for a slow target. */
