@@ -2,8 +2,6 @@ package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +34,9 @@ public final class HostKeyProbe {
 
     /** The target's host keys as OpenSSH public key lines ("ssh-ed25519 AAAA..."), possibly empty. */
     public static List<String> probe(HostPort target) {
-        if (refuses(target)) {
+        // An agent probes before every dial, and an SSH client costs its own I/O threads to start and stop: with
+        // no sshd up, a plain connect answers the same for much less.
+        if (PortCheck.refuses(target, TIMEOUT)) {
             log.warn("cannot read SSH host keys from {}: connection refused", target);
             return List.of();
         }
@@ -87,21 +87,6 @@ public final class HostKeyProbe {
             }
         }
         return seen.get();
-    }
-
-    /**
-     * Whether nothing listens on {@code target}. An agent probes before every dial, and an SSH client costs its
-     * own I/O threads to start and stop: with no sshd up, a plain connect answers the same for much less.
-     */
-    private static boolean refuses(HostPort target) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(target.host(), target.port()), (int) TIMEOUT.toMillis());
-            return false;
-        } catch (java.net.ConnectException e) {
-            return true;
-        } catch (IOException e) {
-            return false; // unresolvable, unreachable or slow: the SSH client's attempt says which
-        }
     }
 
     private static boolean isConnectFailure(IOException e) {
