@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Reach machines that accept no inbound connection, by name, with plain ssh.",
         subcommands = {RelayCommand.class, AgentCommand.class, QuickstartCommand.class, LoginCommand.class,
                 LsCommand.class, ConfigCommand.class, ProxyCommandCli.class, ConnectCommand.class, TunnelCommand.class,
+                MuxCommand.class,
                 AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -59,6 +60,7 @@ public final class Main {
             case "login" -> LoginCommand::new;
             case "connect" -> ConnectCommand::new;
             case "tunnel" -> TunnelCommand::new;
+            case "mux" -> MuxCommand::new;
             default -> null;
         };
         if (client == null) {

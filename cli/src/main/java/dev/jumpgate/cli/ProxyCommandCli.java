@@ -3,11 +3,17 @@ package dev.jumpgate.cli;
 import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.client.StdioBridge;
+import dev.jumpgate.client.StreamRefusedException;
+import dev.jumpgate.client.mux.MuxDial;
+import dev.jumpgate.client.mux.MuxStarter;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.transport.StartupTrace;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -45,11 +51,49 @@ final class ProxyCommandCli implements Callable<Integer> {
             StartupTrace.mark("parsed");
             ClientConfig config = ClientConfig.load();
             StartupTrace.mark("config");
+            if (MuxStarter.wanted(System.getenv()) && throughMux()) {
+                return 0;
+            }
             try (RelayClient relay = RelayClient.connect(config)) {
                 var opened = relay.openAndWait(device, port == 0 ? StreamRequest.SSH_PORT : port, null);
                 StdioBridge.run(opened, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             }
             return 0;
         });
+    }
+
+    /**
+     * The stream through this login's mux, started if need be. False if there is none and none could be started,
+     * or its link is down: then this process dials the relay itself, and says why if that fails too.
+     */
+    private boolean throughMux() throws IOException, InterruptedException {
+        Optional<MuxDial> mux = MuxStarter.dial(System.getenv(), self());
+        if (mux.isEmpty()) {
+            return false;
+        }
+        try (MuxDial m = mux.get()) {
+            try {
+                if (!m.open(device, port == 0 ? StreamRequest.SSH_PORT : port)) {
+                    return false;
+                }
+            } catch (StreamRefusedException e) {
+                throw e;
+            } catch (IOException e) {
+                return false; // the mux went away before it answered
+            }
+            m.bridge(new FileInputStream(FileDescriptor.in).getChannel(),
+                    new FileOutputStream(FileDescriptor.out).getChannel());
+            return true;
+        }
+    }
+
+    /** The command line that runs jumpgate: the launcher when it started us, else this JVM and class path. */
+    private static List<String> self() {
+        String launcher = System.getenv("JUMPGATE_LAUNCHER");
+        if (launcher != null) {
+            return List.of(launcher);
+        }
+        return List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName());
     }
 }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
@@ -60,7 +62,7 @@ class ClientTest {
     /** What a user's PATH would hold: the jumpgate command, with alice's config directory. */
     private Path launcher(Path configHome) throws Exception {
         Path script = lab.dir.resolve("jumpgate-" + configHome.getFileName());
-        Files.writeString(script, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + configHome + "\nexport JUMPGATE_LAUNCHER="
+        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + configHome + "\nexport JUMPGATE_LAUNCHER="
                 + script + "\nexec " + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;
@@ -108,25 +110,31 @@ class ClientTest {
         assertThat(r.out()).isEqualTo("via-proxy\n");
     }
 
-    @Test
+    @ParameterizedTest(name = "through the mux: {0}")
+    @ValueSource(booleans = {true, false})
     @Order(4)
-    void theProxyLoadsNoPicocliBouncyCastleMinaOrLogback() throws Exception {
+    void theProxyLoadsNoPicocliBouncyCastleMinaOrLogback(boolean mux) throws Exception {
         // `jumpgate proxy` starts once per ssh connection; these would add a tenth of a second or more to each.
-        Path loaded = lab.dir.resolve("proxy-classes.log");
+        Path loaded = lab.dir.resolve("proxy-classes-" + mux + ".log");
         List<String> java = new ArrayList<>(Proc.javaCommand());
         java.add(1, "-Xlog:class+load=info:file=" + loaded);
-        Path script = lab.dir.resolve("jumpgate-class-log");
-        Files.writeString(script, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + home + "\nexec " + String.join(" ", java)
-                + " \"$@\"\n");
+        Path script = lab.dir.resolve("jumpgate-class-log-" + mux);
+        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n"
+                + (mux ? "" : "export JUMPGATE_MUX=no\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         Path sshConfig = lab.dir.resolve("alice_ssh_config");
         Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "-o", "ProxyCommand=" + script
                 + " proxy %h %p", "pi-kitchen", "echo lean"), null, Duration.ofSeconds(30));
         assertThat(r.out()).as(r.err()).isEqualTo("lean\n");
+        String bridge = mux ? "dev.jumpgate.client.mux.MuxDial" : "dev.jumpgate.client.StdioBridge";
         Awaitility.await("the proxy's class log").atMost(Duration.ofSeconds(10))
-                .until(() -> Files.exists(loaded) && Files.readString(loaded).contains("dev.jumpgate.client.StdioBridge"));
+                .until(() -> Files.exists(loaded) && Files.readString(loaded).contains(bridge));
         assertThat(Files.readString(loaded)).doesNotContain("org.bouncycastle.", "org.apache.sshd.", "picocli.",
                 "ch.qos.logback.", "io.netty.handler.ssl.JdkSslContext");
+        if (mux) {
+            // Through the mux the proxy only copies bytes: no TLS, no HTTP/2, no Netty at all.
+            assertThat(Files.readString(loaded)).doesNotContain("io.netty.", "javax.net.ssl.SSLContext ");
+        }
     }
 
     @Test

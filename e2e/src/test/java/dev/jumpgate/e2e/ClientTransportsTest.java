@@ -59,7 +59,7 @@ class ClientTransportsTest {
     /** The jumpgate command as alice's shell would run it, with {@code env} exported first. */
     private Path launcher(String name, String env) throws Exception {
         Path script = lab.dir.resolve("jumpgate-" + name);
-        Files.writeString(script, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + home + "\n" + env + "\nexec "
+        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n" + env + "\nexec "
                 + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -33,6 +34,11 @@ final class Lab implements AutoCloseable {
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<Proc> procs = new ArrayList<>();
     private Proc relay;
+    /**
+     * {@code XDG_RUNTIME_DIR} for this lab's clients, where their muxes listen: short, since a Unix socket's path
+     * is, and the lab's own, so that {@link #close} ends the muxes its clients started.
+     */
+    final Path runtime;
     /** Every token this lab used, so a test can check that none reached a log. */
     final List<String> tokens = new ArrayList<>();
 
@@ -66,6 +72,7 @@ final class Lab implements AutoCloseable {
         this.linkHost = linkHost;
         this.relayCommand = List.copyOf(relayCommand);
         this.relayArgs = List.copyOf(relayArgs);
+        this.runtime = Files.createTempDirectory(Path.of("/tmp"), "jg");
         for (String user : List.of("admin", "alice", "mallory")) {
             Path key = dir.resolve("keys").resolve(user);
             Files.createDirectories(key.getParent());
@@ -179,7 +186,7 @@ final class Lab implements AutoCloseable {
     Path loggedInClient() throws Exception {
         Path home = dir.resolve("client-config");
         Path jumpgate = dir.resolve("jumpgate");
-        Files.writeString(jumpgate, "#!/bin/sh\nexport XDG_CONFIG_HOME=" + home + "\nexec "
+        Files.writeString(jumpgate, "#!/bin/sh\n" + clientEnv() + "export XDG_CONFIG_HOME=" + home + "\nexec "
                 + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
         Files.setPosixFilePermissions(jumpgate, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Ssh.Result login = Ssh.run(List.of(jumpgate.toString(), "login", "-F", config().toString(), "-i",
@@ -336,5 +343,49 @@ final class Lab implements AutoCloseable {
             p.close();
         }
         sshd.close();
+        stopMuxes();
+    }
+
+    /** The line a client script exports first: see {@link #runtime}. */
+    String clientEnv() {
+        return "export XDG_RUNTIME_DIR=" + runtime + "\n";
+    }
+
+    /** The pids of the muxes this lab's clients started and that still run. */
+    List<ProcessHandle> muxes() throws IOException {
+        Path dir = runtime.resolve("jumpgate");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".pid")).map(f -> {
+                try {
+                    String pid = Files.readString(f).strip();
+                    return pid.isEmpty() ? Optional.<ProcessHandle>empty() : ProcessHandle.of(Long.parseLong(pid));
+                } catch (IOException e) {
+                    return Optional.<ProcessHandle>empty();
+                }
+            }).flatMap(Optional::stream).filter(ProcessHandle::isAlive).toList();
+        }
+    }
+
+    private void stopMuxes() throws IOException, InterruptedException {
+        for (ProcessHandle mux : muxes()) {
+            mux.destroy();
+            try {
+                mux.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                mux.destroyForcibly();
+            }
+        }
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        try (var walk = Files.walk(runtime)) {
+            for (Path log : walk.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        try (var walk = Files.walk(runtime)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }

@@ -24,7 +24,13 @@ public final class Splice {
     }
 
     public static void join(Http2StreamChannel stream, Queue<Object> heldFromStream, DuplexChannel socket) {
-        install(stream, null, heldFromStream, new Forwarder(stream, Sink.of(socket)));
+        join(stream, heldFromStream, socket, Sink.of(socket));
+    }
+
+    /** As above, with the stream's bytes written to the socket through {@code toSocket} (a framing, say). */
+    public static void join(Http2StreamChannel stream, Queue<Object> heldFromStream, DuplexChannel socket,
+            Sink toSocket) {
+        install(stream, null, heldFromStream, new Forwarder(stream, toSocket));
         install(socket, null, new ArrayDeque<>(), new Forwarder(socket, Sink.of(stream)));
     }
 

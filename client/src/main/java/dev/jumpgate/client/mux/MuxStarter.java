@@ -1,0 +1,104 @@
+package dev.jumpgate.client.mux;
+
+import dev.jumpgate.transport.StartupTrace;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the mux for the current login, or starts one, for {@code jumpgate proxy}. The mux runs in a session of its
+ * own ({@code setsid}), with stdin from /dev/null and its output in its log, so that nothing of ssh's (its pipes,
+ * its terminal, its signals) holds it or reaches it. A mux that cannot log in exits, and the proxy dials by itself:
+ * it then reports the reason as it always did.
+ */
+public final class MuxStarter {
+
+    /** How long a new mux has to log in and listen; a login through a slow HTTP proxy may take seconds. */
+    static final Duration READY = Duration.ofSeconds(15);
+    static final Duration DEFAULT_PERSIST = Duration.ofMinutes(10);
+    private static final List<String> NOT_INHERITED = List.of("JUMPGATE_TRACE", "JUMPGATE_LAUNCH_US", "JUMPGATE_EXEC_US");
+
+    private MuxStarter() {
+    }
+
+    /** False when {@code JUMPGATE_MUX=no}: every proxy then dials the relay itself. */
+    public static boolean wanted(Map<String, String> env) {
+        return !List.of("no", "off", "0", "false").contains(env.getOrDefault("JUMPGATE_MUX", "auto").toLowerCase());
+    }
+
+    /**
+     * A connection to the running mux, or to one started now with {@code self} (the command line that runs
+     * jumpgate); empty if none could be had.
+     */
+    public static Optional<MuxDial> dial(Map<String, String> env, List<String> self) throws InterruptedException {
+        try {
+            Optional<MuxSocket> where = MuxSocket.current(env);
+            if (where.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<MuxDial> running = MuxDial.connect(where.get());
+            if (running.isPresent()) {
+                StartupTrace.mark("mux-connected");
+                return running;
+            }
+            where.get().secureDir();
+            Process mux = start(where.get(), env, self);
+            long deadline = System.nanoTime() + READY.toNanos();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                Optional<MuxDial> ready = MuxDial.connect(where.get());
+                if (ready.isPresent()) {
+                    StartupTrace.mark("mux-started");
+                    return ready;
+                }
+                // Exit 0: another mux won the race for this login and is about to listen; else it failed.
+                if (!mux.isAlive() && mux.exitValue() != 0) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Process start(MuxSocket where, Map<String, String> env, List<String> self) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        Optional<Path> setsid = setsid();
+        setsid.ifPresent(p -> cmd.add(p.toString()));
+        cmd.addAll(self);
+        cmd.addAll(List.of("mux", "run", "--persist", String.valueOf(persist(env).toSeconds())));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(where.log().toFile()))
+                .redirectErrorStream(true);
+        NOT_INHERITED.forEach(pb.environment()::remove);
+        return pb.start();
+    }
+
+    /** {@code JUMPGATE_MUX_PERSIST}: seconds a mux stays up with no connection (default 600). */
+    static Duration persist(Map<String, String> env) {
+        try {
+            long s = Long.parseLong(env.getOrDefault("JUMPGATE_MUX_PERSIST", ""));
+            return s > 0 ? Duration.ofSeconds(s) : DEFAULT_PERSIST;
+        } catch (NumberFormatException e) {
+            return DEFAULT_PERSIST;
+        }
+    }
+
+    private static Optional<Path> setsid() {
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            Path p = Path.of(dir, "setsid");
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+}
