@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Join stdin/stdout to DEVICE's SSH, for ssh's ProxyCommand: "
-                + "ssh -o ProxyCommand='jumpgate proxy %%h %%p' user@DEVICE")
+        description = {"Join stdin/stdout to DEVICE's SSH, for ssh's ProxyCommand: "
+                + "ssh -o ProxyCommand='jumpgate proxy %%h %%p' user@DEVICE",
+                "The first one starts your mux, which stays logged in so that later ones start fast "
+                + "(see `jumpgate mux --help`; JUMPGATE_MUX=no: each proxy dials the relay itself)."})
 final class ProxyCommandCli implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DEVICE")
