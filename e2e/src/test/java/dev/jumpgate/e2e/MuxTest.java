@@ -2,6 +2,12 @@ package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,17 +37,31 @@ class MuxTest {
 
     Lab lab;
     Path jumpgate;
+    /** On the device's side: reads until EOF, then answers how many bytes it read. */
+    ServerSocket counter;
 
     @BeforeAll
     void start() throws Exception {
         lab = new Lab(Lab.workDir(getClass()));
-        lab.addDevice("pi-kitchen");
+        counter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!counter.isClosed()) {
+                try (Socket s = counter.accept()) {
+                    long n = s.getInputStream().transferTo(OutputStream.nullOutputStream());
+                    s.getOutputStream().write((n + " bytes\n").getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed at the end of the test, or a connection that broke: the test says which
+                }
+            }
+        });
+        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + counter.getLocalPort());
         lab.enroll("pi-attic", lab.token("pi-attic"));
         jumpgate = lab.loggedInClient();
     }
 
     @AfterAll
     void stop() throws Exception {
+        counter.close();
         lab.close();
     }
 
@@ -98,6 +118,19 @@ class MuxTest {
     }
 
     @Test
+    @Order(2)
+    void whatTheDeviceSendsAfterTheClientsEofStillArrives() throws Exception {
+        // The client half-closes; the device answers only then. A mux that closed the whole connection on the
+        // client's EOF would lose the answer, and the proxy would exit non-zero.
+        Ssh.Result r = Ssh.run(List.of(jumpgate.toString(), "proxy", "pi-kitchen",
+                String.valueOf(counter.getLocalPort())), "hello".getBytes(StandardCharsets.US_ASCII),
+                Duration.ofSeconds(60));
+        assertThat(r.out()).as(r.err()).isEqualTo("5 bytes\n");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
     @Order(3)
     void refusalsThroughTheMuxSayAndExitAsWithoutIt() throws Exception {
         Path alone = client("no-mux", "export JUMPGATE_MUX=no");
@@ -132,16 +165,19 @@ class MuxTest {
                     class Probe { public static void main(String[] a) throws Exception {
                         var s = SocketChannel.open(StandardProtocolFamily.UNIX);
                         s.connect(UnixDomainSocketAddress.of(a[0]));
-                        s.write(ByteBuffer.wrap("open pi-kitchen 22\\n".getBytes()));
-                        var b = ByteBuffer.allocate(64);
-                        System.out.println("read " + s.read(b));
+                        try {
+                            s.write(ByteBuffer.wrap("open pi-kitchen 22\\n".getBytes()));
+                            System.out.println("read " + s.read(ByteBuffer.allocate(64)));
+                        } catch (java.io.IOException e) {
+                            System.out.println("closed");
+                        }
                     } }
                     """);
             Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
             String java = ProcessHandle.current().info().command().orElseThrow();
             Ssh.Result r = Ssh.run(List.of("runuser", "-u", "nobody", "--", java, probe.toString(), socket.toString()),
                     null, Duration.ofSeconds(60));
-            assertThat(r.out()).as(r.err()).isEqualTo("read -1\n");
+            assertThat(r.out()).as(r.err()).isIn("read -1\n", "closed\n");
             Path log = Path.of(socket.toString().replace(".sock", ".log"));
             Awaitility.await("the mux logs the refusal").atMost(Duration.ofSeconds(5))
                     .until(() -> Files.readString(log).contains("refusing a connection from user nobody"));

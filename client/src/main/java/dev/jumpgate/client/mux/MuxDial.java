@@ -84,17 +84,23 @@ public final class MuxDial implements AutoCloseable {
     }
 
     private void pumpStdin(ReadableByteChannel stdin) {
+        ByteBuffer length = ByteBuffer.allocateDirect(4);
         ByteBuffer b = ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer[] frame = {length, b};
         try {
             while (stdin.read(b) >= 0) {
                 b.flip();
                 StartupTrace.mark("first-byte-in");
+                length.clear().putInt(b.remaining()).flip();
                 while (b.hasRemaining()) {
-                    socket.write(b);
+                    socket.write(frame);
                 }
                 b.clear();
             }
-            socket.shutdownOutput();
+            length.clear().putInt(MuxProtocol.END).flip();
+            while (length.hasRemaining()) {
+                socket.write(length);
+            }
         } catch (IOException e) {
             // The socket closed under us (the stream broke, and unframe says so) or stdin failed: either way, done.
             closeQuietly(socket);

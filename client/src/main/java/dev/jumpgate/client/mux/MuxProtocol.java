@@ -2,17 +2,17 @@ package dev.jumpgate.client.mux;
 
 /**
  * What {@code jumpgate proxy} and the mux say on the mux's socket (docs/PROTOCOL.md, "Mux"). The client sends one
- * request line; the mux answers one line; after {@code ok} to an {@code open}, the client's bytes go raw to the
- * device's stream (its EOF half-closes the stream), and the stream's bytes come back framed, so that a clean end
- * and a broken stream look different to the client:
+ * request line; the mux answers one line; after {@code ok} to an {@code open}, the session's bytes go both ways
+ * in frames, so that a clean end (half-close) and a broken stream look different on a Unix socket:
  *
  * <pre>
  *   client: open DEVICE PORT\n | status\n | stop\n
  *   mux:    ok\n | refused STATUS REASON\n | failed REASON\n | status KEY=VALUE ...\n
- *   then, mux to client, repeated:
+ *   then, each way, repeated:
  *   +-----------------+----------------+
- *   | length (u32 BE) | length bytes   |   length 0: the stream ended cleanly
- *   +-----------------+----------------+   length 0xFFFFFFFF: it broke; a reason line follows
+ *   | length (u32 BE) | length bytes   |   length 0: this direction ended cleanly (END_STREAM)
+ *   +-----------------+----------------+   length 0xFFFFFFFF (mux to client only): the stream broke; a reason line follows
+ *   a connection that closes before its length-0 frame broke the stream (the mux resets it)
  * </pre>
  */
 final class MuxProtocol {

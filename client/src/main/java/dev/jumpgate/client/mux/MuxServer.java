@@ -17,6 +17,9 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -196,6 +200,7 @@ public final class MuxServer implements AutoCloseable {
                 ch.writeAndFlush(Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
                 ch.pipeline().remove("line");
                 ch.pipeline().remove(this);
+                ch.pipeline().addLast("unframe", new Unframer());
                 opened.stream().pipeline().remove(opened);
                 Splice.join(opened.stream(), opened.held(), ch, framed(ch));
             }));
@@ -210,6 +215,57 @@ public final class MuxServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             log.warn("mux connection: {}", cause.toString());
             ch.close();
+        }
+    }
+
+    /**
+     * The proxy's bytes, unframed: data passes on as it arrives, the empty frame becomes the input-shutdown event
+     * the {@code Forwarder} turns into END_STREAM. Framed rather than half-closed because Netty's NIO Unix socket
+     * closes the whole channel on EOF (it honours half-closure only for TCP), which would lose what the device still
+     * sends. A connection that closes without the empty frame is a proxy that died: the stream is reset.
+     */
+    static final class Unframer extends ByteToMessageDecoder {
+
+        private int remaining = -1; // -1: a length comes next
+        private boolean ended;
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (ended) {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            if (remaining < 0) {
+                if (in.readableBytes() < 4) {
+                    return;
+                }
+                int length = in.readInt();
+                if (length == MuxProtocol.END) {
+                    ended = true;
+                    ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                    return;
+                }
+                if (length < 0 || length > MuxProtocol.MAX_FRAME) {
+                    throw new CorruptedFrameException("a frame of " + Integer.toUnsignedString(length) + " bytes");
+                }
+                remaining = length;
+            }
+            int n = Math.min(remaining, in.readableBytes());
+            if (n > 0) {
+                out.add(in.readRetainedSlice(n));
+                remaining -= n;
+            }
+            if (remaining == 0) {
+                remaining = -1;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (!ended) {
+                ctx.fireExceptionCaught(new IOException("the proxy went away mid-stream"));
+            }
+            super.channelInactive(ctx);
         }
     }
 
