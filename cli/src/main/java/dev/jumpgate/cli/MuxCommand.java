@@ -44,7 +44,7 @@ final class MuxCommand {
         public Integer call() {
             return ClientErrors.run(() -> {
                 ClientConfig config = ClientConfig.load();
-                MuxSocket where = socket();
+                MuxSocket where = socket(config);
                 where.secureDir();
                 try (FileChannel pid = FileChannel.open(where.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                         FileLock lock = pid.tryLock()) {
@@ -78,7 +78,7 @@ final class MuxCommand {
         @Override
         public Integer call() {
             return ClientErrors.run(() -> {
-                MuxSocket where = socket();
+                MuxSocket where = socket(ClientConfig.load());
                 Optional<MuxDial> mux = MuxDial.connect(where);
                 if (mux.isEmpty()) {
                     System.out.println("no mux serves this login; the next `jumpgate proxy` starts one (log: "
@@ -99,7 +99,7 @@ final class MuxCommand {
         @Override
         public Integer call() {
             return ClientErrors.run(() -> {
-                Optional<MuxDial> mux = MuxDial.connect(socket());
+                Optional<MuxDial> mux = MuxDial.connect(socket(ClientConfig.load()));
                 if (mux.isEmpty()) {
                     System.out.println("no mux was running");
                     return 0;
@@ -113,8 +113,8 @@ final class MuxCommand {
         }
     }
 
-    static MuxSocket socket() throws IOException {
-        return MuxSocket.current(System.getenv()).orElseThrow(() -> new IOException("the mux's socket path would be "
+    static MuxSocket socket(ClientConfig login) throws IOException {
+        return MuxSocket.current(login, System.getenv()).orElseThrow(() -> new IOException("the mux's socket path would be "
                 + "too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter directory"));
     }
 }

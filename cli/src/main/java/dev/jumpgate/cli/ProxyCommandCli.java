@@ -3,7 +3,6 @@ package dev.jumpgate.cli;
 import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.client.StdioBridge;
-import dev.jumpgate.client.StreamRefusedException;
 import dev.jumpgate.client.mux.MuxDial;
 import dev.jumpgate.client.mux.MuxStarter;
 import dev.jumpgate.protocol.StreamRequest;
@@ -53,11 +52,12 @@ final class ProxyCommandCli implements Callable<Integer> {
             StartupTrace.mark("parsed");
             ClientConfig config = ClientConfig.load();
             StartupTrace.mark("config");
-            if (MuxStarter.wanted(System.getenv()) && throughMux()) {
+            int target = port == 0 ? StreamRequest.SSH_PORT : port;
+            if (MuxStarter.wanted(System.getenv()) && throughMux(config, target)) {
                 return 0;
             }
             try (RelayClient relay = RelayClient.connect(config)) {
-                var opened = relay.openAndWait(device, port == 0 ? StreamRequest.SSH_PORT : port, null);
+                var opened = relay.openAndWait(device, target, null);
                 StdioBridge.run(opened, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             }
             return 0;
@@ -68,20 +68,14 @@ final class ProxyCommandCli implements Callable<Integer> {
      * The stream through this login's mux, started if need be. False if there is none and none could be started,
      * or its link is down: then this process dials the relay itself, and says why if that fails too.
      */
-    private boolean throughMux() throws IOException, InterruptedException {
-        Optional<MuxDial> mux = MuxStarter.dial(System.getenv(), self());
+    private boolean throughMux(ClientConfig config, int target) throws IOException, InterruptedException {
+        Optional<MuxDial> mux = MuxStarter.dial(config, System.getenv(), self());
         if (mux.isEmpty()) {
             return false;
         }
         try (MuxDial m = mux.get()) {
-            try {
-                if (!m.open(device, port == 0 ? StreamRequest.SSH_PORT : port)) {
-                    return false;
-                }
-            } catch (StreamRefusedException e) {
-                throw e;
-            } catch (IOException e) {
-                return false; // the mux went away before it answered
+            if (!m.open(device, target)) {
+                return false;
             }
             m.bridge(new FileInputStream(FileDescriptor.in).getChannel(),
                     new FileOutputStream(FileDescriptor.out).getChannel());

@@ -1,6 +1,7 @@
 package dev.jumpgate.e2e;
 
 import dev.jumpgate.agent.AgentState;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How many idle agent links one relay holds and what each costs; run by {@code bench/capacity [LINKS]}.
@@ -22,6 +25,9 @@ import java.util.stream.IntStream;
  * and times until every agent has linked again through its own backoff. Results as key=value.
  */
 final class CapacityBench {
+
+    private static final Pattern ONLINE = Pattern.compile("device \\S+ online from ");
+    private static final Pattern OFFLINE = Pattern.compile("device \\S+ offline$", Pattern.MULTILINE);
 
     static final int TOKENS_PER_COMMAND = 1000;
     private static final Duration RELINK_LIMIT = Duration.ofMinutes(10);
@@ -59,13 +65,31 @@ final class CapacityBench {
         return issued;
     }
 
+    /**
+     * Devices linked to {@code relay} now, by its own log: every "online" line less every "offline" one. A link
+     * replaced by the same device's newer one logs no "offline", so this may count high, never low.
+     */
+    static int linkedByLog(Proc relay) throws IOException {
+        String log = relay.stderr();
+        return count(ONLINE, log) - count(OFFLINE, log);
+    }
+
+    private static int count(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
     /** Waits until the relay's log says {@code want} devices are linked; returns how many it saw. */
     static int awaitLinked(Proc relay, int want, Duration limit) throws Exception {
         Instant end = Instant.now().plus(limit);
-        int seen = RelayMeter.linkedByLog(relay);
+        int seen = linkedByLog(relay);
         while (seen < want && Instant.now().isBefore(end)) {
             Thread.sleep(250);
-            seen = RelayMeter.linkedByLog(relay);
+            seen = linkedByLog(relay);
         }
         return seen;
     }
@@ -119,13 +143,13 @@ final class CapacityBench {
 
     /** Everything timed or sampled, from a freshly started relay that knows every device. */
     private void measure(Lab lab, SimulatedAgents sims, List<AgentState> states, int links) throws Exception {
-        put("load_start", RelayMeter.loadAverage());
+        put("load_start", JvmMeter.loadAverage());
         lab.relay().close();
         lab.startRelay();
         CapacityBench.awaitLinked(lab.relay(), 1, RELINK_LIMIT);
         jump(lab, "pi-real");
         long pid = lab.relay().pid();
-        RelayMeter.Sample idle = RelayMeter.sample(pid);
+        JvmMeter.Sample idle = JvmMeter.sample(pid);
         sample("idle", idle);
 
         long t = System.nanoTime();
@@ -135,16 +159,16 @@ final class CapacityBench {
         put("linked", linked);
         progress("linked " + linked + " in " + results.get("link_all_s") + " s");
         Thread.sleep(30_000); // a few PINGs each way, so the idle state is what is measured
-        RelayMeter.Sample full = RelayMeter.sample(pid);
+        JvmMeter.Sample full = JvmMeter.sample(pid);
         sample("held", full);
         put("heap_per_link_bytes", (full.heapKib() - idle.heapKib()) * 1024 / links);
         put("rss_per_link_bytes", (full.rssKib() - idle.rssKib()) * 1024 / links);
         Path histogram = lab.dir.resolve("histogram-held.txt");
-        Files.writeString(histogram, RelayMeter.histogram(pid, 45));
+        Files.writeString(histogram, JvmMeter.histogram(pid, 45));
         put("histogram", histogram);
         put("jump_while_held_ms", jump(lab, "pi-real"));
         put("echo_while_held_ms", echo(lab, deviceName(links), sims.echoPort(), 64 * 1024));
-        put("load_held", RelayMeter.loadAverage());
+        put("load_held", JvmMeter.loadAverage());
 
         t = System.nanoTime();
         lab.relay().close();
@@ -158,20 +182,20 @@ final class CapacityBench {
         put("relink_all_s", seconds(t));
         put("relink_after_ready_s", seconds(ready));
         progress("relinked " + linked + " in " + results.get("relink_all_s") + " s after the stop");
-        put("load_relinked", RelayMeter.loadAverage());
+        put("load_relinked", JvmMeter.loadAverage());
         Thread.sleep(30_000);
-        sample("relinked", RelayMeter.sample(lab.relay().pid()));
+        sample("relinked", JvmMeter.sample(lab.relay().pid()));
         put("jump_after_restart_ms", jump(lab, "pi-real"));
         put("echo_after_restart_ms", echo(lab, deviceName(1), sims.echoPort(), 64 * 1024));
         long online = lab.console("admin", "devices").out().lines().filter(l -> l.contains(" online ")).count();
         put("online_by_console", online);
         put("agents_gave_up", sims.gaveUp.size());
-        put("load_end", RelayMeter.loadAverage());
+        put("load_end", JvmMeter.loadAverage());
         boolean ok = linked >= links + 1 && online == links + 1 && sims.gaveUp.isEmpty();
         put("result", ok ? "PASS" : "FAIL");
     }
 
-    private void sample(String when, RelayMeter.Sample s) throws Exception {
+    private void sample(String when, JvmMeter.Sample s) throws Exception {
         put(when + "_heap_kib", s.heapKib());
         put(when + "_rss_kib", s.rssKib());
         put(when + "_fds", s.fds());

@@ -69,16 +69,16 @@ final class ChurnBench {
     }
 
     private void soak(Lab lab, SimulatedAgents sims, List<AgentState> states, Duration length) throws Exception {
-        results.put("load_start", RelayMeter.loadAverage());
+        results.put("load_start", JvmMeter.loadAverage());
         for (AgentState s : states.subList(0, states.size() / 2)) {
             sims.start(s);
         }
         int want = states.size() / 2 + 1;
         if (CapacityBench.awaitLinked(lab.relay(), want, Duration.ofMinutes(5)) < want) {
-            throw new IllegalStateException("only " + RelayMeter.linkedByLog(lab.relay()) + " of " + want + " linked");
+            throw new IllegalStateException("only " + CapacityBench.linkedByLog(lab.relay()) + " of " + want + " linked");
         }
         long pid = lab.relay().pid();
-        List<RelayMeter.Sample> samples = new ArrayList<>();
+        List<JvmMeter.Sample> samples = new ArrayList<>();
         Instant end = Instant.now().plus(length);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             threads.submit(() -> {
@@ -94,48 +94,48 @@ final class ChurnBench {
             try {
                 while (Instant.now().isBefore(end)) {
                     Thread.sleep(EVERY.toMillis());
-                    RelayMeter.Sample s = RelayMeter.sample(pid);
+                    JvmMeter.Sample s = JvmMeter.sample(pid);
                     samples.add(s);
                     CapacityBench.jump(lab, "pi-real");
                     CapacityBench.progress(String.format(Locale.ROOT,
                             "%s; %d linked; %d swaps, %d sessions, %d failed", s.describe(),
-                            RelayMeter.linkedByLog(lab.relay()), swaps.get(), sessions.get(), sessionFailures.get()));
+                            CapacityBench.linkedByLog(lab.relay()), swaps.get(), sessions.get(), sessionFailures.get()));
                     results.put("sample_" + samples.size(), s.heapKib() + " " + s.rssKib() + " " + s.fds());
                 }
             } finally {
                 running = false;
             }
         }
-        results.put("load_end", RelayMeter.loadAverage());
+        results.put("load_end", JvmMeter.loadAverage());
         results.put("swaps", swaps.get());
         results.put("sessions", sessions.get());
         results.put("session_failures", sessionFailures.get());
         verdict(samples);
     }
 
-    private void verdict(List<RelayMeter.Sample> samples) throws Exception {
-        List<RelayMeter.Sample> judged = samples.subList(samples.size() / 5, samples.size());
+    private void verdict(List<JvmMeter.Sample> samples) throws Exception {
+        List<JvmMeter.Sample> judged = samples.subList(samples.size() / 5, samples.size());
         int third = Math.max(1, judged.size() / 3);
-        List<RelayMeter.Sample> first = judged.subList(0, third);
-        List<RelayMeter.Sample> last = judged.subList(judged.size() - third, judged.size());
-        double heapGrowth = mean(last, RelayMeter.Sample::heapKib) / mean(first, RelayMeter.Sample::heapKib) - 1;
-        double fdGrowth = mean(last, RelayMeter.Sample::fds) / mean(first, RelayMeter.Sample::fds) - 1;
-        double rssGrowth = mean(last, RelayMeter.Sample::rssKib) / mean(first, RelayMeter.Sample::rssKib) - 1;
+        List<JvmMeter.Sample> first = judged.subList(0, third);
+        List<JvmMeter.Sample> last = judged.subList(judged.size() - third, judged.size());
+        double heapGrowth = mean(last, JvmMeter.Sample::heapKib) / mean(first, JvmMeter.Sample::heapKib) - 1;
+        double fdGrowth = mean(last, JvmMeter.Sample::fds) / mean(first, JvmMeter.Sample::fds) - 1;
+        double rssGrowth = mean(last, JvmMeter.Sample::rssKib) / mean(first, JvmMeter.Sample::rssKib) - 1;
         results.put("samples", samples.size());
         results.put("first_sample", samples.get(0).describe());
         results.put("last_sample", samples.get(samples.size() - 1).describe());
-        results.put("heap_first_third_kib", Math.round(mean(first, RelayMeter.Sample::heapKib)));
-        results.put("heap_last_third_kib", Math.round(mean(last, RelayMeter.Sample::heapKib)));
+        results.put("heap_first_third_kib", Math.round(mean(first, JvmMeter.Sample::heapKib)));
+        results.put("heap_last_third_kib", Math.round(mean(last, JvmMeter.Sample::heapKib)));
         results.put("heap_growth_pct", String.format(Locale.ROOT, "%.1f", heapGrowth * 100));
-        results.put("fds_first_third", Math.round(mean(first, RelayMeter.Sample::fds)));
-        results.put("fds_last_third", Math.round(mean(last, RelayMeter.Sample::fds)));
+        results.put("fds_first_third", Math.round(mean(first, JvmMeter.Sample::fds)));
+        results.put("fds_last_third", Math.round(mean(last, JvmMeter.Sample::fds)));
         results.put("fds_growth_pct", String.format(Locale.ROOT, "%.1f", fdGrowth * 100));
         results.put("rss_growth_pct", String.format(Locale.ROOT, "%.1f", rssGrowth * 100));
         boolean flat = heapGrowth <= 0.10 && fdGrowth <= 0.05 && sessionFailures.get() == 0 && sessions.get() > 0;
         results.put("result", flat ? "PASS" : "FAIL");
     }
 
-    private static double mean(List<RelayMeter.Sample> s, java.util.function.ToLongFunction<RelayMeter.Sample> f) {
+    private static double mean(List<JvmMeter.Sample> s, java.util.function.ToLongFunction<JvmMeter.Sample> f) {
         return s.stream().mapToLong(f).average().orElseThrow();
     }
 

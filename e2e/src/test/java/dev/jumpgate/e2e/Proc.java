@@ -117,38 +117,14 @@ final class Proc implements AutoCloseable {
         return process.pid();
     }
 
-    /** Resident set size of the process, from /proc: what the kernel charges it, heap or not. */
+    /** Resident set size of the process: see {@link JvmMeter#rssKib}. */
     long rssKib() throws IOException {
-        return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
+        return JvmMeter.rssKib(process.pid());
     }
 
-    /**
-     * Java heap in use right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}): what the
-     * process still holds on to, without the garbage that RSS may include.
-     */
+    /** Java heap in use right after a full collection: see {@link JvmMeter#heapAfterGcKib}. */
     long heapAfterGcKib() throws Exception {
-        jcmd("GC.run");
-        Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(jcmd("GC.heap_info"));
-        long kib = 0;
-        while (used.find()) {
-            kib += Long.parseLong(used.group(1));
-        }
-        if (kib == 0) {
-            throw new AssertionError(name + ": no heap figures from jcmd GC.heap_info");
-        }
-        return kib;
-    }
-
-    private String jcmd(String command) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Ssh.Result r = Ssh.run(List.of(jcmd.toString(), String.valueOf(process.pid()), command), null,
-                Duration.ofSeconds(30));
-        if (r.exit() != 0) {
-            throw new AssertionError(name + ": jcmd " + command + " failed: " + r.out() + r.err());
-        }
-        return r.out();
+        return JvmMeter.heapAfterGcKib(process.pid());
     }
 
     boolean isAlive() {

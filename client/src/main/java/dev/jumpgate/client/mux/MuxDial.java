@@ -44,10 +44,18 @@ public final class MuxDial implements AutoCloseable {
         }
     }
 
-    /** Asks the mux for a stream. False: the mux could not (its link is down, say); the caller dials itself. */
-    public boolean open(String device, int port) throws IOException {
-        send("open " + device + " " + port);
-        String answer = readLine();
+    /**
+     * Asks the mux for a stream. False: the mux could not (its link is down, or it went away before answering);
+     * the caller dials the relay itself. Throws only the relay's refusal.
+     */
+    public boolean open(String device, int port) throws StreamRefusedException {
+        String answer;
+        try {
+            send("open " + device + " " + port);
+            answer = readLine();
+        } catch (IOException e) {
+            return false;
+        }
         StartupTrace.mark("mux-answer");
         if (answer.equals("ok")) {
             return true;

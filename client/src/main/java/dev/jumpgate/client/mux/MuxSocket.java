@@ -18,9 +18,9 @@ import java.util.Optional;
 /**
  * Where the mux for one login listens: {@code $XDG_RUNTIME_DIR/jumpgate/mux-HASH.sock} (else under the config
  * directory), in a directory only the user may enter, which is what keeps other users off it. HASH covers
- * everything the mux's link depends on: {@code client.properties}, the environment variables that choose the
- * transport and the key source, and the client's own build, so a new login, another proxy setting or an upgraded
- * jumpgate gets a mux of its own and the old one ends when idle.
+ * everything the mux's link depends on: the login ({@link ClientConfig}), the environment variables that choose
+ * the transport and the key source, and the client's own build, so a new login, another proxy setting or an
+ * upgraded jumpgate gets a mux of its own and the old one ends when idle.
  */
 public record MuxSocket(Path dir, String name) {
 
@@ -31,11 +31,11 @@ public record MuxSocket(Path dir, String name) {
     /** sun_path is 108 bytes on Linux; a longer path cannot be bound. */
     static final int MAX_PATH = 100;
 
-    /** The mux for the current login and environment; empty if its path would be too long to bind. */
-    public static Optional<MuxSocket> current(Map<String, String> env) throws IOException {
+    /** The mux for {@code login} in this environment; empty if its path would be too long to bind. */
+    public static Optional<MuxSocket> current(ClientConfig login, Map<String, String> env) {
         String runtime = env.get("XDG_RUNTIME_DIR");
         Path dir = runtime != null && !runtime.isBlank() ? Path.of(runtime, "jumpgate") : ClientConfig.dir().resolve("mux");
-        MuxSocket s = new MuxSocket(dir, "mux-" + hash(env));
+        MuxSocket s = new MuxSocket(dir, "mux-" + hash(login, env));
         return s.socket().toString().length() <= MAX_PATH ? Optional.of(s) : Optional.empty();
     }
 
@@ -70,13 +70,12 @@ public record MuxSocket(Path dir, String name) {
         }
     }
 
-    private static String hash(Map<String, String> env) throws IOException {
+    private static String hash(ClientConfig login, Map<String, String> env) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            Path props = ClientConfig.dir().resolve("client.properties");
-            if (Files.exists(props)) {
-                d.update(Files.readAllBytes(props));
-            }
+            String identity = login.identity().map(Path::toString).orElse("");
+            d.update(String.join("\n", login.user(), login.relay(), login.link().toString(), login.pin().toString(),
+                    identity, "").getBytes(StandardCharsets.UTF_8));
             for (String name : LINK_ENVIRONMENT) {
                 d.update((name + "=" + env.getOrDefault(name, "") + "\n").getBytes(StandardCharsets.UTF_8));
             }

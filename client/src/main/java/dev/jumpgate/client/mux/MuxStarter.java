@@ -1,5 +1,6 @@
 package dev.jumpgate.client.mux;
 
+import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.transport.StartupTrace;
 import java.io.File;
 import java.io.IOException;
@@ -33,12 +34,13 @@ public final class MuxStarter {
     }
 
     /**
-     * A connection to the running mux, or to one started now with {@code self} (the command line that runs
-     * jumpgate); empty if none could be had.
+     * A connection to the running mux of {@code login}, or to one started now with {@code self} (the command line
+     * that runs jumpgate); empty if none could be had.
      */
-    public static Optional<MuxDial> dial(Map<String, String> env, List<String> self) throws InterruptedException {
+    public static Optional<MuxDial> dial(ClientConfig login, Map<String, String> env, List<String> self)
+            throws InterruptedException {
         try {
-            Optional<MuxSocket> where = MuxSocket.current(env);
+            Optional<MuxSocket> where = MuxSocket.current(login, env);
             if (where.isEmpty()) {
                 return Optional.empty();
             }

@@ -35,10 +35,6 @@ final class ClientHandshake extends ByteToMessageDecoder {
     private boolean challenged;
     private boolean loginSent;
 
-    ClientHandshake(String user, Signer signer, Fingerprint relayPin, String version, Promise<ClientLink> linked) {
-        this(user, CompletableFuture.completedFuture(signer), relayPin, version, linked);
-    }
-
     ClientHandshake(String user, CompletionStage<Signer> signer, Fingerprint relayPin, String version,
             Promise<ClientLink> linked) {
         this.user = user;

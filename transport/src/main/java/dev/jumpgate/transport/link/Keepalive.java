@@ -44,9 +44,8 @@ final class Keepalive extends ChannelDuplexHandler {
         return idleDetector(LinkSettings.PING_INTERVAL);
     }
 
-    /** Silence for 2.5 ping intervals (25 s at the default 10 s): two PINGs lost, and the third late. */
     private static IdleStateHandler idleDetector(Duration every) {
-        return new IdleStateHandler(every.toMillis() * 5 / 2, 0, 0, TimeUnit.MILLISECONDS);
+        return new IdleStateHandler(LinkSettings.readIdleLimit(every).toMillis(), 0, 0, TimeUnit.MILLISECONDS);
     }
 
     /**

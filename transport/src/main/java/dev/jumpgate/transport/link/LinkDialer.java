@@ -78,25 +78,11 @@ public final class LinkDialer {
         return explained(loop, route, linked);
     }
 
-    public static Future<ClientLink> dialAsClient(EventLoopGroup group, HostPort relay, Fingerprint pin,
-            String user, Signer signer, String version) {
-        return dialAsClient(group, Route.direct(relay), pin, user, signer, version);
-    }
-
     /**
-     * Dials over {@code route} as a client logged in as {@code user}, proving the key behind {@code signer}.
-     * Fails like {@link #dial}; {@link LinkRefusedException} with {@code NOT_AUTHENTICATED} when the relay does
-     * not take the key.
-     */
-    public static Future<ClientLink> dialAsClient(EventLoopGroup group, Route route, Fingerprint pin,
-            String user, Signer signer, String version) {
-        return dialAsClient(group, route, pin, user, CompletableFuture.completedFuture(signer), version);
-    }
-
-    /**
-     * As {@link #dialAsClient(EventLoopGroup, Route, Fingerprint, String, Signer, String)}, with a key that may
-     * still be loading: TCP and TLS go ahead meanwhile, and the Login waits for it. A key that fails to load fails
-     * the dial with that failure.
+     * Dials over {@code route} as a client logged in as {@code user}, proving the key behind {@code signer}, which
+     * may still be loading: TCP and TLS go ahead meanwhile, and the Login waits for it; a key that fails to load
+     * fails the dial with that failure. Fails like {@link #dial}; {@link LinkRefusedException} with
+     * {@code NOT_AUTHENTICATED} when the relay does not take the key.
      */
     public static Future<ClientLink> dialAsClient(EventLoopGroup group, Route route, Fingerprint pin,
             String user, CompletionStage<Signer> signer, String version) {

@@ -25,11 +25,16 @@ public final class LinkSettings {
     /** Both ends send a PING this often ... */
     public static final Duration PING_INTERVAL = Duration.ofSeconds(10);
     /** ... and close a link that has been silent this long, so a dead link is noticed within 25 s. */
-    public static final Duration READ_IDLE_LIMIT = Duration.ofSeconds(25);
+    public static final Duration READ_IDLE_LIMIT = readIdleLimit(PING_INTERVAL);
     /** An agent that connects must finish TLS and say Hello within this time. */
     public static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(10);
 
     private LinkSettings() {
+    }
+
+    /** Silence for 2.5 ping intervals: two PINGs lost, and the third late. */
+    static Duration readIdleLimit(Duration pingInterval) {
+        return pingInterval.multipliedBy(5).dividedBy(2);
     }
 
     /** The acceptor's SETTINGS (the HTTP/2 server). */

@@ -89,7 +89,8 @@ class HandshakeFuzzTest {
                 return "test key";
             }
         };
-        ch.pipeline().addLast(ClientHandshake.NAME, new ClientHandshake("alice", signer, PIN, "test", linked));
+        ch.pipeline().addLast(ClientHandshake.NAME, new ClientHandshake("alice",
+                java.util.concurrent.CompletableFuture.completedFuture(signer), PIN, "test", linked));
         feed(ch, input);
         assertThat(signatures.get()).as("the user's key signs at most one challenge").isLessThanOrEqualTo(1);
         if (linked.isSuccess()) {

@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * What a relay process costs, read from outside it: heap in use right after a full collection ({@code jcmd PID
- * GC.run}, then {@code GC.heap_info}), resident memory, open file descriptors and threads from /proc.
+ * What a JVM process (a relay, an agent) costs, read from outside it: heap in use right after a full collection
+ * ({@code jcmd PID GC.run}, then {@code GC.heap_info}), resident memory, open file descriptors and threads from
+ * /proc.
  */
-final class RelayMeter {
+final class JvmMeter {
 
     record Sample(long heapKib, long rssKib, long fds, long threads) {
 
@@ -23,36 +24,24 @@ final class RelayMeter {
         }
     }
 
-    /** The heap's own lines of GC.heap_info (G1, Serial, Parallel); Metaspace lines say "used" too. */
+    /**
+     * The heap's own lines of GC.heap_info (G1, Serial as JDK 21 and JDK 25 name it, Parallel); Metaspace lines say
+     * "used" too.
+     */
     private static final Pattern HEAP_USED = Pattern.compile(
-            "^\\s*(garbage-first heap|def new generation|tenured generation|PSYoungGen|ParOldGen)\\b.*?used (\\d+)K",
+            "^\\s*(garbage-first heap|def new generation|tenured generation|DefNew|Tenured|PSYoungGen|ParOldGen)\\b"
+                    + ".*?used (\\d+)K",
             Pattern.MULTILINE);
 
-    private static final Pattern ONLINE = Pattern.compile("device \\S+ online from ");
-    private static final Pattern OFFLINE = Pattern.compile("device \\S+ offline$", Pattern.MULTILINE);
-
-    private RelayMeter() {
-    }
-
-    /**
-     * Devices linked to {@code relay} now, by its own log: every "online" line less every "offline" one. A link
-     * replaced by the same device's newer one logs no "offline", so this may count high, never low.
-     */
-    static int linkedByLog(Proc relay) throws IOException {
-        String log = relay.stderr();
-        return count(ONLINE, log) - count(OFFLINE, log);
-    }
-
-    private static int count(Pattern p, String text) {
-        Matcher m = p.matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
+    private JvmMeter() {
     }
 
     static Sample sample(long pid) throws IOException, InterruptedException {
+        return new Sample(heapAfterGcKib(pid), rssKib(pid), fds(pid), status(pid, "Threads:"));
+    }
+
+    /** Java heap in use right after a full collection: what the process still holds on to, without garbage. */
+    static long heapAfterGcKib(long pid) throws IOException, InterruptedException {
         jcmd(pid, "GC.run");
         String info = jcmd(pid, "GC.heap_info");
         long heap = 0;
@@ -63,7 +52,12 @@ final class RelayMeter {
         if (heap == 0) {
             throw new IOException("cannot read the heap from GC.heap_info of " + pid + ":\n" + info);
         }
-        return new Sample(heap, status(pid, "VmRSS:"), fds(pid), status(pid, "Threads:"));
+        return heap;
+    }
+
+    /** Resident set size, from /proc: what the kernel charges the process, heap or not. */
+    static long rssKib(long pid) throws IOException {
+        return status(pid, "VmRSS:");
     }
 
     static long fds(long pid) throws IOException {
