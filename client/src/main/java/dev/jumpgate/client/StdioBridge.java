@@ -50,7 +50,7 @@ public final class StdioBridge {
             for (Object msg; (msg = opened.held().poll()) != null; ) {
                 toStdout.accept(msg);
             }
-            toStdout.readIfIdle();
+            toStdout.resume();
         });
         Thread stdin = Thread.ofPlatform().daemon().name("stdin").start(() -> pumpStdin(in, stream));
         stream.closeFuture().addListener(f -> outputDone.complete(null));

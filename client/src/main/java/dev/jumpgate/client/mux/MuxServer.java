@@ -243,6 +243,9 @@ public final class MuxServer implements AutoCloseable {
                 if (length == MuxProtocol.END) {
                     ended = true;
                     ctx.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+                    // The forwarder reads no more after the end, but the proxy's close must still be seen, or
+                    // this connection would stay open (and the mux never idle) once the session is over.
+                    ctx.read();
                     return;
                 }
                 if (length < 0 || length > MuxProtocol.MAX_FRAME) {

@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,16 +11,28 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Moves bytes read from one channel (an HTTP/2 stream or a socket, auto-read off) into a {@link Sink}, and
- * reads again only when everything it handed over has been written: the Netty proxy pattern, so a slow sink
- * stops the source instead of growing a buffer. The end of input (END_STREAM, socket EOF) becomes
- * {@link Sink#end()}; a reset or an error becomes {@link Sink#abort()}.
+ * Moves bytes read from one channel (an HTTP/2 stream or a socket, auto-read off) into a {@link Sink}: what one
+ * read brings is handed over as one write, and the source is read again while fewer than {@link #IN_FLIGHT}
+ * bytes are handed over and not yet written out. So a slow sink stops the source after a bounded amount instead
+ * of growing a buffer, and a fast one is fed while it is still writing the previous batch. The end of input
+ * (END_STREAM, socket EOF) becomes {@link Sink#end()}; a reset or an error becomes {@link Sink#abort()}.
+ *
+ * <p>Why batches, and more than one in flight: the sink is often on another event loop (the relay splices streams
+ * of two links). Handing over each frame and waiting for its write cost two cross-thread wake-ups per 16 KiB
+ * and left each loop idle while the other worked; see docs/CONCURRENCY.md.
  */
 public final class Forwarder extends ChannelInboundHandlerAdapter {
 
+    /** Bytes handed to the sink and not yet written out, at or beyond which the source is not read. */
+    public static final int IN_FLIGHT = 256 * 1024;
+    /** A batch goes to the sink at the end of each read, or as soon as it holds this much. */
+    static final int BATCH = 128 * 1024;
+
     private final Sink sink;
     private final Channel source;
-    private int pending;
+    private CompositeByteBuf batch;
+    private long inFlight;
+    private boolean reading;
     private boolean ended;
 
     public Forwarder(Channel source, Sink sink) {
@@ -31,35 +44,47 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
     public void accept(Object msg) {
         switch (msg) {
             case Http2DataFrame data -> {
-                forward(data.content());
+                add(data.content());
                 if (data.isEndStream()) {
                     end();
                 }
             }
-            case ByteBuf bytes -> forward(bytes);
-            case Http2ResetFrame reset -> {
-                ended = true;
-                sink.abort();
-            }
+            case ByteBuf bytes -> add(bytes);
+            case Http2ResetFrame reset -> fail();
             default -> ReferenceCountUtil.release(msg);
         }
     }
 
-    private void forward(ByteBuf bytes) {
+    private void add(ByteBuf bytes) {
         if (!bytes.isReadable() || ended) {
             bytes.release();
             return;
         }
-        pending++;
-        sink.write(bytes, failure -> onSource(() -> {
-            pending--;
+        if (batch == null) {
+            batch = source.alloc().compositeBuffer(64);
+        }
+        batch.addComponent(true, bytes);
+        if (batch.readableBytes() >= BATCH) {
+            handOver();
+        }
+    }
+
+    private void handOver() {
+        if (batch == null) {
+            return;
+        }
+        ByteBuf out = batch;
+        batch = null;
+        int size = out.readableBytes();
+        inFlight += size;
+        sink.write(out, failure -> onSource(() -> {
+            inFlight -= size;
             if (failure != null) {
-                ended = true;
                 source.close();
-                sink.abort();
+                fail();
                 return;
             }
-            readIfIdle();
+            resume();
         }));
     }
 
@@ -74,14 +99,33 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
 
     private void end() {
         if (!ended) {
+            handOver();
             ended = true;
             sink.end();
         }
     }
 
-    /** Asks the source for more once nothing is in flight; call it once after installing. */
-    public void readIfIdle() {
-        if (pending == 0 && !ended) {
+    private void fail() {
+        ended = true;
+        dropBatch();
+        sink.abort();
+    }
+
+    private void dropBatch() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
+    }
+
+    /**
+     * Hands over what has been read and asks the source for more if the sink has room; call it once after
+     * installing (and after feeding it held frames).
+     */
+    public void resume() {
+        handOver();
+        if (!ended && !reading && inFlight < IN_FLIGHT) {
+            reading = true;
             source.read();
         }
     }
@@ -93,7 +137,8 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        readIfIdle();
+        reading = false;
+        resume();
     }
 
     @Override
@@ -114,8 +159,12 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ended = true;
         ctx.close();
-        sink.abort();
+        fail();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        dropBatch();
     }
 }

@@ -51,7 +51,7 @@ public final class Splice {
             for (Object msg; (msg = held.poll()) != null; ) {
                 forwarder.accept(msg);
             }
-            forwarder.readIfIdle();
+            forwarder.resume();
         };
         if (ch.eventLoop().inEventLoop()) {
             setUp.run();
