@@ -3,7 +3,6 @@ package dev.jumpgate.relay.bastion;
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.transport.link.StreamHeaders;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,8 +14,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.SshConstants;
@@ -53,9 +50,6 @@ final class DeviceChannel extends AbstractServerChannel {
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Http2StreamChannel stream;
     private volatile boolean endSent;
-    /** The client's packets, written by MINA's threads, waiting for the stream's loop to take them. */
-    private final Queue<ByteBuf> toDevice = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
     private ChannelAsyncOutputStream out;
     private String device;
 
@@ -145,32 +139,9 @@ final class DeviceChannel extends AbstractServerChannel {
 
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        toDevice.add(Unpooled.wrappedBuffer(Arrays.copyOfRange(data, off, off + (int) len)));
-        if (draining.compareAndSet(false, true)) {
-            stream.eventLoop().execute(this::drainToDevice);
-        }
-    }
-
-    /**
-     * On the stream's loop: writes every packet MINA queued since the last drain as one DATA write and one flush,
-     * and gives their window back once it has gone out. One hand-over per drain, not per 32 KiB packet: each
-     * hand-over wakes the loop, and each flush costs a TLS record and a system call. An END_STREAM written from
-     * MINA's thread is queued to the same loop after the drain that holds the last packet, so it never overtakes.
-     */
-    private void drainToDevice() {
-        draining.set(false);
-        CompositeByteBuf batch = null;
-        for (ByteBuf b; (b = toDevice.poll()) != null; ) {
-            if (batch == null) {
-                batch = stream.alloc().compositeBuffer(Integer.MAX_VALUE);
-            }
-            batch.addComponent(true, b);
-        }
-        if (batch == null) {
-            return;
-        }
-        int len = batch.readableBytes();
-        stream.writeAndFlush(new DefaultHttp2DataFrame(batch)).addListener(f -> {
+        Http2StreamChannel s = stream;
+        ByteBuf copy = Unpooled.wrappedBuffer(Arrays.copyOfRange(data, off, off + (int) len));
+        s.writeAndFlush(new DefaultHttp2DataFrame(copy)).addListener(f -> {
             if (f.isSuccess()) {
                 if (getLocalWindow().isOpen()) {
                     getLocalWindow().release(len);
