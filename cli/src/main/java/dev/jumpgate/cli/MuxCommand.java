@@ -5,6 +5,7 @@ import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.client.mux.MuxDial;
 import dev.jumpgate.client.mux.MuxServer;
 import dev.jumpgate.client.mux.MuxSocket;
+import dev.jumpgate.client.mux.MuxStarter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,10 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -81,8 +86,14 @@ final class MuxCommand {
                 MuxSocket where = socket(ClientConfig.load());
                 Optional<MuxDial> mux = MuxDial.connect(where);
                 if (mux.isEmpty()) {
-                    System.out.println("no mux serves this login; the next `jumpgate proxy` starts one (log: "
-                            + where.log() + ")");
+                    Optional<Instant> retry = MuxStarter.retryAt(where);
+                    System.out.println(retry.isPresent()
+                            ? "no mux serves this login: the last one failed to start, so proxies dial by themselves "
+                                    + "until " + LocalTime.ofInstant(retry.get(), ZoneId.systemDefault())
+                                            .truncatedTo(ChronoUnit.SECONDS)
+                                    + " (see " + where.log() + "; `jumpgate mux run` tries now)"
+                            : "no mux serves this login; the next `jumpgate proxy` starts one (log: " + where.log()
+                                    + ")");
                     return 1;
                 }
                 try (MuxDial m = mux.get()) {

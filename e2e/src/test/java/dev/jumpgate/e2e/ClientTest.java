@@ -243,6 +243,13 @@ class ClientTest {
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("does not match the pinned");
+        // Its mux could not start either; the next proxy says the same without trying one again.
+        Ssh.Result status = jg(launcher(other), "mux", "status");
+        assertThat(status.exit()).isEqualTo(1);
+        assertThat(status.out()).contains("the last one failed to start, so proxies dial by themselves until");
+        Ssh.Result again = jg(launcher(other), "proxy", "pi-kitchen");
+        assertThat(again.exit()).isEqualTo(4);
+        assertThat(again.err()).contains("does not match the pinned");
     }
 
     @Test

@@ -82,6 +82,7 @@ public final class MuxServer implements AutoCloseable {
                     }
                 })
                 .bind(UnixDomainSocketAddress.of(where.socket())).sync().channel();
+        Files.deleteIfExists(where.failed()); // proxies may use a mux again at once
         mux.server.eventLoop().execute(mux::armIdle);
         mux.server.eventLoop().scheduleAtFixedRate(mux::checkSocket, CHECK_SOCKET.toSeconds(),
                 CHECK_SOCKET.toSeconds(), TimeUnit.SECONDS);

@@ -52,6 +52,11 @@ public record MuxSocket(Path dir, String name) {
         return dir.resolve(name + ".log");
     }
 
+    /** Touched when a mux did not come up; while recent, proxies dial by themselves instead of starting another. */
+    public Path failed() {
+        return dir.resolve(name + ".failed");
+    }
+
     /** Creates the directory owner-only, or refuses one that others could enter or that is not the user's. */
     public void secureDir() throws IOException {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

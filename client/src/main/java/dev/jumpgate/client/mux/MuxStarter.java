@@ -6,7 +6,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +18,16 @@ import java.util.Optional;
  * Finds the mux for the current login, or starts one, for {@code jumpgate proxy}. The mux runs in a session of its
  * own ({@code setsid}), with stdin from /dev/null and its output in its log, so that nothing of ssh's (its pipes,
  * its terminal, its signals) holds it or reaches it. A mux that cannot log in exits, and the proxy dials by itself:
- * it then reports the reason as it always did.
+ * it then reports the reason as it always did. Once a mux failed to come up, proxies of that login dial by
+ * themselves for {@link #RETRY_AFTER} instead of each starting a JVM that fails the same way (or waiting
+ * {@link #READY} for a relay that does not answer).
  */
 public final class MuxStarter {
 
     /** How long a new mux has to log in and listen; a login through a slow HTTP proxy may take seconds. */
     static final Duration READY = Duration.ofSeconds(15);
+    /** How long after a failed start proxies do without a mux before one tries again. */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(60);
     static final Duration DEFAULT_PERSIST = Duration.ofMinutes(10);
     private static final List<String> NOT_INHERITED = List.of("JUMPGATE_TRACE", "JUMPGATE_LAUNCH_US", "JUMPGATE_EXEC_US");
 
@@ -50,6 +56,10 @@ public final class MuxStarter {
                 return running;
             }
             where.get().secureDir();
+            if (failedRecently(where.get())) {
+                StartupTrace.mark("mux-skipped");
+                return Optional.empty();
+            }
             Process mux = start(where.get(), env, self);
             long deadline = System.nanoTime() + READY.toNanos();
             while (System.nanoTime() < deadline) {
@@ -57,16 +67,34 @@ public final class MuxStarter {
                 Optional<MuxDial> ready = MuxDial.connect(where.get());
                 if (ready.isPresent()) {
                     StartupTrace.mark("mux-started");
+                    Files.deleteIfExists(where.get().failed());
                     return ready;
                 }
                 // Exit 0: another mux won the race for this login and is about to listen; else it failed.
                 if (!mux.isAlive() && mux.exitValue() != 0) {
-                    return Optional.empty();
+                    break;
                 }
             }
+            // A mux still starting after READY may listen later; the next proxy then finds it before this mark.
+            Files.writeString(where.get().failed(), "");
+            Files.setLastModifiedTime(where.get().failed(), FileTime.from(Instant.now()));
             return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    private static boolean failedRecently(MuxSocket where) {
+        return retryAt(where).isPresent();
+    }
+
+    /** When proxies will try to start a mux again, if the last start failed recently. */
+    public static Optional<Instant> retryAt(MuxSocket where) {
+        try {
+            Instant at = Files.getLastModifiedTime(where.failed()).toInstant().plus(RETRY_AFTER);
+            return at.isAfter(Instant.now()) ? Optional.of(at) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty(); // none, or unreadable: try
         }
     }
 
