@@ -63,7 +63,14 @@ final class MuxCommand {
                             StandardOpenOption.WRITE)) {
                         logFile.truncate(0); // the log of this mux only; its output is appended to the file
                     }
-                    try (RelayClient relay = RelayClient.connect(config)) {
+                    RelayClient linked;
+                    try {
+                        linked = RelayClient.connect(config);
+                    } catch (Exception e) {
+                        MuxStarter.markFailed(where); // proxies dial by themselves (and say why) for a while
+                        throw e;
+                    }
+                    try (RelayClient relay = linked) {
                         relay.stayLinked(log::info);
                         try (MuxServer mux = MuxServer.start(relay, where, Duration.ofSeconds(persist))) {
                             log.info("mux (pid {}) serving {} on relay {} at {}", ProcessHandle.current().pid(),

@@ -122,6 +122,11 @@ class ClientTest {
         Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n"
                 + (mux ? "" : "export JUMPGATE_MUX=no\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        if (mux) {
+            // The proxies before this one started alice's mux; wait until it serves, so this proxy goes through it.
+            Awaitility.await("alice's mux").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> jg(jumpgate, "mux", "status").out().contains("linked=yes"));
+        }
         Path sshConfig = lab.dir.resolve("alice_ssh_config");
         Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "-o", "ProxyCommand=" + script
                 + " proxy %h %p", "pi-kitchen", "echo lean"), null, Duration.ofSeconds(30));

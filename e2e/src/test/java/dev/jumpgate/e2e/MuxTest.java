@@ -75,6 +75,12 @@ class MuxTest {
         return Ssh.run(cmd, null, Duration.ofSeconds(60));
     }
 
+    /** Waits until a mux serves {@code client}'s login, linked to the relay. */
+    private void awaitMux(Path client) {
+        Awaitility.await("the mux").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> jg(client, "mux", "status").out().contains("linked=yes"));
+    }
+
     /** The lab's client command with more of the environment set. */
     private Path client(String name, String exports) throws Exception {
         Path script = lab.dir.resolve("jumpgate-" + name);
@@ -87,6 +93,10 @@ class MuxTest {
     @Order(1)
     void theFirstProxyStartsTheMuxAndLaterOnesUseIt() throws Exception {
         assertThat(lab.muxes()).isEmpty();
+        // The first one dials by itself and leaves the mux starting, rather than wait for it.
+        Ssh.Result first = ssh(jumpgate, "echo first");
+        assertThat(first.out()).as(first.err()).isEqualTo("first\n");
+        awaitMux(jumpgate);
         for (int i = 0; i < 3; i++) {
             Ssh.Result r = ssh(jumpgate, "echo hop-" + i);
             assertThat(r.out()).as(r.err()).isEqualTo("hop-" + i + "\n");
@@ -198,6 +208,7 @@ class MuxTest {
         first.destroyForcibly();
         first.onExit().join();
         assertThat(ssh(jumpgate, "echo after-kill").out()).isEqualTo("after-kill\n");
+        awaitMux(jumpgate);
         List<ProcessHandle> now = lab.muxes();
         assertThat(now).hasSize(1);
         assertThat(now.getFirst().pid()).isNotEqualTo(first.pid());
@@ -229,6 +240,7 @@ class MuxTest {
         jg(jumpgate, "mux", "stop");
         Path brief = client("brief", "export JUMPGATE_MUX_PERSIST=2");
         assertThat(ssh(brief, "echo brief").out()).isEqualTo("brief\n");
+        awaitMux(brief);
         List<ProcessHandle> muxes = lab.muxes();
         assertThat(muxes).hasSize(1);
         muxes.getFirst().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);

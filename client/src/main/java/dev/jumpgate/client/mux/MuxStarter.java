@@ -4,7 +4,11 @@ import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.transport.StartupTrace;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -15,17 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the mux for the current login, or starts one, for {@code jumpgate proxy}. The mux runs in a session of its
+ * Finds the mux for the current login, or starts one for later proxies, for {@code jumpgate proxy}. The mux runs in a session of its
  * own ({@code setsid}), with stdin from /dev/null and its output in its log, so that nothing of ssh's (its pipes,
  * its terminal, its signals) holds it or reaches it. A mux that cannot log in exits, and the proxy dials by itself:
- * it then reports the reason as it always did. Once a mux failed to come up, proxies of that login dial by
- * themselves for {@link #RETRY_AFTER} instead of each starting a JVM that fails the same way (or waiting
- * {@link #READY} for a relay that does not answer).
+ * it then reports the reason as it always did. A mux that fails marks it ({@link #markFailed}), and proxies of
+ * that login dial by themselves for {@link #RETRY_AFTER} instead of each starting a JVM that fails the same way.
  */
 public final class MuxStarter {
 
-    /** How long a new mux has to log in and listen; a login through a slow HTTP proxy may take seconds. */
-    static final Duration READY = Duration.ofSeconds(15);
     /** How long after a failed start proxies do without a mux before one tries again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(60);
     static final Duration DEFAULT_PERSIST = Duration.ofMinutes(10);
@@ -40,11 +41,12 @@ public final class MuxStarter {
     }
 
     /**
-     * A connection to the running mux of {@code login}, or to one started now with {@code self} (the command line
-     * that runs jumpgate); empty if none could be had.
+     * A connection to the running mux of {@code login}; empty if none runs yet, and then one is started with
+     * {@code self} (the command line that runs jumpgate) for the proxies after this one, unless one is already
+     * starting or the last one failed recently. The caller dials by itself meanwhile: a login's first connection
+     * would otherwise wait for a second JVM to start and log in, about a second more than dialing.
      */
-    public static Optional<MuxDial> dial(ClientConfig login, Map<String, String> env, List<String> self)
-            throws InterruptedException {
+    public static Optional<MuxDial> dial(ClientConfig login, Map<String, String> env, List<String> self) {
         try {
             Optional<MuxSocket> where = MuxSocket.current(login, env);
             if (where.isEmpty()) {
@@ -56,31 +58,38 @@ public final class MuxStarter {
                 return running;
             }
             where.get().secureDir();
-            if (failedRecently(where.get())) {
-                StartupTrace.mark("mux-skipped");
+            if (failedRecently(where.get()) || starting(where.get())) {
+                StartupTrace.mark("mux-none");
                 return Optional.empty();
             }
-            Process mux = start(where.get(), env, self);
-            long deadline = System.nanoTime() + READY.toNanos();
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(10);
-                Optional<MuxDial> ready = MuxDial.connect(where.get());
-                if (ready.isPresent()) {
-                    StartupTrace.mark("mux-started");
-                    Files.deleteIfExists(where.get().failed());
-                    return ready;
-                }
-                // Exit 0: another mux won the race for this login and is about to listen; else it failed.
-                if (!mux.isAlive() && mux.exitValue() != 0) {
-                    break;
-                }
-            }
-            // A mux still starting after READY may listen later; the next proxy then finds it before this mark.
-            Files.writeString(where.get().failed(), "");
-            Files.setLastModifiedTime(where.get().failed(), FileTime.from(Instant.now()));
+            start(where.get(), env, self);
+            StartupTrace.mark("mux-spawned");
             return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** True if a mux holds this login's lock: it is starting (or stopping), and another would only exit again. */
+    private static boolean starting(MuxSocket where) {
+        if (!Files.exists(where.lock())) {
+            return false;
+        }
+        try (FileChannel pid = FileChannel.open(where.lock(), StandardOpenOption.WRITE);
+                FileLock lock = pid.tryLock()) {
+            return lock == null;
+        } catch (IOException | OverlappingFileLockException e) {
+            return false;
+        }
+    }
+
+    /** Marks that a mux did not come up: proxies dial by themselves for {@link #RETRY_AFTER}. */
+    public static void markFailed(MuxSocket where) {
+        try {
+            Files.writeString(where.failed(), "");
+            Files.setLastModifiedTime(where.failed(), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // then the next proxy starts another, which fails the same way: slower, not wrong
         }
     }
 
@@ -98,7 +107,7 @@ public final class MuxStarter {
         }
     }
 
-    private static Process start(MuxSocket where, Map<String, String> env, List<String> self) throws IOException {
+    private static void start(MuxSocket where, Map<String, String> env, List<String> self) throws IOException {
         List<String> cmd = new ArrayList<>();
         Optional<Path> setsid = setsid();
         setsid.ifPresent(p -> cmd.add(p.toString()));
@@ -109,7 +118,7 @@ public final class MuxStarter {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(where.log().toFile()))
                 .redirectErrorStream(true);
         NOT_INHERITED.forEach(pb.environment()::remove);
-        return pb.start();
+        pb.start();
     }
 
     /** {@code JUMPGATE_MUX_PERSIST}: seconds a mux stays up with no connection (default 600). */

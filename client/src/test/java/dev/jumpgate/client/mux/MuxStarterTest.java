@@ -1,6 +1,7 @@
 package dev.jumpgate.client.mux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.protocol.Fingerprint;
@@ -9,10 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,15 +29,17 @@ class MuxStarterTest {
     Path tmp;
 
     private Map<String, String> env;
+    private MuxSocket where;
     private Path starts;
-    /** Stands in for the jumpgate command line: counts its starts and fails as a mux that cannot log in does. */
-    private List<String> failingMux;
+    /** Stands in for the jumpgate command line: notes each start, then takes its time, as a mux logging in does. */
+    private List<String> slowMux;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         env = Map.of("XDG_RUNTIME_DIR", tmp.toString());
+        where = MuxSocket.current(LOGIN, env).orElseThrow();
         starts = tmp.resolve("starts");
-        failingMux = List.of("/bin/sh", "-c", "echo started >> '" + starts + "'; exit 3", "sh");
+        slowMux = List.of("/bin/sh", "-c", "echo started >> '" + starts + "'; sleep 2", "sh");
     }
 
     private long startCount() throws IOException {
@@ -42,27 +47,60 @@ class MuxStarterTest {
     }
 
     @Test
-    void aMuxThatFailedToStartIsNotStartedAgainByEveryProxy() throws Exception {
-        assertThat(MuxStarter.dial(LOGIN, env, failingMux)).isEmpty();
-        assertThat(startCount()).isEqualTo(1);
-        MuxSocket where = MuxSocket.current(LOGIN, env).orElseThrow();
-        assertThat(MuxStarter.retryAt(where)).isPresent();
-
-        for (int i = 0; i < 3; i++) {
-            assertThat(MuxStarter.dial(LOGIN, env, failingMux)).isEmpty();
-        }
-        assertThat(startCount()).as("starts while the failure is recent").isEqualTo(1);
+    void theFirstProxyStartsAMuxForLaterOnesWithoutWaitingForIt() throws Exception {
+        long t0 = System.nanoTime();
+        assertThat(MuxStarter.dial(LOGIN, env, slowMux)).as("no mux yet: the proxy dials by itself").isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> startCount() == 1);
     }
 
     @Test
-    void afterTheRetryPeriodTheNextProxyTriesAgain() throws Exception {
-        assertThat(MuxStarter.dial(LOGIN, env, failingMux)).isEmpty();
-        MuxSocket where = MuxSocket.current(LOGIN, env).orElseThrow();
+    void whileAMuxHoldsTheLoginsLockNoOtherIsStarted() throws Exception {
+        where.secureDir();
+        // Another process, as a starting mux is: the lock is a POSIX record lock, held per process.
+        Path holder = tmp.resolve("Hold.java");
+        Files.writeString(holder, """
+                import java.nio.channels.FileChannel; import java.nio.file.*;
+                class Hold { public static void main(String[] a) throws Exception {
+                    var ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    var lock = ch.lock();
+                    System.out.println("locked");
+                    System.out.flush();
+                    Thread.sleep(60_000);
+                } }
+                """);
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process hold = new ProcessBuilder(java, holder.toString(), where.lock().toString())
+                .redirectErrorStream(true).start();
+        try {
+            assertThat(new String(hold.getInputStream().readNBytes(7))).isEqualTo("locked\n");
+            for (int i = 0; i < 3; i++) {
+                assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+            }
+            Thread.sleep(300);
+            assertThat(startCount()).isZero();
+        } finally {
+            hold.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> startCount() == 1);
+    }
+
+    @Test
+    void afterAMuxFailedProxiesDialByThemselvesUntilTheRetryPeriodIsOver() throws Exception {
+        where.secureDir();
+        MuxStarter.markFailed(where);
+        assertThat(MuxStarter.retryAt(where)).isPresent();
+        for (int i = 0; i < 3; i++) {
+            assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+        }
+        Thread.sleep(300);
+        assertThat(startCount()).as("starts while the failure is recent").isZero();
+
         Files.setLastModifiedTime(where.failed(),
                 FileTime.from(Instant.now().minus(MuxStarter.RETRY_AFTER).minusSeconds(1)));
         assertThat(MuxStarter.retryAt(where)).isEmpty();
-
-        assertThat(MuxStarter.dial(LOGIN, env, failingMux)).isEmpty();
-        assertThat(startCount()).isEqualTo(2);
+        assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> startCount() == 1);
     }
 }
