@@ -5,6 +5,7 @@ import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.client.StdioBridge;
 import dev.jumpgate.client.mux.MuxDial;
 import dev.jumpgate.client.mux.MuxStarter;
+import dev.jumpgate.transport.stream.StreamAnswer;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.transport.StartupTrace;
 import java.io.FileDescriptor;
@@ -53,11 +54,19 @@ final class ProxyCommandCli implements Callable<Integer> {
             ClientConfig config = ClientConfig.load();
             StartupTrace.mark("config");
             int target = port == 0 ? StreamRequest.SSH_PORT : port;
-            if (MuxStarter.wanted(System.getenv()) && throughMux(config, target)) {
+            boolean mux = MuxStarter.wanted(System.getenv());
+            if (mux && throughMux(config, target)) {
                 return 0;
             }
             try (RelayClient relay = RelayClient.connect(config)) {
-                var opened = relay.openAndWait(device, target, null);
+                StreamAnswer opened;
+                try {
+                    opened = relay.openAndWait(device, target, null);
+                } finally {
+                    if (mux) {
+                        MuxStarter.startFor(config, System.getenv(), self()); // this login works: a mux for later
+                    }
+                }
                 StdioBridge.run(opened, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             }
             return 0;
@@ -65,11 +74,11 @@ final class ProxyCommandCli implements Callable<Integer> {
     }
 
     /**
-     * The stream through this login's mux, started if need be. False if there is none and none could be started,
-     * or its link is down: then this process dials the relay itself, and says why if that fails too.
+     * The stream through this login's mux. False if none runs, or its link is down: then this process dials the
+     * relay itself, and says why if that fails too.
      */
     private boolean throughMux(ClientConfig config, int target) throws IOException, InterruptedException {
-        Optional<MuxDial> mux = MuxStarter.dial(config, System.getenv(), self());
+        Optional<MuxDial> mux = MuxStarter.dial(config, System.getenv());
         if (mux.isEmpty()) {
             return false;
         }

@@ -248,9 +248,15 @@ class ClientTest {
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("does not match the pinned");
-        // Its mux could not start either; the next proxy says the same without trying one again.
+        // A proxy whose own login failed starts no mux for it.
         Ssh.Result status = jg(launcher(other), "mux", "status");
         assertThat(status.exit()).isEqualTo(1);
+        assertThat(status.out()).contains("no mux serves this login");
+        // A mux started by hand fails closed the same way, and proxies then leave the mux alone for a while.
+        Ssh.Result run = jg(launcher(other), "mux", "run");
+        assertThat(run.exit()).isEqualTo(4);
+        assertThat(run.err()).contains("does not match the pinned");
+        status = jg(launcher(other), "mux", "status");
         assertThat(status.out()).contains("the last one failed to start, so proxies dial by themselves until");
         Ssh.Result again = jg(launcher(other), "proxy", "pi-kitchen");
         assertThat(again.exit()).isEqualTo(4);

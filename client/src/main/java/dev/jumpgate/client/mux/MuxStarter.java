@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the mux for the current login, or starts one for later proxies, for {@code jumpgate proxy}. The mux runs in a session of its
+ * Finds the mux for the current login for {@code jumpgate proxy}, or starts one for the proxies after it. The mux runs in a session of its
  * own ({@code setsid}), with stdin from /dev/null and its output in its log, so that nothing of ssh's (its pipes,
  * its terminal, its signals) holds it or reaches it. A mux that cannot log in exits, and the proxy dials by itself:
  * it then reports the reason as it always did. A mux that fails marks it ({@link #markFailed}), and proxies of
@@ -40,38 +40,40 @@ public final class MuxStarter {
         return !List.of("no", "off", "0", "false").contains(env.getOrDefault("JUMPGATE_MUX", "auto").toLowerCase());
     }
 
+    /** A connection to the running mux of {@code login}; empty if none runs (or none can, for this login). */
+    public static Optional<MuxDial> dial(ClientConfig login, Map<String, String> env) {
+        Optional<MuxDial> running = MuxSocket.current(login, env).flatMap(MuxDial::connect);
+        running.ifPresent(m -> StartupTrace.mark("mux-connected"));
+        return running;
+    }
+
     /**
-     * A connection to the running mux of {@code login}; empty if none runs yet, and then one is started with
-     * {@code self} (the command line that runs jumpgate) for the proxies after this one, unless one is already
-     * starting or the last one failed recently. The caller dials by itself meanwhile: a login's first connection
-     * would otherwise wait for a second JVM to start and log in, about a second more than dialing.
+     * Starts a mux for {@code login} with {@code self} (the command line that runs jumpgate), for the proxies after
+     * this one, unless one runs or is starting, or the last one failed recently; true if it started one. A proxy
+     * calls this once its own login has worked, and does not wait for the mux: that would add the mux's JVM start
+     * and login (about a second) to the login's first connection, and starting it before its own login would have
+     * the two JVMs compete for the CPU while that connection is set up.
      */
-    public static Optional<MuxDial> dial(ClientConfig login, Map<String, String> env, List<String> self) {
+    public static boolean startFor(ClientConfig login, Map<String, String> env, List<String> self) {
         try {
             Optional<MuxSocket> where = MuxSocket.current(login, env);
             if (where.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<MuxDial> running = MuxDial.connect(where.get());
-            if (running.isPresent()) {
-                StartupTrace.mark("mux-connected");
-                return running;
+                return false;
             }
             where.get().secureDir();
-            if (failedRecently(where.get()) || starting(where.get())) {
-                StartupTrace.mark("mux-none");
-                return Optional.empty();
+            if (failedRecently(where.get()) || locked(where.get())) {
+                return false;
             }
             start(where.get(), env, self);
             StartupTrace.mark("mux-spawned");
-            return Optional.empty();
+            return true;
         } catch (IOException e) {
-            return Optional.empty();
+            return false;
         }
     }
 
-    /** True if a mux holds this login's lock: it is starting (or stopping), and another would only exit again. */
-    private static boolean starting(MuxSocket where) {
+    /** True if a mux holds this login's lock (it runs, or is starting or stopping): another would only exit. */
+    private static boolean locked(MuxSocket where) {
         if (!Files.exists(where.lock())) {
             return false;
         }

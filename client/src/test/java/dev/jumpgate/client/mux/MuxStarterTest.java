@@ -47,9 +47,10 @@ class MuxStarterTest {
     }
 
     @Test
-    void theFirstProxyStartsAMuxForLaterOnesWithoutWaitingForIt() throws Exception {
+    void aProxyStartsAMuxForLaterOnesWithoutWaitingForIt() throws Exception {
+        assertThat(MuxStarter.dial(LOGIN, env)).as("none runs yet").isEmpty();
         long t0 = System.nanoTime();
-        assertThat(MuxStarter.dial(LOGIN, env, slowMux)).as("no mux yet: the proxy dials by itself").isEmpty();
+        assertThat(MuxStarter.startFor(LOGIN, env, slowMux)).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
         await().atMost(Duration.ofSeconds(10)).until(() -> startCount() == 1);
     }
@@ -75,24 +76,24 @@ class MuxStarterTest {
         try {
             assertThat(new String(hold.getInputStream().readNBytes(7))).isEqualTo("locked\n");
             for (int i = 0; i < 3; i++) {
-                assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+                assertThat(MuxStarter.startFor(LOGIN, env, slowMux)).isFalse();
             }
             Thread.sleep(300);
             assertThat(startCount()).isZero();
         } finally {
             hold.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+        assertThat(MuxStarter.startFor(LOGIN, env, slowMux)).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> startCount() == 1);
     }
 
     @Test
-    void afterAMuxFailedProxiesDialByThemselvesUntilTheRetryPeriodIsOver() throws Exception {
+    void afterAMuxFailedNoneIsStartedUntilTheRetryPeriodIsOver() throws Exception {
         where.secureDir();
         MuxStarter.markFailed(where);
         assertThat(MuxStarter.retryAt(where)).isPresent();
         for (int i = 0; i < 3; i++) {
-            assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+            assertThat(MuxStarter.startFor(LOGIN, env, slowMux)).isFalse();
         }
         Thread.sleep(300);
         assertThat(startCount()).as("starts while the failure is recent").isZero();
@@ -100,7 +101,7 @@ class MuxStarterTest {
         Files.setLastModifiedTime(where.failed(),
                 FileTime.from(Instant.now().minus(MuxStarter.RETRY_AFTER).minusSeconds(1)));
         assertThat(MuxStarter.retryAt(where)).isEmpty();
-        assertThat(MuxStarter.dial(LOGIN, env, slowMux)).isEmpty();
+        assertThat(MuxStarter.startFor(LOGIN, env, slowMux)).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> startCount() == 1);
     }
 }
