@@ -52,7 +52,7 @@ public record MuxSocket(Path dir, String name) {
         return dir.resolve(name + ".log");
     }
 
-    /** Touched when a mux did not come up; while recent, proxies dial by themselves instead of starting another. */
+    /** Touched when a mux could not log in; while recent, no proxy starts another. */
     public Path failed() {
         return dir.resolve(name + ".failed");
     }

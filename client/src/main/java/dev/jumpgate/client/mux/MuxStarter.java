@@ -8,8 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,11 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the mux for the current login for {@code jumpgate proxy}, or starts one for the proxies after it. The mux runs in a session of its
- * own ({@code setsid}), with stdin from /dev/null and its output in its log, so that nothing of ssh's (its pipes,
- * its terminal, its signals) holds it or reaches it. A mux that cannot log in exits, and the proxy dials by itself:
- * it then reports the reason as it always did. A mux that fails marks it ({@link #markFailed}), and proxies of
- * that login dial by themselves for {@link #RETRY_AFTER} instead of each starting a JVM that fails the same way.
+ * Finds the mux of the current login for {@code jumpgate proxy}, or starts one for the proxies after it. The mux
+ * runs in a session of its own ({@code setsid}), with stdin from /dev/null and its output in its log, so that
+ * nothing of ssh's (its pipes, its terminal, its signals) holds it or reaches it. A mux that cannot log in marks
+ * it ({@link #markFailed}) and exits; for {@link #RETRY_AFTER} no proxy of that login starts another, instead of
+ * each starting a JVM that fails the same way.
  */
 public final class MuxStarter {
 
@@ -61,7 +61,7 @@ public final class MuxStarter {
                 return false;
             }
             where.get().secureDir();
-            if (failedRecently(where.get()) || locked(where.get())) {
+            if (retryAt(where.get()).isPresent() || locked(where.get())) {
                 return false;
             }
             start(where.get(), env, self);
@@ -85,7 +85,7 @@ public final class MuxStarter {
         }
     }
 
-    /** Marks that a mux did not come up: proxies dial by themselves for {@link #RETRY_AFTER}. */
+    /** Marks that a mux did not come up: no proxy starts another for {@link #RETRY_AFTER}. */
     public static void markFailed(MuxSocket where) {
         try {
             Files.writeString(where.failed(), "");
@@ -93,10 +93,6 @@ public final class MuxStarter {
         } catch (IOException e) {
             // then the next proxy starts another, which fails the same way: slower, not wrong
         }
-    }
-
-    private static boolean failedRecently(MuxSocket where) {
-        return retryAt(where).isPresent();
     }
 
     /** When proxies will try to start a mux again, if the last start failed recently. */
