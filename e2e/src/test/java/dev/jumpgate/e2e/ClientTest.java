@@ -1,5 +1,6 @@
 package dev.jumpgate.e2e;
 
+import static dev.jumpgate.e2e.Lab.jg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -66,12 +67,6 @@ class ClientTest {
                 + script + "\nexec " + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;
-    }
-
-    private Ssh.Result jg(Path launcher, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
-        cmd.addAll(List.of(args));
-        return Ssh.run(cmd, null, Duration.ofSeconds(60));
     }
 
     @Test

@@ -205,6 +205,13 @@ final class Lab implements AutoCloseable {
     }
 
     /** {@code ssh relay-USER COMMAND}: the relay's console. */
+    /** Runs a client command through {@code launcher} (a script as a user's PATH would hold) with {@code args}. */
+    static Ssh.Result jg(Path launcher, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
+        return Ssh.run(cmd, null, Duration.ofSeconds(60));
+    }
+
     Ssh.Result console(String user, String command) throws Exception {
         return Ssh.run(List.of("ssh", "-F", config().toString(), "relay-" + user, command), null,
                 Duration.ofSeconds(30));

@@ -1,5 +1,6 @@
 package dev.jumpgate.e2e;
 
+import static dev.jumpgate.e2e.Lab.jg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.awaitility.Awaitility;
@@ -67,12 +67,6 @@ class MuxTest {
 
     private Ssh.Result ssh(Path client, String command) throws Exception {
         return Ssh.run(lab.proxyArgs(client, "admin", "pi-kitchen", command), null, Duration.ofSeconds(60));
-    }
-
-    private Ssh.Result jg(Path client, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(client.toString()));
-        cmd.addAll(List.of(args));
-        return Ssh.run(cmd, null, Duration.ofSeconds(60));
     }
 
     /** Waits until a mux serves {@code client}'s login, linked to the relay. */

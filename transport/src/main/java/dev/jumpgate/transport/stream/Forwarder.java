@@ -77,7 +77,7 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
         batch = null;
         int size = out.readableBytes();
         inFlight += size;
-        sink.write(out, failure -> onSource(() -> {
+        sink.write(out, failure -> onLoopOf(source, () -> {
             inFlight -= size;
             if (failure != null) {
                 source.close();
@@ -88,12 +88,15 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    /** This forwarder's state belongs to the source's event loop; the sink may complete on another. */
-    private void onSource(Runnable r) {
-        if (source.eventLoop().inEventLoop()) {
+    /**
+     * Runs {@code r} on {@code ch}'s event loop, at once if already there: a forwarder's state belongs to its
+     * source's loop, and the sink may complete on another.
+     */
+    static void onLoopOf(Channel ch, Runnable r) {
+        if (ch.eventLoop().inEventLoop()) {
             r.run();
         } else {
-            source.eventLoop().execute(r);
+            ch.eventLoop().execute(r);
         }
     }
 

@@ -53,10 +53,6 @@ public final class Splice {
             }
             forwarder.resume();
         };
-        if (ch.eventLoop().inEventLoop()) {
-            setUp.run();
-        } else {
-            ch.eventLoop().execute(setUp);
-        }
+        Forwarder.onLoopOf(ch, setUp);
     }
 }
