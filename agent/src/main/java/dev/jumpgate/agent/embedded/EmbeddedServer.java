@@ -95,6 +95,8 @@ public final class EmbeddedServer implements AutoCloseable {
         SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(sshd, SFTP_MAX_LENGTH);
         CoreModuleProperties.WINDOW_SIZE.set(sshd, WINDOW);
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(30));
+        // As the relay's bastion: MINA writes packet by packet, and Nagle would hold a small one for a delayed ACK.
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         // Keepalive answers count as traffic: a live client is never idle; a silent one is closed by the keepalive
         // or, at the latest, by this.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.keepalive().isZero() ? Duration.ZERO
@@ -150,6 +152,11 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Where the server listens: the agent's SSH target. */
     public HostPort address() {
         return new HostPort("127.0.0.1", server.getPort());
+    }
+
+    /** For tests: the server, to look at its sessions' sockets. */
+    SshServer server() {
+        return server;
     }
 
     /** The host key clients will see, as an OpenSSH public key line. */
