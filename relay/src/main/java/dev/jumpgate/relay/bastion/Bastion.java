@@ -40,6 +40,12 @@ public final class Bastion implements AutoCloseable {
 
     public static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console)
             throws IOException {
+        return start(listen, hostKeyFile, store, access, console,
+                new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
+    }
+
+    static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
+            LoginLimit loginLimit) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(listen.host());
         sshd.setPort(listen.port());
@@ -64,6 +70,7 @@ public final class Bastion implements AutoCloseable {
         // MINA writes each SSH packet by itself. With Nagle's algorithm a small one (a window adjust) waits behind
         // an unacknowledged one for the jump client's delayed ACK, which held ssh -J near 2 MiB per 30 ms.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        sshd.addSessionListener(loginLimit);
         sshd.start();
         return new Bastion(sshd);
     }
