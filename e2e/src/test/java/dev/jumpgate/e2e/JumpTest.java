@@ -27,17 +27,20 @@ class JumpTest {
 
     Path tmp;
     Lab lab;
+    Echo echo;
 
     @BeforeAll
     void start() throws Exception {
         tmp = Lab.workDir(getClass());
         lab = new Lab(tmp);
-        lab.addDevice("pi-kitchen");
+        echo = Echo.start();
+        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + echo.port());
     }
 
     @AfterAll
     void stop() throws Exception {
         lab.close();
+        echo.close();
     }
 
     @Test
@@ -84,6 +87,19 @@ class JumpTest {
         assertThat(r.exit()).as(r.err()).isZero();
         Ssh.Result sum = lab.ssh("admin", "pi-kitchen", "sha256sum " + remote, null, Duration.ofSeconds(30));
         assertThat(sum.out()).startsWith(sha256(data));
+    }
+
+    @Test
+    void everyByteBeforeTheClientsEndReachesTheDeviceAndComesBack() throws Exception {
+        // ssh -W as a plain pipe: the relay queues the client's packets for its loop, and the end must come behind
+        // them. Less than the bastion's 2 MiB window, so that ssh sends all of it and its end without waiting.
+        byte[] random = new byte[768 * 1024];
+        new Random(7).nextBytes(random);
+        byte[] text = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+        Ssh.Result r = lab.forward("admin", "pi-kitchen", echo.port(), text, Duration.ofMinutes(2));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().length()).isEqualTo(text.length);
+        assertThat(sha256(r.out().getBytes(StandardCharsets.US_ASCII))).isEqualTo(sha256(text));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.SshConstants;
@@ -50,6 +51,8 @@ final class DeviceChannel extends AbstractServerChannel {
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile Http2StreamChannel stream;
     private volatile boolean endSent;
+    private final ConcurrentLinkedQueue<ByteBuf> toDevice = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ChannelAsyncOutputStream out;
     private String device;
 
@@ -137,19 +140,35 @@ final class DeviceChannel extends AbstractServerChannel {
         }
     }
 
+    /**
+     * MINA's thread queues each packet's bytes; the stream's loop writes whatever has queued up and flushes once,
+     * so that packets arriving faster than one TLS record and one socket write each share them.
+     */
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        toDevice.add(Unpooled.wrappedBuffer(Arrays.copyOfRange(data, off, off + (int) len)));
+        if (drainScheduled.compareAndSet(false, true)) {
+            stream.eventLoop().execute(this::drainToDevice);
+        }
+    }
+
+    /** On the stream's loop: everything queued, as DATA frames, then one flush. */
+    private void drainToDevice() {
+        drainScheduled.set(false); // first: a packet queued after the loop below schedules another drain
         Http2StreamChannel s = stream;
-        ByteBuf copy = Unpooled.wrappedBuffer(Arrays.copyOfRange(data, off, off + (int) len));
-        s.writeAndFlush(new DefaultHttp2DataFrame(copy)).addListener(f -> {
-            if (f.isSuccess()) {
-                if (getLocalWindow().isOpen()) {
-                    getLocalWindow().release(len);
+        for (ByteBuf b; (b = toDevice.poll()) != null; ) {
+            int len = b.readableBytes();
+            s.write(new DefaultHttp2DataFrame(b)).addListener(f -> {
+                if (f.isSuccess()) {
+                    if (getLocalWindow().isOpen()) {
+                        getLocalWindow().release(len);
+                    }
+                } else {
+                    close(false);
                 }
-            } else {
-                close(false);
-            }
-        });
+            });
+        }
+        s.flush();
     }
 
     @Override
@@ -167,7 +186,11 @@ final class DeviceChannel extends AbstractServerChannel {
         Http2StreamChannel s = stream;
         if (s != null && !endSent) {
             endSent = true;
-            s.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+            // Behind every packet already queued: on the loop, after draining them.
+            s.eventLoop().execute(() -> {
+                drainToDevice();
+                s.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+            });
         }
     }
 
