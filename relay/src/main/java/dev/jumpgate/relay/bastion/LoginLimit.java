@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.AttributeRepository;
@@ -26,13 +27,13 @@ final class LoginLimit implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(LoginLimit.class);
     private static final AttributeRepository.AttributeKey<InetAddress> COUNTED = new AttributeRepository.AttributeKey<>();
-    private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int perSource;
     private final int total;
     private final ConcurrentHashMap<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
     LoginLimit(int perSource, int total) {
@@ -48,7 +49,7 @@ final class LoginLimit implements SessionListener {
         }
         // Sessions are created one after another as the acceptor takes connections, so check-then-count holds.
         if (bySource.getOrDefault(source, 0) >= perSource || pending.get() >= total) {
-            long n = refused.incrementAndGet();
+            long n = closed.incrementAndGet();
             long now = System.nanoTime();
             long last = lastLog.get();
             // One line a minute at most: a flood must not become a flood of log lines.
