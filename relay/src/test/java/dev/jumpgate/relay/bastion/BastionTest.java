@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,12 +25,14 @@ import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LoginLimitTest {
+/** The bastion's sockets: packets go out at once, and logins in progress are bounded ({@link LoginLimit}). */
+class BastionTest {
 
     static final InetAddress A = address("127.0.0.1");
     static final InetAddress B = address("127.0.0.2");
@@ -60,6 +63,15 @@ class LoginLimitTest {
         }
         bastion.close();
         store.close();
+    }
+
+    @Test
+    void acceptedConnectionsHaveNagleOff() throws Exception {
+        assertThat(heldOpen(connect(A))).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !bastion.server().getActiveSessions().isEmpty());
+        Nio2Session io = (Nio2Session) bastion.server().getActiveSessions().getFirst().getIoSession();
+        // Window adjusts are small packets: with Nagle on they wait for the jump client's delayed ACK.
+        assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
     }
 
     @Test
