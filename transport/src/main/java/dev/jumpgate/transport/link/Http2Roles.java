@@ -56,6 +56,7 @@ final class Http2Roles {
         p.addAfter(after, CODEC, codec);
         p.addAfter(CODEC, KEEPALIVE, new Keepalive(peer, ping));
         p.addAfter(KEEPALIVE, STREAMS, new Http2MultiplexHandler(streams));
+        p.addAfter(STREAMS, LinkErrors.NAME, LinkErrors.INSTANCE);
         // HTTP/2 starts every connection window at 64 KiB whatever SETTINGS say; widen it once.
         int grow = LinkSettings.CONNECTION_WINDOW - 65_535;
         p.context(KEEPALIVE).writeAndFlush(new DefaultHttp2WindowUpdateFrame(grow));

@@ -57,7 +57,20 @@ final class LinkPort extends ByteToMessageDecoder {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("connection from {} failed before its handshake: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.info("connection from {} failed before its handshake: {}", ctx.channel().remoteAddress(), reason(cause));
         ctx.close();
+    }
+
+    /**
+     * The innermost cause, which says what happened: a peer that gives up its TLS handshake (its own timeout, in a
+     * storm of agents relinking) sends a plaintext {@code user_canceled} alert, which JSSE reports as
+     * "SSLProtocolException: Unexpected exception" around the cause that names the alert.
+     */
+    static String reason(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }
