@@ -48,6 +48,8 @@ public final class AgentRunner {
     private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean stopped;
     private volatile Channel current;
+    /** What the last probe of the SSH target found; read and written only by {@link #run()}'s thread. */
+    private boolean targetAnswers = true;
 
     public AgentRunner(EventLoopGroup group, AgentState state, Targets targets) {
         this(group, state, targets, RoutePlan.auto(), UPGRADE_EVERY);
@@ -99,8 +101,15 @@ public final class AgentRunner {
 
     private LinkMessage.Hello hello() {
         List<String> hostKeys = HostKeyProbe.probe(targets.ssh());
-        if (hostKeys.isEmpty()) {
-            log.warn("nothing answers SSH on {}; streams to it will fail until it does", targets.ssh());
+        // Probed before every dial: while the relay is away that is every retry, so say only what changed.
+        boolean answers = !hostKeys.isEmpty();
+        if (answers != targetAnswers) {
+            if (answers) {
+                log.info("{} answers SSH again", targets.ssh());
+            } else {
+                log.warn("nothing answers SSH on {}; streams to it will fail until it does", targets.ssh());
+            }
+            targetAnswers = answers;
         }
         return new LinkMessage.Hello(state.device(), new byte[0], hostKeys, Version.CURRENT);
     }

@@ -37,7 +37,7 @@ public final class HostKeyProbe {
         // An agent probes before every dial, and an SSH client costs its own I/O threads to start and stop: with
         // no sshd up, a plain connect answers the same for much less.
         if (PortCheck.refuses(target, TIMEOUT)) {
-            log.warn("cannot read SSH host keys from {}: connection refused", target);
+            log.debug("cannot read SSH host keys from {}: connection refused", target); // the caller says it once
             return List.of();
         }
         List<String> keys = new ArrayList<>();
