@@ -13,6 +13,7 @@ import dev.jumpgate.transport.pipe.PipeReady;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -86,7 +87,10 @@ final class ClientHandshake extends ByteToMessageDecoder {
             }
             case LinkMessage.Welcome w when loginSent -> {
                 StartupTrace.mark("welcome");
-                Http2Roles.installOpener(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress());
+                // As the agent does: both ends ping alike, so the relay's idle limit holds for this side's PINGs.
+                Duration ping = Keepalive.interval(w.pingSeconds());
+                Keepalive.adoptInterval(ctx.pipeline(), ping);
+                Http2Roles.installOpener(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), ping);
                 ctx.pipeline().remove(this);
                 linked.trySuccess(new ClientLink(ctx.channel()));
             }

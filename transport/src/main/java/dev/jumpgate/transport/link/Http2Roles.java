@@ -29,11 +29,19 @@ final class Http2Roles {
     private Http2Roles() {
     }
 
-    /** Opens streams, accepts none: the relay on an agent link, the client on a client link. */
+    /** {@link #installOpener(ChannelPipeline, String, String, Duration)} for the relay. */
     static void installOpener(ChannelPipeline p, String after, String peer) {
+        installOpener(p, after, peer, LinkSettings.PING_INTERVAL);
+    }
+
+    /**
+     * Opens streams, accepts none: the relay on an agent link, the client on a client link. Pings every
+     * {@code ping}: the client uses the interval the relay's Welcome asked for.
+     */
+    static void installOpener(ChannelPipeline p, String after, String peer, Duration ping) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().initialSettings(LinkSettings.openerHttp2())
                 .frameLogger(FRAMES).build();
-        install(p, after, codec, peer, new ChannelInboundHandlerAdapter(), LinkSettings.PING_INTERVAL);
+        install(p, after, codec, peer, new ChannelInboundHandlerAdapter(), ping);
     }
 
     /** {@link #installAcceptor(ChannelPipeline, String, String, ChannelHandler, Duration)} for the relay. */
