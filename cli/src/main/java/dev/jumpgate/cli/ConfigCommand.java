@@ -54,9 +54,12 @@ final class ConfigCommand implements Callable<Integer> {
     static String hostBlock(List<String> names, ClientConfig config, Path knownHosts, boolean proxyJump) {
         String via = proxyJump ? "  ProxyJump " + config.relay() + "\n"
                 : "  ProxyCommand " + quote(launcher()) + " proxy %h %p\n";
+        // One identity: the key that logs the user in to the relay is the one the devices know them by.
+        String key = config.identity().map(i -> "  IdentityFile " + quote(i.toString()) + "\n").orElse("");
         return "# jumpgate: devices of " + config.user() + " on " + config.relay() + "\n"
                 + "Host " + String.join(" ", names) + "\n"
                 + via
+                + key
                 + "  UserKnownHostsFile " + quote(knownHosts.toString()) + "\n"
                 + "  StrictHostKeyChecking yes\n";
     }

@@ -30,7 +30,7 @@ final class LoginCommand implements Callable<Integer> {
     String destination;
 
     @Option(names = "-i", paramLabel = "KEY_FILE", description = "The SSH private key to log in with "
-            + "(default: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa).")
+            + "(default: ssh-agent's keys, then the key files ssh would offer DESTINATION; the one taken is saved).")
     Path identity;
 
     @Option(names = "-F", paramLabel = "SSH_CONFIG", description = "An ssh_config file for ssh to use.")
@@ -46,7 +46,13 @@ final class LoginCommand implements Callable<Integer> {
             ClientConfig config = new ClientConfig(info.get("user"), sshDestination(destination),
                     HostPort.parse(info.get("link")), Fingerprint.parse(info.get("tls")),
                     Optional.ofNullable(identity).map(Path::toAbsolutePath));
-            try (RelayClient relay = RelayClient.connect(config)) {
+            List<Path> keyFiles = identity == null ? sshKeyFiles() : List.of();
+            try (RelayClient relay = RelayClient.connect(config, keyFiles)) {
+                if (identity == null && relay.keyFile().isPresent()) {
+                    // Later commands run no ssh to ask again: remember the file the relay took.
+                    config = new ClientConfig(config.user(), config.relay(), config.link(), config.pin(),
+                            relay.keyFile().map(Path::toAbsolutePath));
+                }
                 Path saved = config.save();
                 System.out.println("logged in to " + destination + " as " + config.user() + " (TLS endpoint "
                         + config.link() + ", " + config.pin() + "); saved in " + saved + ". Try `jumpgate ls`.");
@@ -57,14 +63,7 @@ final class LoginCommand implements Callable<Integer> {
 
     /** Asks the relay over plain ssh, so ssh checks the relay's host key exactly as it always does. */
     private Map<String, String> clientInfo() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ssh"));
-        if (sshConfig != null) {
-            cmd.addAll(List.of("-F", sshConfig.toString()));
-        }
-        if (identity != null) {
-            cmd.addAll(List.of("-i", identity.toString()));
-        }
-        sshOptions.forEach(o -> cmd.addAll(List.of("-o", o)));
+        List<String> cmd = ssh();
         cmd.addAll(List.of(sshDestination(destination), "client-info"));
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -80,6 +79,33 @@ final class LoginCommand implements Callable<Integer> {
                     + out.strip());
         }
         return info;
+    }
+
+    /** ssh with the options this login was given. */
+    private List<String> ssh() {
+        List<String> cmd = new ArrayList<>(List.of("ssh"));
+        if (sshConfig != null) {
+            cmd.addAll(List.of("-F", sshConfig.toString()));
+        }
+        if (identity != null) {
+            cmd.addAll(List.of("-i", identity.toString()));
+        }
+        sshOptions.forEach(o -> cmd.addAll(List.of("-o", o)));
+        return cmd;
+    }
+
+    /** The key files ssh would offer the relay ({@code ssh -G}); none if ssh cannot say. */
+    private List<Path> sshKeyFiles() throws InterruptedException {
+        List<String> cmd = ssh();
+        cmd.addAll(List.of("-G", sshDestination(destination)));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? SshIdentities.parse(out, Path.of(System.getProperty("user.home")),
+                    System.getProperty("user.name")) : List.of();
+        } catch (IOException e) {
+            return List.of(); // the default key files remain
+        }
     }
 
     /** {@code user@host:port} is not something ssh parses; its {@code ssh://} form is. */

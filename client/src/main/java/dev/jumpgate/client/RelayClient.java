@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,27 +65,43 @@ public final class RelayClient implements AutoCloseable {
     private final EventLoopGroup group;
     private volatile ClientLink link;
     private final ClientConfig config;
+    private final Optional<Path> keyFile;
     private volatile boolean closed;
 
-    private RelayClient(EventLoopGroup group, ClientLink link, ClientConfig config) {
+    private RelayClient(EventLoopGroup group, LoggedIn first, ClientConfig config) {
         this.group = group;
-        this.link = link;
+        this.link = first.link();
+        this.keyFile = first.key().file();
         this.config = config;
+    }
+
+    /** A link, and the key the relay took on it. */
+    private record LoggedIn(ClientLink link, Signers.Candidate key) {
     }
 
     /** Dials the relay and logs in, trying the user's keys in turn until the relay takes one. */
     public static RelayClient connect(ClientConfig config) throws IOException, InterruptedException {
+        return connect(config, List.of());
+    }
+
+    /**
+     * As {@link #connect(ClientConfig)}, with {@code keyFiles} tried after ssh-agent's keys instead of the default
+     * files when the config names no identity: the files ssh would offer this relay.
+     */
+    public static RelayClient connect(ClientConfig config, List<Path> keyFiles) throws IOException,
+            InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            return new RelayClient(group, login(group, config), config);
+            return new RelayClient(group, login(group, config, keyFiles), config);
         } catch (IOException | InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
     }
 
-    private static ClientLink login(EventLoopGroup group, ClientConfig config) throws IOException, InterruptedException {
-        var candidates = Signers.candidates(config.identity());
+    private static LoggedIn login(EventLoopGroup group, ClientConfig config, List<Path> keyFiles)
+            throws IOException, InterruptedException {
+        var candidates = Signers.candidates(config.identity(), keyFiles);
         StartupTrace.mark("keys-listed");
         if (candidates.isEmpty()) {
             throw new IOException("no SSH key to log in with: add yours to ssh-agent, or run "
@@ -109,7 +126,7 @@ public final class RelayClient implements AutoCloseable {
                     break;
                 }
                 try {
-                    return dial.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return new LoggedIn(dial.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), c);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof LinkRefusedException r
@@ -178,6 +195,11 @@ public final class RelayClient implements AutoCloseable {
         return config;
     }
 
+    /** The key file the relay took at the first login; empty when it was a key ssh-agent holds. */
+    public Optional<Path> keyFile() {
+        return keyFile;
+    }
+
     /**
      * For commands that serve until stopped ({@code connect}, {@code tunnel}): whenever the link closes, dial and
      * log in again after a jittered backoff, as the agent does, until linked or {@link #close closed}. Streams
@@ -209,7 +231,7 @@ public final class RelayClient implements AutoCloseable {
         while (!closed) {
             Thread.sleep(backoff.next().toMillis());
             try {
-                ClientLink again = login(group, config);
+                ClientLink again = login(group, config, List.of()).link();
                 if (closed) {
                     again.close();
                     return;

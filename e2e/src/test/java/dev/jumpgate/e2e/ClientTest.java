@@ -81,6 +81,21 @@ class ClientTest {
     }
 
     @Test
+    @Order(1)
+    void loginWithoutAKeyArgumentUsesTheKeyTheSshConfigNamesForTheRelay() throws Exception {
+        // No -i and no ssh-agent: only the ssh config's IdentityFile for relay-alice holds alice's key.
+        Path elsewhere = lab.dir.resolve("alice-config-from-ssh");
+        Path script = launcher(elsewhere);
+        Files.writeString(script, Files.readString(script).replace("#!/bin/sh\n", "#!/bin/sh\nunset SSH_AUTH_SOCK\n"));
+        Ssh.Result r = jg(script, "login", "-F", lab.config().toString(), "relay-alice");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.readString(elsewhere.resolve("jumpgate/client.properties")))
+                .contains("identity=" + lab.key("alice").toAbsolutePath());
+        Ssh.Result ls = jg(script, "ls");
+        assertThat(ls.out()).as(ls.err()).containsPattern("pi-kitchen\\s+online");
+    }
+
+    @Test
     @Order(2)
     void lsListsTheDevicesOfTheUser() throws Exception {
         Ssh.Result r = jg(jumpgate, "ls");
@@ -95,10 +110,11 @@ class ClientTest {
     void generatedConfigReachesTheDeviceWithStrictHostKeyChecking() throws Exception {
         Ssh.Result conf = jg(jumpgate, "config");
         assertThat(conf.exit()).as(conf.err()).isZero();
-        assertThat(conf.out()).contains("Host pi-kitchen").contains("StrictHostKeyChecking yes");
+        assertThat(conf.out()).contains("Host pi-kitchen").contains("StrictHostKeyChecking yes")
+                .contains("IdentityFile " + lab.key("alice").toAbsolutePath());
+        // Nothing but the generated blocks names alice's key: the one she logged in with.
         Path sshConfig = lab.dir.resolve("alice_ssh_config");
-        Files.writeString(sshConfig, conf.out() + "Host *\n  IdentityFile " + lab.key("alice")
-                + "\n  IdentitiesOnly yes\n  BatchMode yes\n");
+        Files.writeString(sshConfig, conf.out() + "Host *\n  IdentitiesOnly yes\n  BatchMode yes\n");
         Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "pi-kitchen", "echo via-proxy"), null,
                 Duration.ofSeconds(30));
         assertThat(r.err()).isEmpty();

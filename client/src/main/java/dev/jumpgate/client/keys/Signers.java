@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * The keys a client may prove its user with, in the order ssh tries them: the configured identity (through
- * ssh-agent if the agent holds it, so encrypted keys work), else every ssh-agent key, else the default key
- * files.
+ * ssh-agent if the agent holds it, so encrypted keys work), else every ssh-agent key, then the key files ssh would
+ * offer (its configured {@code IdentityFile}s, as {@code jumpgate login} learns them) or else the default ones.
  */
 public final class Signers {
 
@@ -24,12 +24,22 @@ public final class Signers {
         Signer load() throws IOException;
 
         String describe();
+
+        /** The key file it is loaded from; empty for a key ssh-agent holds. */
+        default Optional<Path> file() {
+            return Optional.empty();
+        }
     }
 
     private Signers() {
     }
 
     public static List<Candidate> candidates(Optional<Path> identity) {
+        return candidates(identity, List.of());
+    }
+
+    /** {@code keyFiles}: the files to try after ssh-agent's keys when no identity is set; empty: the defaults. */
+    public static List<Candidate> candidates(Optional<Path> identity, List<Path> keyFiles) {
         List<Candidate> out = new ArrayList<>();
         List<AgentSigner> agentKeys = agentKeys();
         if (identity.isPresent()) {
@@ -41,7 +51,8 @@ public final class Signers {
         }
         agentKeys.forEach(k -> out.add(fixed(k)));
         Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
-        DEFAULT_FILES.stream().map(ssh::resolve).filter(Files::exists).forEach(f -> out.add(file(f)));
+        List<Path> files = keyFiles.isEmpty() ? DEFAULT_FILES.stream().map(ssh::resolve).toList() : keyFiles;
+        files.stream().filter(Files::exists).forEach(f -> out.add(file(f)));
         return out;
     }
 
@@ -92,6 +103,11 @@ public final class Signers {
             @Override
             public String describe() {
                 return "key file " + f;
+            }
+
+            @Override
+            public Optional<Path> file() {
+                return Optional.of(f);
             }
         };
     }
