@@ -67,10 +67,11 @@ class TargetReportTest {
             ec.initialize(256);
             sshd.setKeyPairProvider(KeyPairProvider.wrap(ec.generateKeyPair()));
             sshd.start();
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> count(log, target + " answers SSH again") == 1);
+            String back = target + " answers SSH again";
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> count(log, back) == 1);
             int retries = count(log, "retrying in");
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> count(log, "retrying in") >= retries + 1);
-            assertThat(count(log, target + " answers SSH again")).isEqualTo(1);
+            assertThat(count(log, back)).isEqualTo(1);
             assertThat(count(log, "nothing answers SSH on")).isEqualTo(1);
         } finally {
             agent.stop();

@@ -22,7 +22,7 @@ final class SshIdentities {
      * tokens ssh expands there ({@code %d %u %r %h %%}) expanded; a line with any other token is skipped.
      */
     static List<Path> parse(String sshG, Path home, String localUser) {
-        Map<String, String> first = new HashMap<>();
+        Map<String, String> settings = new HashMap<>();
         List<String> files = new ArrayList<>();
         for (String line : sshG.split("\n")) {
             String[] kv = line.strip().split(" ", 2);
@@ -32,11 +32,11 @@ final class SshIdentities {
             if (kv[0].equals("identityfile")) {
                 files.add(kv[1]);
             } else {
-                first.putIfAbsent(kv[0], kv[1]);
+                settings.putIfAbsent(kv[0], kv[1]);
             }
         }
         Map<Character, String> tokens = Map.of('d', home.toString(), 'u', localUser,
-                'r', first.getOrDefault("user", localUser), 'h', first.getOrDefault("hostname", ""), '%', "%");
+                'r', settings.getOrDefault("user", localUser), 'h', settings.getOrDefault("hostname", ""), '%', "%");
         List<Path> out = new ArrayList<>();
         for (String f : files) {
             String expanded = expand(f.startsWith("~/") ? home + f.substring(1) : f, tokens);

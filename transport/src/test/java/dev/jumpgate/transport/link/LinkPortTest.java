@@ -13,7 +13,8 @@ class LinkPortTest {
     void aFailedHandshakeIsLoggedByTheCauseThatSaysWhatHappened() {
         // What JSSE raised on the relay when an agent gave up its handshake during a relink storm.
         var abandoned = new DecoderException(new SSLProtocolException("Unexpected exception").initCause(
-                new GeneralSecurityException("Unexpected plaintext alert received: Level: warning; Alert: user_canceled")));
+                new GeneralSecurityException(
+                        "Unexpected plaintext alert received: Level: warning; Alert: user_canceled")));
 
         assertThat(LinkPort.reason(abandoned)).endsWith("user_canceled");
         assertThat(LinkPort.reason(new java.io.IOException("Connection reset"))).isEqualTo("Connection reset");
