@@ -3,6 +3,7 @@ package dev.jumpgate.agent;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.Backoff;
+import dev.jumpgate.transport.Causes;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,14 +175,9 @@ public final class AgentRunner {
         if (t instanceof ConnectException) {
             return "connection refused or unreachable (" + t.getMessage() + ")";
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SSLHandshakeException || c instanceof java.security.cert.CertificateException) {
-                Throwable root = c;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
-                return "TLS handshake failed: " + root.getMessage();
-            }
+        Optional<String> tls = Causes.tlsFailure(t);
+        if (tls.isPresent()) {
+            return "TLS handshake failed: " + tls.get();
         }
         if (t instanceof IOException) {
             return t.getMessage();

@@ -4,6 +4,7 @@ import dev.jumpgate.client.keys.Signers;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.transport.Backoff;
+import dev.jumpgate.transport.Causes;
 import dev.jumpgate.transport.StartupTrace;
 import dev.jumpgate.transport.link.ClientLink;
 import dev.jumpgate.transport.link.LinkDialer;
@@ -47,7 +48,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * A logged-in client's link to its relay: opens streams to devices and asks the relay's read-only queries.
@@ -179,14 +179,9 @@ public final class RelayClient implements AutoCloseable {
         if (t instanceof ConnectException) {
             return "cannot reach relay " + config.link() + ": " + t.getMessage();
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SSLHandshakeException || c instanceof java.security.cert.CertificateException) {
-                Throwable root = c;
-                while (root.getCause() != null) {
-                    root = root.getCause();
-                }
-                return "TLS with relay " + config.link() + " failed: " + root.getMessage();
-            }
+        Optional<String> tls = Causes.tlsFailure(t);
+        if (tls.isPresent()) {
+            return "TLS with relay " + config.link() + " failed: " + tls.get();
         }
         return "relay " + config.link() + ": " + t.getMessage();
     }

@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.LinkCodec;
+import dev.jumpgate.transport.Causes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -67,10 +68,7 @@ final class LinkPort extends ByteToMessageDecoder {
      * "SSLProtocolException: Unexpected exception" around the cause that names the alert.
      */
     static String reason(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(cause);
         return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }
