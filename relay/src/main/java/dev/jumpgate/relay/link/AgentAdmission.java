@@ -5,6 +5,7 @@ import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.LinkMessage.Reason;
 import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.TokenCheck;
 import dev.jumpgate.transport.link.LinkAuthorizer;
 import dev.jumpgate.transport.link.LinkSettings;
@@ -37,7 +38,14 @@ public final class AgentAdmission implements LinkAuthorizer {
         Fingerprint key = TlsIdentity.keyFingerprint(agentKey);
         if (hello.enrolling()) {
             String hash = EnrollmentToken.secretHash(hello.enrollmentSecret());
-            var check = store.redeemToken(hash, hello.device(), key, Instant.now());
+            TokenCheck check;
+            try {
+                check = store.redeemToken(hash, hello.device(), key, hello.hostKeys(), Instant.now());
+            } catch (StoreException e) {
+                // Nothing was written: the token is still good for a corrected attempt.
+                return refuse(hello, remote, Reason.PROTOCOL, "enrollment of " + hello.device() + " failed, the token"
+                        + " is still unused: " + e.getMessage());
+            }
             String why = switch (check) {
                 case OK -> null;
                 case UNKNOWN -> "enrollment token is not known to this relay";
@@ -53,20 +61,24 @@ public final class AgentAdmission implements LinkAuthorizer {
                 return new LinkMessage.Refusal(reason, why);
             }
             log.info("device {} enrolled from {} with key {}", hello.device(), remote, key);
-        } else {
-            var device = store.device(hello.device());
-            if (device.isEmpty()) {
-                return refuse(hello, remote, Reason.NOT_ENROLLED, "device " + hello.device()
-                        + " is not enrolled on this relay; enroll it with a token from `token create "
-                        + hello.device() + "`");
-            }
-            if (!device.get().agentKey().matches(key)) {
-                return refuse(hello, remote, Reason.KEY_MISMATCH, "device " + hello.device()
-                        + " is enrolled with another key; this agent is not that device");
-            }
+            return welcome();
+        }
+        var device = store.device(hello.device());
+        if (device.isEmpty()) {
+            return refuse(hello, remote, Reason.NOT_ENROLLED, "device " + hello.device()
+                    + " is not enrolled on this relay; enroll it with a token from `token create "
+                    + hello.device() + "`");
+        }
+        if (!device.get().agentKey().matches(key)) {
+            return refuse(hello, remote, Reason.KEY_MISMATCH, "device " + hello.device()
+                    + " is enrolled with another key; this agent is not that device");
         }
         store.setHostKeys(hello.device(), hello.hostKeys());
         store.touch(hello.device(), Instant.now());
+        return welcome();
+    }
+
+    private LinkMessage welcome() {
         return new LinkMessage.Welcome(version, (int) LinkSettings.PING_INTERVAL.toSeconds());
     }
 

@@ -193,14 +193,22 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Checks the token and, if it is good, consumes it and enrolls the device with {@code agentKey}, all in one
-     * transaction. Any result other than {@link TokenCheck#OK} changes nothing.
+     * Checks the token and, if it is good, consumes it, enrolls the device with {@code agentKey} and stores its
+     * host keys, all in one transaction. Any result other than {@link TokenCheck#OK}, or an exception (a bad host
+     * key line), changes nothing: the token stays usable.
      */
-    public TokenCheck redeemToken(String secretHash, DeviceName device, Fingerprint agentKey, Instant now) {
+    public TokenCheck redeemToken(String secretHash, DeviceName device, Fingerprint agentKey, List<String> hostKeyLines,
+            Instant now) {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(agentKey, "agentKey");
+        Objects.requireNonNull(hostKeyLines, "hostKeyLines");
         Objects.requireNonNull(now, "now");
-        return db.write(c -> TokenTable.redeem(c, secretHash, device, agentKey, now));
+        return db.write(c -> TokenTable.redeem(c, secretHash, device, agentKey, hostKeyLines, now));
+    }
+
+    /** {@link #redeemToken(String, DeviceName, Fingerprint, List, Instant)} for an agent that reports no host keys. */
+    public TokenCheck redeemToken(String secretHash, DeviceName device, Fingerprint agentKey, Instant now) {
+        return redeemToken(secretHash, device, agentKey, List.of(), now);
     }
 
     /** Deletes tokens whose expiry is at or before {@code now}; returns how many. */

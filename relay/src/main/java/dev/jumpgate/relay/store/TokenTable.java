@@ -5,6 +5,7 @@ import dev.jumpgate.protocol.Fingerprint;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,11 +34,13 @@ final class TokenTable {
     }
 
     /**
-     * Checks and consumes a token. The caller runs this in one write transaction, so two agents racing with
-     * the same token cannot both see it unused. A refusal writes nothing: an unused token stays usable.
+     * Checks a token and, if it is good, consumes it, enrolls the device with {@code agentKey} and stores its host
+     * keys. The caller runs this in one write transaction: two agents racing with the same token cannot both see
+     * it unused, and a refusal or a failure part-way (a bad host key line) writes nothing, so the token stays
+     * usable. The agent that redeemed a token may present it again with the same key (its Welcome was lost).
      */
-    static TokenCheck redeem(Connection c, String secretHash, DeviceName device, Fingerprint agentKey, Instant now)
-            throws SQLException {
+    static TokenCheck redeem(Connection c, String secretHash, DeviceName device, Fingerprint agentKey,
+            List<String> hostKeyLines, Instant now) throws SQLException {
         Optional<Row> found = Sql.one(c,
                 "SELECT device_name, expires_at, used_at FROM enrollment_tokens WHERE secret_hash = ?",
                 rs -> new Row(rs.getString("device_name"), Sql.instant(rs, "expires_at"), Sql.instant(rs, "used_at")),
@@ -46,28 +49,34 @@ final class TokenTable {
             return TokenCheck.UNKNOWN;
         }
         Row token = found.get();
-        if (token.usedAt() != null) {
-            return TokenCheck.USED;
-        }
-        // Valid strictly before its expiry instant.
-        if (!now.isBefore(token.expires())) {
-            return TokenCheck.EXPIRED;
-        }
-        if (!token.device().equals(device.value())) {
-            return TokenCheck.WRONG_DEVICE;
-        }
         Optional<Device> enrolled = DeviceTable.find(c, device);
-        if (enrolled.isPresent() && !enrolled.get().agentKey().matches(agentKey)) {
-            return TokenCheck.DEVICE_TAKEN;
+        boolean sameAgent = enrolled.isPresent() && enrolled.get().agentKey().matches(agentKey);
+        if (token.usedAt() != null) {
+            if (!(sameAgent && token.device().equals(device.value()))) {
+                return TokenCheck.USED;
+            }
+        } else {
+            // Valid strictly before its expiry instant.
+            if (!now.isBefore(token.expires())) {
+                return TokenCheck.EXPIRED;
+            }
+            if (!token.device().equals(device.value())) {
+                return TokenCheck.WRONG_DEVICE;
+            }
+            if (enrolled.isPresent() && !sameAgent) {
+                return TokenCheck.DEVICE_TAKEN;
+            }
+            if (Sql.update(c, "UPDATE enrollment_tokens SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL",
+                    Sql.millis(now), secretHash) != 1) {
+                return TokenCheck.USED;
+            }
+            // Already enrolled with this same key (by another token): keep the original record.
+            if (enrolled.isEmpty()) {
+                DeviceTable.enroll(c, device, agentKey, now);
+            }
         }
-        if (Sql.update(c, "UPDATE enrollment_tokens SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL",
-                Sql.millis(now), secretHash) != 1) {
-            return TokenCheck.USED;
-        }
-        // Already enrolled with this same key: an agent retrying after a lost reply; keep the original record.
-        if (enrolled.isEmpty()) {
-            DeviceTable.enroll(c, device, agentKey, now);
-        }
+        DeviceTable.setHostKeys(c, device, hostKeyLines);
+        DeviceTable.touch(c, device, now);
         return TokenCheck.OK;
     }
 

@@ -121,7 +121,8 @@ class ConsoleTest {
             assertThat(store.redeemToken(hash, new DeviceName("pi-9"), key, Instant.now())).isEqualTo(
                     TokenCheck.WRONG_DEVICE);
             assertThat(store.redeemToken(hash, device, key, Instant.now())).isEqualTo(TokenCheck.OK);
-            assertThat(store.redeemToken(hash, device, key, Instant.now())).isEqualTo(TokenCheck.USED);
+            Fingerprint other = Fingerprint.of(new byte[] {(byte) i, 1});
+            assertThat(store.redeemToken(hash, device, other, Instant.now())).isEqualTo(TokenCheck.USED);
         }
     }
 

@@ -51,7 +51,7 @@ class StorePersistenceTest {
                     TestKeys.blob("ssh-ed25519", 2), "user2@laptop"));
             assertThat(store.allGrants()).containsExactly(new Grant("alice", "pi-*", "22,8080"));
             assertThat(store.devices()).containsExactly(new Device(PI, KEY, NOW, NOW.plusSeconds(5), hostKeys));
-            assertThat(store.redeemToken(used, PI, KEY, NOW)).isEqualTo(TokenCheck.USED);
+            assertThat(store.redeemToken(used, PI, Fingerprint.of(new byte[] {9}), NOW)).isEqualTo(TokenCheck.USED);
             assertThat(store.redeemToken(unused, new DeviceName("cam"), KEY, NOW)).isEqualTo(TokenCheck.OK);
         }
     }

@@ -61,7 +61,6 @@ class StoreTokensTest {
     void tokenIsSingleUse() {
         assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
 
-        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW.plusSeconds(1))).isEqualTo(TokenCheck.USED);
         assertThat(store.redeemToken(HASH, PI, KEY_B, NOW.plusSeconds(1))).isEqualTo(TokenCheck.USED);
         assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_A);
     }
@@ -113,7 +112,31 @@ class StoreTokensTest {
         assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
 
         assertThat(store.device(PI).orElseThrow().enrolledAt()).isEqualTo(enrolledAt);
-        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.USED);
+    }
+
+    @Test
+    void enrollmentThatFailsBeforeItsHostKeysAreStoredLeavesTheTokenUsable() {
+        List<String> bad = List.of(TestKeys.line("ssh-ed25519", 1, null), "ssh-ed25519 not-base64!");
+
+        assertThatThrownBy(() -> store.redeemToken(HASH, PI, KEY_A, bad, NOW)).isInstanceOf(StoreException.class);
+
+        assertThat(store.device(PI)).isEmpty();
+        List<String> good = List.of(TestKeys.line("ssh-ed25519", 1, null));
+        assertThat(store.redeemToken(HASH, PI, KEY_B, good, NOW)).isEqualTo(TokenCheck.OK);
+        Device d = store.device(PI).orElseThrow();
+        assertThat(d.agentKey()).isEqualTo(KEY_B);
+        assertThat(d.hostKeys()).containsExactlyElementsOf(good);
+        assertThat(d.lastSeen()).isEqualTo(NOW);
+    }
+
+    @Test
+    void agentWhoseWelcomeWasLostMayPresentItsTokenAgainWithTheSameKey() {
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
+
+        List<String> keys = List.of(TestKeys.line("ssh-ed25519", 7, null));
+        assertThat(store.redeemToken(HASH, PI, KEY_A, keys, NOW.plusSeconds(5))).isEqualTo(TokenCheck.OK);
+        assertThat(store.device(PI).orElseThrow().hostKeys()).containsExactlyElementsOf(keys);
+        assertThat(store.redeemToken(HASH, PI, KEY_B, NOW.plusSeconds(5))).isEqualTo(TokenCheck.USED);
     }
 
     @Test
