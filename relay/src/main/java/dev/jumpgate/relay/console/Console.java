@@ -11,12 +11,14 @@ import dev.jumpgate.relay.DeviceStatus;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Device;
 import dev.jumpgate.relay.store.Grant;
+import dev.jumpgate.relay.store.IssuedToken;
 import dev.jumpgate.relay.store.Role;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.User;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +38,8 @@ public final class Console {
     private static final Duration DEFAULT_TTL = Duration.ofHours(1);
     /** Tokens one {@code token create} makes at most: a fleet is enrolled in batches this size. */
     static final int MAX_TOKENS = 1000;
-    private static final String TOKEN_USAGE = "usage: token create DEVICE [DEVICE...] [--ttl 1h]";
+    private static final String TOKEN_USAGE = "usage: token create DEVICE [DEVICE...] [--ttl 1h] | token ls"
+            + " | token revoke ID";
 
     private static final String USER_HELP = """
             commands:
@@ -50,6 +53,8 @@ public final class Console {
             admin commands:
               token create DEVICE [--ttl 1h]   one-time enrollment token for DEVICE (printed alone on stdout)
               token create DEV1 DEV2 ...       one token each (up to 1000), a line each: DEVICE TOKEN
+              token ls                         tokens not yet expired: ID, device, created, expires, used
+              token revoke ID                  delete a token (an ID prefix will do); it can no longer enroll
               user add NAME 'PUBLIC KEY'       add a user with an SSH public key
               user key NAME 'PUBLIC KEY'       add another key to a user
               user rm NAME                     remove a user, their keys and grants
@@ -57,7 +62,7 @@ public final class Console {
               grant NAME PATTERN [--ports 22]  let NAME reach devices matching PATTERN (* and ?), on these ports
               revoke NAME PATTERN              take that grant away (new sessions are refused at once)
               grants [NAME]                    list grants
-              device rm DEVICE                 forget a device, so it can be enrolled again with a new key
+              device rm DEVICE                 forget a device and its tokens, so it can be enrolled again
             """;
 
     private final Store store;
@@ -107,7 +112,12 @@ public final class Console {
     private Result adminCommand(String admin, List<String> w) {
         String sub = w.size() > 1 ? w.get(1) : "";
         Result r = switch (w.get(0)) {
-            case "token" -> sub.equals("create") ? tokenCreate(w) : Result.usage(TOKEN_USAGE);
+            case "token" -> switch (sub) {
+                case "create" -> tokenCreate(w);
+                case "ls" -> w.size() == 2 ? tokenLs() : Result.usage(TOKEN_USAGE);
+                case "revoke" -> w.size() == 3 ? tokenRevoke(w.get(2)) : Result.usage(TOKEN_USAGE);
+                default -> Result.usage(TOKEN_USAGE);
+            };
             case "user" -> switch (sub) {
                 case "add" -> w.size() >= 4 ? userAdd(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
                         .usage("usage: user add NAME 'PUBLIC KEY LINE'");
@@ -124,7 +134,7 @@ public final class Console {
                     "usage: device rm DEVICE");
             default -> Result.usage("unknown command");
         };
-        if (r.exit() == 0 && !w.get(0).equals("users") && !w.get(0).equals("grants")) {
+        if (r.exit() == 0 && !w.get(0).equals("users") && !w.get(0).equals("grants") && !sub.equals("ls")) {
             // The audit line names the command, never its secrets: tokens are outputs, keys are public.
             log.info("admin {} ran: {} {}", admin, w.get(0), sub);
         }
@@ -196,6 +206,35 @@ public final class Console {
         return Result.ok(out.toString());
     }
 
+    /** Never the secret: the relay does not have it. The ID is what {@code token revoke} takes. */
+    private Result tokenLs() {
+        Instant now = Instant.now();
+        List<IssuedToken> tokens = store.tokens(now);
+        if (tokens.isEmpty()) {
+            return Result.ok("no enrollment tokens; `token create DEVICE` makes one\n");
+        }
+        int width = Math.max(6, tokens.stream().mapToInt(t -> t.device().value().length()).max().orElse(6));
+        String row = "%-12s  %-" + width + "s  %-20s  %-20s  %s%n";
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, row, "ID", "DEVICE", "CREATED", "EXPIRES",
+                "USED"));
+        for (IssuedToken t : tokens) {
+            s.append(String.format(Locale.ROOT, row, t.id(), t.device(), stamp(t.created()), stamp(t.expires()),
+                    t.usedAt() == null ? "no" : stamp(t.usedAt())));
+        }
+        return Result.ok(s.toString());
+    }
+
+    private static String stamp(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private Result tokenRevoke(String id) {
+        IssuedToken t = store.revokeToken(id);
+        return Result.ok("revoked token " + t.id() + " for device " + t.device()
+                + (t.usedAt() == null ? "" : " (already used; the device stays enrolled until `device rm "
+                        + t.device() + "`)") + "\n");
+    }
+
     private Result userAdd(String name, String key) {
         store.addUser(name, Role.USER);
         store.addUserKey(name, key);
@@ -254,6 +293,6 @@ public final class Console {
         }
         store.removeDevice(device);
         links.get(device).ifPresent(l -> l.close());
-        return Result.ok("removed device " + device + "\n");
+        return Result.ok("removed device " + device + " and its enrollment tokens\n");
     }
 }

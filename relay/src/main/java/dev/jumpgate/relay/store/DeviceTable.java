@@ -39,11 +39,15 @@ final class DeviceTable {
                 name.value(), agentKey.toString(), Sql.millis(at));
     }
 
-    /** Host keys go with the device (ON DELETE CASCADE). */
+    /**
+     * Host keys go with the device (ON DELETE CASCADE), and so do the tokens issued for its name: a token left
+     * behind would enroll a new key under the name of a device its admin meant to be gone.
+     */
     static void remove(Connection c, DeviceName name) throws SQLException {
         if (Sql.update(c, "DELETE FROM devices WHERE name = ?", name.value()) == 0) {
             throw unknown(name);
         }
+        TokenTable.removeFor(c, name);
     }
 
     static void setHostKeys(Connection c, DeviceName name, List<String> hostKeyLines) throws SQLException {

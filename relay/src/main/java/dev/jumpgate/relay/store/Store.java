@@ -48,6 +48,10 @@ public final class Store implements AutoCloseable {
         Store store = new Store(Database.open(file));
         try {
             int found = store.db.write(Schema::migrate);
+            int purged = store.purgeExpiredTokens(Instant.now());
+            if (purged > 0) {
+                log.info("purged {} expired enrollment token(s)", purged);
+            }
             if (found < Schema.VERSION) {
                 log.info("created state database {} (schema version {})", file, Schema.VERSION);
             } else {
@@ -146,7 +150,7 @@ public final class Store implements AutoCloseable {
         db.update(c -> DeviceTable.enroll(c, name, agentKey, Instant.now()));
     }
 
-    /** Removes the device and its host keys; its name can then be enrolled again. */
+    /** Removes the device, its host keys and the tokens issued for it; its name can then be enrolled again. */
     public void removeDevice(DeviceName name) {
         Objects.requireNonNull(name, "name");
         db.update(c -> DeviceTable.remove(c, name));
@@ -186,6 +190,7 @@ public final class Store implements AutoCloseable {
         Objects.requireNonNull(expires, "expires");
         Instant now = Instant.now();
         db.update(c -> {
+            TokenTable.purgeExpired(c, now);
             for (var e : deviceBySecretHash.entrySet()) {
                 TokenTable.add(c, e.getKey(), Objects.requireNonNull(e.getValue(), "device"), now, expires);
             }
@@ -209,6 +214,21 @@ public final class Store implements AutoCloseable {
     /** {@link #redeemToken(String, DeviceName, Fingerprint, List, Instant)} for an agent that reports no host keys. */
     public TokenCheck redeemToken(String secretHash, DeviceName device, Fingerprint agentKey, Instant now) {
         return redeemToken(secretHash, device, agentKey, List.of(), now);
+    }
+
+    /** Every enrollment token not yet purged, oldest first; expired ones are purged first. */
+    public List<IssuedToken> tokens(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return db.write(c -> {
+            TokenTable.purgeExpired(c, now);
+            return TokenTable.all(c);
+        });
+    }
+
+    /** Deletes the token whose id (as {@link #tokens} shows it) starts with {@code idPrefix}; returns what it was. */
+    public IssuedToken revokeToken(String idPrefix) {
+        Objects.requireNonNull(idPrefix, "idPrefix");
+        return db.write(c -> TokenTable.revoke(c, idPrefix));
     }
 
     /** Deletes tokens whose expiry is at or before {@code now}; returns how many. */

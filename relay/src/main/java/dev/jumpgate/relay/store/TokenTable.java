@@ -2,10 +2,13 @@ package dev.jumpgate.relay.store;
 
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -16,6 +19,10 @@ final class TokenTable {
 
     private record Row(String device, Instant expires, Instant usedAt) {
     }
+
+    /** Hex digits of a token's id: 48 bits, so that ids of the tokens a relay holds at once do not collide. */
+    private static final int ID_BYTES = 6;
+    private static final int MIN_ID_PREFIX = 4;
 
     private TokenTable() {
     }
@@ -78,6 +85,49 @@ final class TokenTable {
         DeviceTable.setHostKeys(c, device, hostKeyLines);
         DeviceTable.touch(c, device, now);
         return TokenCheck.OK;
+    }
+
+    /** Every token, oldest first. */
+    static List<IssuedToken> all(Connection c) throws SQLException {
+        return Sql.list(c, "SELECT secret_hash, device_name, created_at, expires_at, used_at FROM enrollment_tokens"
+                + " ORDER BY created_at, device_name", rs -> new IssuedToken(id(rs.getString("secret_hash")),
+                        new DeviceName(rs.getString("device_name")), Sql.instant(rs, "created_at"),
+                        Sql.instant(rs, "expires_at"), Sql.instant(rs, "used_at")));
+    }
+
+    /**
+     * Deletes the one token whose id starts with {@code idPrefix} and returns it. A revoked token that was used
+     * leaves its device enrolled: {@code device rm} is what takes a device away.
+     */
+    static IssuedToken revoke(Connection c, String idPrefix) throws SQLException {
+        String prefix = idPrefix.toLowerCase(Locale.ROOT);
+        if (prefix.length() < MIN_ID_PREFIX) {
+            throw new StoreException("token id '" + idPrefix + "' is too short; give at least " + MIN_ID_PREFIX
+                    + " characters of the ID that `token ls` shows");
+        }
+        List<String> hashes = Sql.list(c, "SELECT secret_hash FROM enrollment_tokens",
+                rs -> rs.getString("secret_hash")).stream().filter(h -> id(h).startsWith(prefix)).toList();
+        if (hashes.isEmpty()) {
+            throw new StoreException("no token with id '" + idPrefix + "'; `token ls` lists them");
+        }
+        if (hashes.size() > 1) {
+            throw new StoreException("token id '" + idPrefix + "' matches " + hashes.size()
+                    + " tokens; give more of the ID that `token ls` shows");
+        }
+        IssuedToken token = all(c).stream().filter(t -> t.id().equals(id(hashes.get(0)))).findFirst().orElseThrow();
+        Sql.update(c, "DELETE FROM enrollment_tokens WHERE secret_hash = ?", hashes.get(0));
+        return token;
+    }
+
+    /** Deletes every token issued for {@code device}, used or not: it goes with the device. */
+    static int removeFor(Connection c, DeviceName device) throws SQLException {
+        return Sql.update(c, "DELETE FROM enrollment_tokens WHERE device_name = ?", device.value());
+    }
+
+    // A hash of the stored hash: the id names a token without being any part of what redeems it.
+    private static String id(String secretHash) {
+        byte[] h = Fingerprint.of(secretHash.getBytes(StandardCharsets.UTF_8)).sha256();
+        return HexFormat.of().formatHex(h, 0, ID_BYTES);
     }
 
     /** Deletes tokens past their expiry, used or not; a used token's job is recorded by the device it enrolled. */

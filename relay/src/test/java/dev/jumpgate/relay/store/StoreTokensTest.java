@@ -98,10 +98,10 @@ class StoreTokensTest {
         assertThat(store.redeemToken(HASH, PI, KEY_B, NOW)).isEqualTo(TokenCheck.DEVICE_TAKEN);
         assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_A);
 
-        // The refused token was not consumed: once an admin removes the device, it enrolls the new key.
+        // The refused token was not consumed, but it goes with the device: enrolling a new key takes a new token.
+        assertThat(store.tokens(NOW)).extracting(IssuedToken::usedAt).containsOnlyNulls();
         store.removeDevice(PI);
-        assertThat(store.redeemToken(HASH, PI, KEY_B, NOW)).isEqualTo(TokenCheck.OK);
-        assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_B);
+        assertThat(store.redeemToken(HASH, PI, KEY_B, NOW)).isEqualTo(TokenCheck.UNKNOWN);
     }
 
     @Test
@@ -161,6 +161,39 @@ class StoreTokensTest {
         assertThat(store.redeemToken(later, PI, KEY_A, NOW)).isEqualTo(TokenCheck.OK);
         // Purging a token does not undo the enrollment it made.
         assertThat(store.device(new DeviceName("cam"))).isPresent();
+    }
+
+    @Test
+    void listingPurgesExpiredTokensFirst() {
+        store.addToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), EXPIRES.plusSeconds(60));
+
+        assertThat(store.tokens(NOW)).extracting(IssuedToken::device).containsExactlyInAnyOrder(PI,
+                new DeviceName("cam"));
+        assertThat(store.tokens(EXPIRES)).extracting(IssuedToken::device).containsExactly(new DeviceName("cam"));
+        assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.UNKNOWN);
+    }
+
+    @Test
+    void openingTheStorePurgesExpiredTokens() {
+        store.addToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), Instant.now().minusSeconds(1));
+        store.close();
+
+        store = Store.open(dir);
+
+        assertThat(store.redeemToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), KEY_A,
+                Instant.now().minusSeconds(10))).isEqualTo(TokenCheck.UNKNOWN);
+    }
+
+    @Test
+    void revokeTakesAnIdPrefixButNotAnAmbiguousOne() {
+        String id = store.tokens(NOW).get(0).id();
+
+        assertThatThrownBy(() -> store.revokeToken(id.substring(0, 3))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("too short");
+        assertThat(store.revokeToken(id.substring(0, 5).toUpperCase()).device()).isEqualTo(PI);
+        assertThat(store.tokens(NOW)).isEmpty();
+        assertThatThrownBy(() -> store.revokeToken(id)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("no token with id");
     }
 
     @Test
