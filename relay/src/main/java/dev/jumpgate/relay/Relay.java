@@ -21,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,9 @@ public final class Relay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     public static final String VERSION = "jumpgate/0.1";
+    private static final int DB_THREADS = 4;
+    /** Tasks waiting for a {@code relay-db} thread at most; more are rejected (see the callers of execute). */
+    static final int DB_QUEUE = 1024;
 
     /** How to start; {@code publicAddress} is what tokens tell agents to dial, when it differs from the bind. */
     public record Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
@@ -72,7 +77,9 @@ public final class Relay implements AutoCloseable {
         TlsIdentity identity = TlsIdentity.loadOrCreate(c.data(), "relay", "jumpgate relay");
         pin = identity.fingerprint();
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        blocking = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("relay-db-", 0).daemon().factory());
+        // Bounded like the store's own queue: a flood of handshakes is refused as "relay busy", not queued.
+        blocking = new ThreadPoolExecutor(DB_THREADS, DB_THREADS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(DB_QUEUE), Thread.ofPlatform().name("relay-db-", 0).daemon().factory());
         links = new Links(store, blocking);
         Access access = new Access(store, links);
         try {

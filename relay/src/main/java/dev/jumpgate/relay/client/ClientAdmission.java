@@ -3,6 +3,7 @@ package dev.jumpgate.relay.client;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.transport.link.ClientAuthorizer;
 import io.netty.channel.ChannelHandler;
 import java.net.SocketAddress;
@@ -43,7 +44,13 @@ public final class ClientAdmission implements ClientAuthorizer {
             return refuse(login, remote, "the client sent a public key the relay cannot read");
         }
         String[] entry = PublicKeyEntry.toString(key.get()).split(" ", 3);
-        Optional<String> owner = store.userForKey(entry[0], entry[1]);
+        Optional<String> owner;
+        try {
+            owner = store.userForKey(entry[0], entry[1]);
+        } catch (StoreBusyException e) {
+            log.warn("client login as {} from {} refused: {}", login.user(), remote, e.getMessage());
+            return new Admission.Refused(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, e.getMessage()));
+        }
         if (owner.isEmpty() || !owner.get().equals(login.user())) {
             return refuse(login, remote, "key " + KeyUtils.getFingerPrint(key.get()) + " is not a key of user '"
                     + login.user() + "' on this relay");

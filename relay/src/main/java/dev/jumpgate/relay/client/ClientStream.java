@@ -3,6 +3,7 @@ package dev.jumpgate.relay.client;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.relay.DeviceList;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.stream.Splice;
@@ -22,8 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +70,11 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
         String method = String.valueOf(h.method());
         if (method.equals("GET")) {
             String path = String.valueOf(h.path());
-            blocking.execute(() -> {
+            offload(ctx, () -> {
                 String body = ClientRequests.answer(path, user, devices);
                 ctx.executor().execute(() -> respond(ctx, body == null ? "404" : "200",
                         body == null ? "no such query: " + path : body));
-            });
+            }, why -> respond(ctx, "503", why));
         } else if (method.equals("CONNECT")) {
             connect(ctx, h);
         } else {
@@ -88,7 +91,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
             return;
         }
         CharSequence targetHost = h.get(StreamRequest.TARGET_HOST_HEADER);
-        blocking.execute(() -> {
+        offload(ctx, () -> {
             Access.Decision d = access.decide(user, requested.host(), requested.port());
             ctx.executor().execute(() -> {
                 switch (d) {
@@ -101,7 +104,25 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
                     }
                 }
             });
-        });
+        }, why -> refuse(ctx, "503", why));
+    }
+
+    /**
+     * Runs store work off the loop. A full queue or a store too busy to answer gets {@code busy} on the loop with
+     * the reason, rather than leave the stream waiting for an answer that never comes.
+     */
+    private void offload(ChannelHandlerContext ctx, Runnable work, Consumer<String> busy) {
+        try {
+            blocking.execute(() -> {
+                try {
+                    work.run();
+                } catch (StoreBusyException e) {
+                    ctx.executor().execute(() -> busy.accept(e.getMessage()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy.accept("relay busy: too many requests waiting for its database; try again in a minute");
+        }
     }
 
     private void openDevice(ChannelHandlerContext ctx, Access.Decision.Allowed a, String authority) {

@@ -5,6 +5,7 @@ import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.LinkMessage.Reason;
 import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.TokenCheck;
 import dev.jumpgate.transport.link.LinkAuthorizer;
@@ -35,12 +36,23 @@ public final class AgentAdmission implements LinkAuthorizer {
 
     @Override
     public LinkMessage authorize(LinkMessage.Hello hello, PublicKey agentKey, SocketAddress remote) {
+        try {
+            return decide(hello, agentKey, remote);
+        } catch (StoreBusyException e) {
+            // Retryable: the agent backs off and dials again; an enrolling agent's token is still unused.
+            return refuse(hello, remote, Reason.UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    private LinkMessage decide(LinkMessage.Hello hello, PublicKey agentKey, SocketAddress remote) {
         Fingerprint key = TlsIdentity.keyFingerprint(agentKey);
         if (hello.enrolling()) {
             String hash = EnrollmentToken.secretHash(hello.enrollmentSecret());
             TokenCheck check;
             try {
                 check = store.redeemToken(hash, hello.device(), key, hello.hostKeys(), Instant.now());
+            } catch (StoreBusyException e) {
+                throw e;
             } catch (StoreException e) {
                 // Nothing was written: the token is still good for a corrected attempt.
                 return refuse(hello, remote, Reason.PROTOCOL, "enrollment of " + hello.device() + " failed, the token"

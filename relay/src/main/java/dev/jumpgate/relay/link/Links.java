@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,12 @@ public final class Links {
         link.closeFuture().addListener(f -> {
             if (online.remove(link.device(), link)) {
                 Instant lastSeen = Instant.now();
-                blocking.execute(() -> store.touch(link.device(), lastSeen));
+                try {
+                    blocking.execute(() -> store.touch(link.device(), lastSeen));
+                } catch (RejectedExecutionException e) {
+                    // Only the last-seen time is lost; the next link or close records a newer one.
+                    log.warn("device {} offline; relay busy, its last-seen time is not recorded", link.device());
+                }
                 log.info("device {} offline", link.device());
             }
         });

@@ -11,6 +11,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,18 +68,25 @@ final class ClientGate extends ByteToMessageDecoder {
         }
         decided = true;
         ctx.channel().config().setAutoRead(false);
-        blocking.execute(() -> {
-            ClientAuthorizer.Admission admission;
-            try {
-                admission = authorizer.authorize(login, nonce, relayCertificate, ctx.channel().remoteAddress());
-            } catch (RuntimeException e) {
-                log.error("client link from {}: authorizing {} failed", ctx.channel().remoteAddress(), login.user(), e);
-                admission = new ClientAuthorizer.Admission.Refused(new LinkMessage.Refusal(
-                        LinkMessage.Reason.UNAVAILABLE, "relay error, try again later"));
-            }
-            ClientAuthorizer.Admission decision = admission;
-            ctx.executor().execute(() -> answer(ctx, decision));
-        });
+        try {
+            blocking.execute(() -> {
+                ClientAuthorizer.Admission admission;
+                try {
+                    admission = authorizer.authorize(login, nonce, relayCertificate, ctx.channel().remoteAddress());
+                } catch (RuntimeException e) {
+                    log.error("client link from {}: authorizing {} failed", ctx.channel().remoteAddress(), login.user(),
+                            e);
+                    admission = new ClientAuthorizer.Admission.Refused(new LinkMessage.Refusal(
+                            LinkMessage.Reason.UNAVAILABLE, "relay error, try again later"));
+                }
+                ClientAuthorizer.Admission decision = admission;
+                ctx.executor().execute(() -> answer(ctx, decision));
+            });
+        } catch (RejectedExecutionException e) {
+            // The relay's database queue is full: say so, rather than leave the peer waiting or just close.
+            refuse(ctx, new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE,
+                    "relay busy: too many logins waiting; try again in a minute"));
+        }
     }
 
     private void answer(ChannelHandlerContext ctx, ClientAuthorizer.Admission admission) {

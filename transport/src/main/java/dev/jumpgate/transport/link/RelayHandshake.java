@@ -12,6 +12,7 @@ import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -85,17 +86,23 @@ final class RelayHandshake extends ByteToMessageDecoder {
             return;
         }
         ctx.channel().config().setAutoRead(false);
-        blocking.execute(() -> {
-            LinkMessage decision;
-            try {
-                decision = authorizer.authorize(hello, key, ctx.channel().remoteAddress());
-            } catch (RuntimeException e) {
-                log.error("link from {}: authorizing {} failed", ctx.channel().remoteAddress(), hello.device(), e);
-                decision = new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, "relay error, try again later");
-            }
-            LinkMessage answer = decision;
-            ctx.executor().execute(() -> answer(ctx, hello, answer));
-        });
+        try {
+            blocking.execute(() -> {
+                LinkMessage decision;
+                try {
+                    decision = authorizer.authorize(hello, key, ctx.channel().remoteAddress());
+                } catch (RuntimeException e) {
+                    log.error("link from {}: authorizing {} failed", ctx.channel().remoteAddress(), hello.device(), e);
+                    decision = new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, "relay error, try again later");
+                }
+                LinkMessage answer = decision;
+                ctx.executor().execute(() -> answer(ctx, hello, answer));
+            });
+        } catch (RejectedExecutionException e) {
+            // The relay's database queue is full: say so, rather than leave the peer waiting or just close.
+            refuse(ctx, new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE,
+                    "relay busy: too many logins waiting; try again in a minute"));
+        }
     }
 
     private void answer(ChannelHandlerContext ctx, LinkMessage.Hello hello, LinkMessage decision) {
