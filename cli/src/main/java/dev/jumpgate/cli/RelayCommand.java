@@ -29,7 +29,8 @@ final class RelayCommand implements Callable<Integer> {
                     + "(the link inside is still TLS).")
     HostPort pollListen;
 
-    @Option(names = "--admin-key", description = "An SSH public key file; registers it as user 'admin' (admin role).")
+    @Option(names = "--admin-key", description = "An SSH public key file; registers it as user 'admin' (admin role). "
+            + "Without it, a relay with no admin writes a one-time token to DATA/first-admin and logs how to claim it.")
     Path adminKey;
 
     @Option(names = "--public-address", converter = HostPortConverter.class,

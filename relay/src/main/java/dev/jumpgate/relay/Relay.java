@@ -6,6 +6,7 @@ import dev.jumpgate.relay.bastion.Bastion;
 import dev.jumpgate.relay.client.ClientAdmission;
 import dev.jumpgate.relay.client.ClientStreams;
 import dev.jumpgate.relay.console.Console;
+import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.relay.link.AgentAdmission;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Store;
@@ -19,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *   DATA/state.db          users, keys, grants, devices, token hashes (SQLite, WAL)
  *   DATA/relay.key|crt     the TLS identity agents pin (self-signed unless replaced)
  *   DATA/ssh_host_key      the bastion's SSH host key
+ *   DATA/first-admin       while the relay has no admin: the one-time token that claims it (0600)
  * </pre>
  */
 public final class Relay implements AutoCloseable {
@@ -74,6 +77,7 @@ public final class Relay implements AutoCloseable {
             String line = Files.readString(c.adminKey().get()).strip();
             store.ensureAdmin("admin", line);
         }
+        FirstAdmin firstAdmin = FirstAdmin.prepare(c.data(), store, Instant.now());
         TlsIdentity identity = TlsIdentity.loadOrCreate(c.data(), "relay", "jumpgate relay");
         pin = identity.fingerprint();
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
@@ -92,14 +96,18 @@ public final class Relay implements AutoCloseable {
                     a.getPort()));
             HostPort advertised = c.publicAddress().orElseGet(() -> advertise(linkAddress));
             console = new Console(store, links, access, advertised, pin);
-            bastion = Bastion.start(c.sshListen(), c.data().resolve("ssh_host_key"), store, access, console);
+            bastion = Bastion.start(c.sshListen(), c.data().resolve("ssh_host_key"), store, access, console,
+                    firstAdmin);
             sshAddress = new HostPort(c.sshListen().host(), bastion.port());
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeQuietly();
             throw e;
         }
-        if (store.users().stream().noneMatch(u -> u.role() == dev.jumpgate.relay.store.Role.ADMIN)) {
-            log.warn("this relay has no admin yet: restart it with --admin-key ~/.ssh/id_ed25519.pub");
+        if (firstAdmin.isOpen(Instant.now())) {
+            // The path and the command only: the token is in the file, which only this relay's owner can read.
+            log.warn("this relay has no admin yet; within 1 h, claim it with any SSH key: ssh -p {} {}@{} claim < {}"
+                    + " (or restart with --admin-key KEY.pub)", sshAddress.port(), FirstAdmin.USER,
+                    c.publicAddress().map(HostPort::host).orElse(sshAddress.host()), firstAdmin.file());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.jumpgate.relay.bastion;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.console.Console;
+import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.relay.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
@@ -44,8 +47,20 @@ public final class Bastion implements AutoCloseable {
                 new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
     }
 
+    /** As above, also admitting the first-admin claim while {@code firstAdmin} offers it. */
+    public static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
+            FirstAdmin firstAdmin) throws IOException {
+        return start(listen, hostKeyFile, store, access, console, firstAdmin,
+                new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
+    }
+
     static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
             LoginLimit loginLimit) throws IOException {
+        return start(listen, hostKeyFile, store, access, console, FirstAdmin.none(), loginLimit);
+    }
+
+    static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
+            FirstAdmin firstAdmin, LoginLimit loginLimit) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(listen.host());
         sshd.setPort(listen.port());
@@ -53,7 +68,7 @@ public final class Bastion implements AutoCloseable {
         hostKey.setAlgorithm("EC");
         hostKey.setKeySize(256);
         sshd.setKeyPairProvider(hostKey);
-        sshd.setPublickeyAuthenticator(new UserKeys(store));
+        sshd.setPublickeyAuthenticator(new Logins(firstAdmin, new UserKeys(store)));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
@@ -61,8 +76,8 @@ public final class Bastion implements AutoCloseable {
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, OpenFailures.FACTORY));
         sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, DeviceChannel.factory(access)));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-        sshd.setShellFactory(channel -> new ConsoleCommand(console, null));
-        sshd.setCommandFactory((channel, command) -> new ConsoleCommand(console, command));
+        sshd.setShellFactory(channel -> command(channel, console, firstAdmin, null));
+        sshd.setCommandFactory((channel, command) -> command(channel, console, firstAdmin, command));
         sshd.setCipherFactoriesNames(CIPHERS);
         // Jump sessions may sit idle for hours (an open shell on the device); the link has its own keepalive.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
@@ -73,6 +88,12 @@ public final class Bastion implements AutoCloseable {
         sshd.addSessionListener(loginLimit);
         sshd.start();
         return new Bastion(sshd);
+    }
+
+    private static Command command(ChannelSession channel, Console console, FirstAdmin firstAdmin, String line) {
+        return channel.getSession().getUsername().equals(FirstAdmin.USER)
+                ? new ClaimCommand(firstAdmin, line)
+                : new ConsoleCommand(console, line);
     }
 
     /** The bastion's host key as an OpenSSH public key line, for known_hosts. */

@@ -1,6 +1,7 @@
 package dev.jumpgate.relay.bastion;
 
 import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.transport.link.StreamHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -70,6 +71,10 @@ final class DeviceChannel extends AbstractServerChannel {
 
             @Override
             public Channel createChannel(Session session) {
+                // A claimant has proved nothing yet but a key: it gets no channel at all (null: "unknown type").
+                if (FirstAdmin.USER.equals(session.getUsername())) {
+                    return null;
+                }
                 return new DeviceChannel(access);
             }
         };

@@ -13,6 +13,9 @@ final class UserTable {
     // The portable Unix user name rule, so a relay user can always be mapped to a login name without quoting.
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
 
+    /** The login that claims a relay without an admin (see the console's FirstAdmin); never a user. */
+    private static final String RESERVED = "first-admin";
+
     private UserTable() {
     }
 
@@ -20,6 +23,10 @@ final class UserTable {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new StoreException("invalid user name '" + Printable.of(name)
                     + "': use lowercase letters, digits, '_', '.', '-'");
+        }
+        if (name.equals(RESERVED)) {
+            throw new StoreException("user name '" + RESERVED + "' is reserved for claiming a relay that has no admin;"
+                    + " choose another");
         }
         return name;
     }
