@@ -228,7 +228,10 @@ public final class Store implements AutoCloseable {
     /** Deletes the token whose id (as {@link #tokens} shows it) starts with {@code idPrefix}; returns what it was. */
     public IssuedToken revokeToken(String idPrefix) {
         Objects.requireNonNull(idPrefix, "idPrefix");
-        return db.write(c -> TokenTable.revoke(c, idPrefix));
+        return db.write(c -> {
+            TokenTable.purgeExpired(c, Instant.now());
+            return TokenTable.revoke(c, idPrefix);
+        });
     }
 
     /** Deletes tokens whose expiry is at or before {@code now}; returns how many. */

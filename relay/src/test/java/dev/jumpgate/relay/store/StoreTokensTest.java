@@ -197,6 +197,16 @@ class StoreTokensTest {
     }
 
     @Test
+    void revokeDoesNotFindAnExpiredToken() {
+        store.addToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), Instant.now().minusSeconds(1));
+        String id = store.tokens(Instant.now().minusSeconds(10)).stream()
+                .filter(t -> t.device().equals(new DeviceName("cam"))).findFirst().orElseThrow().id();
+
+        assertThatThrownBy(() -> store.revokeToken(id)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("no token with id");
+    }
+
+    @Test
     void redeemIsAtomicUnderConcurrency() throws Exception {
         List<TokenCheck> results = race(8, i -> store);
 
