@@ -61,8 +61,8 @@ public final class Bastion implements AutoCloseable {
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, OpenFailures.FACTORY));
         sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, DeviceChannel.factory(access)));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-        sshd.setShellFactory(channel -> new ConsoleCommand(console, null));
-        sshd.setCommandFactory((channel, command) -> new ConsoleCommand(console, command));
+        sshd.setShellFactory(channel -> new ConsoleCommand(console, access, null));
+        sshd.setCommandFactory((channel, command) -> new ConsoleCommand(console, access, command));
         sshd.setCipherFactoriesNames(CIPHERS);
         // Jump sessions may sit idle for hours (an open shell on the device); the link has its own keepalive.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
@@ -71,6 +71,7 @@ public final class Bastion implements AutoCloseable {
         // an unacknowledged one for the jump client's delayed ACK, which held ssh -J near 2 MiB per 30 ms.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         sshd.addSessionListener(loginLimit);
+        sshd.addSessionListener(new SessionLogins(access.logins()));
         sshd.start();
         return new Bastion(sshd);
     }

@@ -1,6 +1,8 @@
 package dev.jumpgate.relay.bastion;
 
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.Login;
 import dev.jumpgate.transport.link.StreamHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -55,6 +57,7 @@ final class DeviceChannel extends AbstractServerChannel {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ChannelAsyncOutputStream out;
     private String device;
+    private String asked;
 
     DeviceChannel(Access access) {
         super("", java.util.List.of(), null);
@@ -79,9 +82,18 @@ final class DeviceChannel extends AbstractServerChannel {
     protected OpenFuture doInit(Buffer buffer) {
         String host = buffer.getString();
         int port = buffer.getInt();
+        asked = host + ":" + port;
         OpenFuture opening = new DefaultOpenFuture(this, this);
         String user = getSession().getUsername();
-        switch (access.decide(user, host, port)) {
+        Login login = getSession().getAttribute(SessionLogins.LOGIN);
+        if (login == null) {
+            fail(opening, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "this session has not logged in");
+            return opening;
+        }
+        // Held before access is decided: a revoke that lands meanwhile either refuses this open or ends it.
+        Runnable release = login.open(host, port, () -> close(true));
+        addCloseFutureListener(f -> release.run());
+        switch (access.decide(login, host, port)) {
             case Access.Decision.Refused r -> fail(opening, r.offline() ? SshConstants.SSH_OPEN_CONNECT_FAILED
                     : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.reason());
             case Access.Decision.Allowed a -> {
@@ -113,7 +125,7 @@ final class DeviceChannel extends AbstractServerChannel {
         if (!settled.compareAndSet(false, true)) {
             return false;
         }
-        log.info("{} → {}: refused: {}", getSession().getUsername(), device, reason);
+        log.info("{} → {}: refused: {}", getSession().getUsername(), LogText.of(asked), LogText.of(reason));
         OpenFailures.note(getSession(), getRecipient(), reason);
         SshChannelOpenException e = new SshChannelOpenException(getChannelId(), code, reason);
         signalChannelOpenFailure(e);

@@ -96,6 +96,15 @@ public final class Store implements AutoCloseable {
         db.update(c -> UserTable.addKey(c, user, publicKeyLine));
     }
 
+    /**
+     * Takes one key away from the user, named by its fingerprint ({@link UserKey#fingerprint}); their other keys
+     * and their grants stay.
+     */
+    public void removeUserKey(String user, Fingerprint fingerprint) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        db.update(c -> UserTable.removeKey(c, user, fingerprint));
+    }
+
     /** Who logs in with this key, if anyone. */
     public Optional<String> userForKey(String keyType, String keyBase64) {
         return db.read(c -> UserTable.ownerOf(c, keyType, keyBase64));
