@@ -91,7 +91,7 @@ final class DeviceChannel extends AbstractServerChannel {
             return opening;
         }
         // Held before access is decided: a revoke that lands meanwhile either refuses this open or ends it.
-        Runnable release = login.open(host, port, () -> close(true));
+        Runnable release = login.open(host, port, this::cut);
         addCloseFutureListener(f -> release.run());
         switch (access.decide(login, host, port)) {
             case Access.Decision.Refused r -> fail(opening, r.offline() ? SshConstants.SSH_OPEN_CONNECT_FAILED
@@ -118,6 +118,18 @@ final class DeviceChannel extends AbstractServerChannel {
             }
         }
         return opening;
+    }
+
+    /**
+     * Access was taken away: the device's stream is cut at once, and the client is told the channel closed (an
+     * immediate close would tell it nothing, and ssh would wait on a channel that no longer carries anything).
+     */
+    private void cut() {
+        Http2StreamChannel s = stream;
+        if (s != null) {
+            s.close();
+        }
+        close(false);
     }
 
     /** Refuses the open with a reason the client sees; false if the open was already settled. */
