@@ -3,6 +3,7 @@ package dev.jumpgate.relay;
 import dev.jumpgate.protocol.Ago;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.relay.link.Links;
+import dev.jumpgate.relay.store.AccessFacts;
 import dev.jumpgate.relay.store.Device;
 import dev.jumpgate.relay.store.Grant;
 import dev.jumpgate.relay.store.Grants;
@@ -54,11 +55,12 @@ public final class Access {
                     + "' is not a device name; this relay is not an open proxy");
         }
         DeviceName name = DeviceName.parse(host);
-        // Every read below happens whatever the answer, so that the time taken tells no more than the words.
-        boolean keyHeld = holds(login.key()) && !login.isClosed();
-        Optional<Device> device = store.device(name);
-        boolean admin = isAdmin(login.user());
-        List<Grant> grants = store.grants(login.user());
+        // One read, the same whatever the answer, so that the time taken tells no more than the words.
+        AccessFacts facts = store.accessFacts(login.key(), name);
+        boolean keyHeld = facts.keyOwner().map(login.user()::equals).orElse(false) && !login.isClosed();
+        Optional<Device> device = facts.device();
+        boolean admin = facts.user().map(u -> u.role() == Role.ADMIN).orElse(false);
+        List<Grant> grants = facts.grants();
         if (!keyHeld) {
             return new Decision.Refused(false, "key " + login.key().fingerprint() + " is no longer a key of user '"
                     + login.user() + "' on this relay; log in again with a key an admin has added");

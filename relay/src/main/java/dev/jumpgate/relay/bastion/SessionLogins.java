@@ -2,6 +2,7 @@ package dev.jumpgate.relay.bastion;
 
 import dev.jumpgate.relay.Login;
 import dev.jumpgate.relay.Logins;
+import dev.jumpgate.relay.store.UserKey;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -20,8 +21,13 @@ final class SessionLogins implements SessionListener {
     @Override
     public void sessionEvent(Session session, Event event) {
         if (event == Event.Authenticated) {
+            UserKey key = session.getAttribute(UserKeys.KEY);
+            if (key == null) { // only public keys log in; a session without one is bound to nothing, so it ends
+                session.close(true);
+                return;
+            }
             // On the session's own thread, before it reads the client's next message: no channel opens unbound.
-            session.setAttribute(LOGIN, logins.open(session.getAttribute(UserKeys.KEY), () -> session.close(true)));
+            session.setAttribute(LOGIN, logins.open(key, () -> session.close(true)));
         }
     }
 

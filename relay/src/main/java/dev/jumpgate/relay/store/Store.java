@@ -115,6 +115,16 @@ public final class Store implements AutoCloseable {
         return db.read(c -> UserTable.keys(c, user));
     }
 
+    /**
+     * What deciding {@code key}'s access to {@code device} needs, in one transaction and with the same queries
+     * whether or not the device exists, so that neither the answer's words nor its time tell which it was.
+     */
+    public AccessFacts accessFacts(UserKey key, DeviceName device) {
+        Objects.requireNonNull(device, "device");
+        return db.read(c -> new AccessFacts(UserTable.ownerOf(c, key.keyType(), key.keyBase64()),
+                DeviceTable.findBare(c, device), UserTable.find(c, key.user()), GrantTable.of(c, key.user())));
+    }
+
     // ---- grants ----
 
     /** Grants or, for an existing user and pattern, replaces the ports; null or blank ports mean "22". */
