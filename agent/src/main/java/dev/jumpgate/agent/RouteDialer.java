@@ -2,6 +2,7 @@ package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;
@@ -67,9 +68,10 @@ final class RouteDialer {
                 if (!e.reason().retryable) {
                     throw e;
                 }
-                failed.add(route.transport() + " failed: " + e.getMessage());
+                // Only logged; it may quote the relay's or a proxy's own words.
+                failed.add(route.transport() + " failed: " + LogText.of(e.getMessage()));
             } catch (Exception e) {
-                failed.add(route.transport() + " failed: " + AgentRunner.describe(e));
+                failed.add(route.transport() + " failed: " + LogText.of(AgentRunner.describe(e)));
                 if ((e instanceof ConnectException || e instanceof NoRouteToHostException) && route.proxy().isEmpty()) {
                     unreachable = route.destination();
                 }

@@ -1,6 +1,7 @@
 package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.stream.Splice;
@@ -86,7 +87,7 @@ final class StreamRequestHandler extends ChannelInboundHandlerAdapter {
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
                 String why = f.cause().getMessage();
-                log.warn("stream for {} to {}: cannot connect: {}", user, to, why);
+                log.warn("stream for {} to {}: cannot connect: {}", LogText.of(user), to, LogText.of(why));
                 refuse(ctx, StreamRequest.STATUS_BAD_GATEWAY, "device " + targets.device() + " cannot connect to "
                         + to + ": " + why);
                 return;
@@ -95,7 +96,7 @@ final class StreamRequestHandler extends ChannelInboundHandlerAdapter {
                 connecting.channel().close();
                 return;
             }
-            log.info("stream {} for {} to {}", stream.stream().id(), user, to);
+            log.info("stream {} for {} to {}", stream.stream().id(), LogText.of(user), to);
             stream.writeAndFlush(StreamHeaders.accepted());
             ctx.pipeline().remove(this);
             Splice.join(stream, held, (SocketChannel) connecting.channel());

@@ -227,7 +227,7 @@ class ClientTest {
         Ssh.Result r = jg(jumpgate, "proxy", "db-1");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("no grant for device 'db-1'").contains("grant alice db-1");
+        assertThat(r.err()).contains("no device 'db-1' that you may reach; ssh relay lists yours");
         lab.console("admin", "grant alice db-*");
         r = jg(jumpgate, "proxy", "db-1");
         assertThat(r.exit()).isEqualTo(3);
@@ -303,6 +303,52 @@ class ClientTest {
             assertThat(connect.stderr()).contains("closed; linking again");
             Awaitility.await("connect says it linked again").atMost(Duration.ofSeconds(5))
                     .until(() -> connect.stderr().contains("linked to relay"));
+        }
+    }
+
+    /**
+     * A client link is bound to its key, as a bastion session is: a revoke ends the streams its grant allowed and
+     * leaves the link, and taking the key away ends the link; each within a second of the console's return.
+     */
+    @Test
+    @Order(13)
+    void revokeEndsAClientStreamAndUserKeyRmEndsTheLinkWithinOneSecond() throws Exception {
+        try (Proc tunnel = Proc.start(lab.dir.resolve("logs"), "tunnel-revoked", List.of(jumpgate.toString(),
+                "tunnel", "pi-kitchen", "0:127.0.0.1:" + echo.getLocalPort()))) {
+            int port = Integer.parseInt(tunnel.awaitOutput("^127\\.0\\.0\\.1:(\\d+) -> ", Duration.ofSeconds(60))
+                    .group(1));
+            try (Socket s = echoing(port)) {
+                assertThat(lab.console("admin", "revoke alice 'pi-*'").exit()).isZero();
+                assertThat(endsWithinOneSecond(s)).as("the stream the revoked grant allowed").isTrue();
+            }
+            assertThat(lab.console("admin", "grant alice 'pi-*' --ports '*'").exit()).isZero();
+            try (Socket s = echoing(port)) {
+                String fingerprint = Ssh.run(List.of("ssh-keygen", "-l", "-f", lab.key("alice") + ".pub"), null,
+                        Duration.ofSeconds(10)).out().split(" ")[1];
+                assertThat(lab.console("admin", "user key rm alice " + fingerprint).exit()).isZero();
+                assertThat(endsWithinOneSecond(s)).as("a stream of the link whose key was taken away").isTrue();
+            }
+            Awaitility.await("the tunnel hears its link was closed").atMost(Duration.ofSeconds(5))
+                    .until(() -> tunnel.stderr().contains("linking again"));
+        }
+    }
+
+    private Socket echoing(int port) throws Exception {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.getOutputStream().write("ping\n".getBytes());
+        assertThat(new String(s.getInputStream().readNBytes(5))).isEqualTo("ping\n");
+        return s;
+    }
+
+    /** Whether the socket reads its end (or a reset) within a second. */
+    private static boolean endsWithinOneSecond(Socket s) throws Exception {
+        s.setSoTimeout(1_000);
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true; // reset
         }
     }
 

@@ -237,7 +237,7 @@ final class HostileLink implements AutoCloseable {
             for (int i = 0; i < namesAndValues.length; i += 2) {
                 b.put((byte) 0);
                 for (String s : List.of(namesAndValues[i], namesAndValues[i + 1])) {
-                    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+                    byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1); // one byte a char, as HPACK carries it
                     b.put((byte) bytes.length).put(bytes);
                 }
             }

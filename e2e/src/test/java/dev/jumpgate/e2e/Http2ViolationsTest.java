@@ -3,12 +3,14 @@ package dev.jumpgate.e2e;
 import static dev.jumpgate.e2e.HostileLink.H2.CONTINUATION;
 import static dev.jumpgate.e2e.HostileLink.H2.DATA;
 import static dev.jumpgate.e2e.HostileLink.H2.END_HEADERS;
+import static dev.jumpgate.e2e.HostileLink.H2.END_STREAM;
 import static dev.jumpgate.e2e.HostileLink.H2.HEADERS;
 import static dev.jumpgate.e2e.HostileLink.H2.PING;
 import static dev.jumpgate.e2e.HostileLink.H2.RST_STREAM;
 import static dev.jumpgate.e2e.HostileLink.H2.SETTINGS;
 import static dev.jumpgate.e2e.HostileLink.H2.WINDOW_UPDATE;
 import static dev.jumpgate.e2e.HostileLink.H2.frame;
+import static dev.jumpgate.e2e.HostileLink.H2.headers;
 import static dev.jumpgate.e2e.HostileLink.H2.repeat;
 import static dev.jumpgate.e2e.HostileLink.H2.u32;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +83,33 @@ class Http2ViolationsTest {
         var signer = KeyFileSigner.load(lab.key("admin"));
         attack("client", () -> HostileLink.client(lab.linkHost, relay, pin, "admin", signer), violations(true),
                 false);
+    }
+
+    /**
+     * A device's refusal reason is the device's words. HTTP/2 keeps CR, LF and ASCII controls out of a header
+     * value, but not the C1 controls of Latin-1 (NEL, a line break to some log readers; CSI, a terminal escape):
+     * a hostile agent can put those in it. The relay logs the reason escaped.
+     */
+    @Test
+    void aDevicesRefusalReasonIsLoggedEscaped() throws Exception {
+        LocalTime started = LocalTime.now();
+        try (HostileLink link = HostileLink.agent(lab.linkHost, lab.agentState("pi-hostile"))) {
+            lab.relay().awaitLogSince("device pi-hostile online", started, CLOSE_BOUND);
+            var session = new java.util.concurrent.CompletableFuture<Ssh.Result>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    session.complete(lab.ssh("admin", "pi-hostile", "true", null, Duration.ofSeconds(60)));
+                } catch (Exception e) {
+                    session.completeExceptionally(e);
+                }
+            });
+            HostileLink.Frame opened = link.awaitFrame(HEADERS);
+            link.send(frame(HEADERS, END_STREAM | END_HEADERS, opened.stream(), headers(":status", "403",
+                    "jumpgate-reason", "no\u0085INFO forged\u009b2J")));
+            assertThat(session.get(60, TimeUnit.SECONDS).exit()).isNotZero();
+            lab.relay().awaitLogSince("refused: no\\\\u0085INFO forged\\\\u009b2J", started, CLOSE_BOUND);
+            assertThat(lab.relay().stderr() + lab.relay().stdout()).doesNotContain("\u0085").doesNotContain("\u009b");
+        }
     }
 
     /**

@@ -30,6 +30,8 @@ class RefusalTest {
         lab = new Lab(Lab.workDir(getClass()));
         lab.addDevice("pi-kitchen");
         lab.console("admin", "user add alice '" + lab.pub("alice").strip() + "'");
+        lab.addKey("bob");
+        lab.console("admin", "user add bob '" + lab.pub("bob").strip() + "'");
     }
 
     @AfterAll
@@ -62,14 +64,24 @@ class RefusalTest {
     void unknownDeviceIsNamedInTheRefusal() throws Exception {
         Ssh.Result r = lab.ssh("admin", "nosuch", "true", null, Duration.ofSeconds(30));
         assertThat(r.exit()).isEqualTo(255);
-        assertThat(r.err()).contains("no device named 'nosuch' is enrolled");
+        assertThat(r.err()).contains("no device 'nosuch' that you may reach; ssh relay lists yours");
+    }
+
+    /** What a user may not reach reads as if it did not exist: device names cannot be enumerated. */
+    @Test
+    void aDeviceTheUserMayNotReachIsRefusedAsIfItDidNotExist() throws Exception {
+        Ssh.Result hidden = lab.ssh("bob", "pi-kitchen", "true", null, Duration.ofSeconds(30));
+        Ssh.Result unknown = lab.ssh("bob", "pi-pantry", "true", null, Duration.ofSeconds(30));
+        assertThat(hidden.err()).contains("no device 'pi-kitchen' that you may reach; ssh relay lists yours");
+        assertThat(unknown.err()).contains("no device 'pi-pantry' that you may reach; ssh relay lists yours");
+        assertThat(hidden.err().replace("pi-kitchen", "X")).isEqualTo(unknown.err().replace("pi-pantry", "X"));
     }
 
     @Test
     void userWithoutGrantIsRefusedUntilGrantedAndAgainAfterRevoke() throws Exception {
         Ssh.Result r = lab.ssh("alice", "pi-kitchen", "echo in", null, Duration.ofSeconds(30));
         assertThat(r.exit()).isEqualTo(255);
-        assertThat(r.err()).contains("no grant for device 'pi-kitchen'").contains("grant alice pi-kitchen");
+        assertThat(r.err()).contains("no device 'pi-kitchen' that you may reach; ssh relay lists yours");
         assertThat(lab.console("alice", "devices").out()).doesNotContain("pi-kitchen");
 
         assertThat(lab.console("admin", "grant alice pi-*").exit()).isZero();
@@ -78,7 +90,7 @@ class RefusalTest {
 
         assertThat(lab.console("admin", "revoke alice pi-*").exit()).isZero();
         r = lab.ssh("alice", "pi-kitchen", "echo in", null, Duration.ofSeconds(30));
-        assertThat(r.err()).contains("no grant for device 'pi-kitchen'");
+        assertThat(r.err()).contains("no device 'pi-kitchen' that you may reach");
     }
 
     @Test

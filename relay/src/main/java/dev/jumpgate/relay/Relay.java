@@ -89,7 +89,8 @@ public final class Relay implements AutoCloseable {
         try {
             ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
             linkServer = LinkServer.start(group, c.linkListen(), c.pollListen(), identity, VERSION, new AgentAdmission(store, VERSION),
-                    links::add, new ClientAdmission(store, clientStreams::forUser), blocking);
+                    links::add, new ClientAdmission(store, access.logins(),
+                    clientStreams::forLogin), blocking);
             InetSocketAddress bound = linkServer.boundAddress();
             linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
             pollAddress = linkServer.pollAddress().map(a -> new HostPort(c.pollListen().orElseThrow().host(),

@@ -1,6 +1,7 @@
 package dev.jumpgate.agent.embedded;
 
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.protocol.LogText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -108,7 +109,7 @@ public final class EmbeddedServer implements AutoCloseable {
             @Override
             public void sessionEvent(Session session, Event event) {
                 if (event == Event.Authenticated) {
-                    log.info("embedded ssh: {} logged in with key {}", session.getUsername(),
+                    log.info("embedded ssh: {} logged in with key {}", LogText.of(session.getUsername()),
                             session.getAttribute(PublicKeyLogin.KEY));
                 }
             }
@@ -129,7 +130,7 @@ public final class EmbeddedServer implements AutoCloseable {
                 boolean ok = policy.mayListen(address.getHostName(), address.getPort());
                 if (!ok) {
                     log.info("embedded ssh: refusing ssh -R listening on {} for {}: the agent allows listening on {}"
-                            + " (--allow-listen)", address, session.getUsername(),
+                            + " (--allow-listen)", LogText.of(address), LogText.of(session.getUsername()),
                             ForwardingPolicy.describe(policy.listen()));
                 }
                 return ok;
@@ -139,8 +140,9 @@ public final class EmbeddedServer implements AutoCloseable {
             public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
                 boolean ok = type == Type.Direct && policy.mayConnect(address.getHostName(), address.getPort());
                 if (!ok) {
-                    log.info("embedded ssh: refusing ssh -L to {} for {}: the agent allows {} (--allow)", address,
-                            session.getUsername(), ForwardingPolicy.describe(policy.connect()));
+                    log.info("embedded ssh: refusing ssh -L to {} for {}: the agent allows {} (--allow)",
+                            LogText.of(address), LogText.of(session.getUsername()),
+                            ForwardingPolicy.describe(policy.connect()));
                 }
                 return ok;
             }

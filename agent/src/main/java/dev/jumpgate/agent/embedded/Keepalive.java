@@ -1,5 +1,6 @@
 package dev.jumpgate.agent.embedded;
 
+import dev.jumpgate.protocol.LogText;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +54,7 @@ final class Keepalive implements SessionListener {
         }
         if (unanswered.get() >= MAX_UNANSWERED) {
             log.info("embedded ssh: the client of {} answered none of {} keepalives in {} s; closing its session",
-                    session.getUsername(), MAX_UNANSWERED, interval.toSeconds() * MAX_UNANSWERED);
+                    LogText.of(session.getUsername()), MAX_UNANSWERED, interval.toSeconds() * MAX_UNANSWERED);
             session.close(true);
             return;
         }
@@ -64,7 +65,8 @@ final class Keepalive implements SessionListener {
             request.putBoolean(true);
             session.request(request, REQUEST, (cmd, reply) -> unanswered.set(0));
         } catch (IOException | RuntimeException e) {
-            log.debug("embedded ssh: keepalive to {} not sent: {}", session.getUsername(), e.getMessage());
+            log.debug("embedded ssh: keepalive to {} not sent: {}", LogText.of(session.getUsername()),
+                    LogText.of(e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jumpgate.agent.embedded;
 
+import dev.jumpgate.protocol.LogText;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -36,7 +37,6 @@ record LoginPolicy(Account agent, Function<String, Optional<Account>> accounts) 
 
     /** A client-chosen name, safe to put in a log line. */
     static String printable(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+        return LogText.of(s);
     }
 }

@@ -40,7 +40,7 @@ class LoginPolicyTest {
 
     @Test
     void clientChosenNamesArePrintedSafely() {
-        assertThat(LoginPolicy.printable("evil\u001b[2Jname\n")).isEqualTo("evil?[2Jname?");
-        assertThat(LoginPolicy.printable("x".repeat(100))).hasSize(67);
+        assertThat(LoginPolicy.printable("evil\u001b[2Jname\n")).isEqualTo("evil\\u001b[2Jname\\n");
+        assertThat(LoginPolicy.printable("x".repeat(1000))).startsWith("x".repeat(256)).endsWith("(744 more)");
     }
 }

@@ -68,7 +68,7 @@ public final class Bastion implements AutoCloseable {
         hostKey.setAlgorithm("EC");
         hostKey.setKeySize(256);
         sshd.setKeyPairProvider(hostKey);
-        sshd.setPublickeyAuthenticator(new Logins(firstAdmin, new UserKeys(store)));
+        sshd.setPublickeyAuthenticator(new LoginKeys(firstAdmin, new UserKeys(store)));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
@@ -76,8 +76,8 @@ public final class Bastion implements AutoCloseable {
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE, OpenFailures.FACTORY));
         sshd.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, DeviceChannel.factory(access)));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-        sshd.setShellFactory(channel -> command(channel, console, firstAdmin, null));
-        sshd.setCommandFactory((channel, command) -> command(channel, console, firstAdmin, command));
+        sshd.setShellFactory(channel -> command(channel, console, access, firstAdmin, null));
+        sshd.setCommandFactory((channel, command) -> command(channel, console, access, firstAdmin, command));
         sshd.setCipherFactoriesNames(CIPHERS);
         // Jump sessions may sit idle for hours (an open shell on the device); the link has its own keepalive.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
@@ -86,14 +86,16 @@ public final class Bastion implements AutoCloseable {
         // an unacknowledged one for the jump client's delayed ACK, which held ssh -J near 2 MiB per 30 ms.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         sshd.addSessionListener(loginLimit);
+        sshd.addSessionListener(new SessionLogins(access.logins()));
         sshd.start();
         return new Bastion(sshd);
     }
 
-    private static Command command(ChannelSession channel, Console console, FirstAdmin firstAdmin, String line) {
+    private static Command command(ChannelSession channel, Console console, Access access, FirstAdmin firstAdmin,
+            String line) {
         return channel.getSession().getUsername().equals(FirstAdmin.USER)
                 ? new ClaimCommand(firstAdmin, line)
-                : new ConsoleCommand(console, line);
+                : new ConsoleCommand(console, access, line);
     }
 
     /** The bastion's host key as an OpenSSH public key line, for known_hosts. */

@@ -59,7 +59,7 @@ final class ClaimCommand implements Command {
             return failed(FirstAdmin.USER + " may only claim this relay: ssh " + FirstAdmin.USER + "@RELAY claim < "
                     + file);
         }
-        PublicKey key = channel.getSession().getAttribute(Logins.CLAIMANT_KEY);
+        PublicKey key = channel.getSession().getAttribute(LoginKeys.CLAIMANT_KEY);
         var remote = channel.getSession().getClientAddress();
         try {
             Result r = firstAdmin.claim(PublicKeyEntry.toString(key) + " first-admin", firstLine(), Instant.now());

@@ -1,5 +1,7 @@
 package dev.jumpgate.relay.bastion;
 
+import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.Login;
 import dev.jumpgate.relay.console.Console;
 import dev.jumpgate.relay.console.Result;
 import java.io.IOException;
@@ -18,13 +20,15 @@ import org.apache.sshd.server.command.Command;
 final class ConsoleCommand implements Command {
 
     private final Console console;
+    private final Access access;
     private final String commandLine;
     private OutputStream out;
     private OutputStream err;
     private ExitCallback exit;
 
-    ConsoleCommand(Console console, String commandLine) {
+    ConsoleCommand(Console console, Access access, String commandLine) {
         this.console = console;
+        this.access = access;
         this.commandLine = commandLine;
     }
 
@@ -33,7 +37,11 @@ final class ConsoleCommand implements Command {
         String user = channel.getSession().getUsername();
         boolean shell = commandLine == null;
         Thread.ofVirtual().name("console-" + user).start(() -> {
-            Result r = console.run(user, shell ? "devices" : commandLine);
+            Login login = channel.getSession().getAttribute(SessionLogins.LOGIN);
+            // The session may outlive its key by the moment it takes to end it: each command checks again.
+            Result r = login != null && access.holds(login.key()) ? console.run(user, shell ? "devices" : commandLine)
+                    : new Result(1, "", "the key this session logged in with is no longer a key of user '" + user
+                            + "'; log in again with a key an admin has added\n");
             String text = r.out();
             if (shell) {
                 text += "\nThis relay has no shell. Reach a device with: ssh -J " + user + "@RELAY:PORT USER@DEVICE\n"

@@ -1,6 +1,8 @@
 package dev.jumpgate.relay.bastion;
 
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.Login;
 import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.transport.link.StreamHeaders;
 import io.netty.buffer.ByteBuf;
@@ -56,6 +58,7 @@ final class DeviceChannel extends AbstractServerChannel {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ChannelAsyncOutputStream out;
     private String device;
+    private String asked;
 
     DeviceChannel(Access access) {
         super("", java.util.List.of(), null);
@@ -84,9 +87,18 @@ final class DeviceChannel extends AbstractServerChannel {
     protected OpenFuture doInit(Buffer buffer) {
         String host = buffer.getString();
         int port = buffer.getInt();
+        asked = host + ":" + port;
         OpenFuture opening = new DefaultOpenFuture(this, this);
         String user = getSession().getUsername();
-        switch (access.decide(user, host, port)) {
+        Login login = getSession().getAttribute(SessionLogins.LOGIN);
+        if (login == null) {
+            fail(opening, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "this session has not logged in");
+            return opening;
+        }
+        // Held before access is decided: a revoke that lands meanwhile either refuses this open or ends it.
+        Runnable release = login.open(host, port, this::cut);
+        addCloseFutureListener(f -> release.run());
+        switch (access.decide(login, host, port)) {
             case Access.Decision.Refused r -> fail(opening, r.offline() ? SshConstants.SSH_OPEN_CONNECT_FAILED
                     : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.reason());
             case Access.Decision.Allowed a -> {
@@ -113,12 +125,24 @@ final class DeviceChannel extends AbstractServerChannel {
         return opening;
     }
 
+    /**
+     * Access was taken away: the device's stream is cut at once, and the client is told the channel closed (an
+     * immediate close would tell it nothing, and ssh would wait on a channel that no longer carries anything).
+     */
+    private void cut() {
+        Http2StreamChannel s = stream;
+        if (s != null) {
+            s.close();
+        }
+        close(false);
+    }
+
     /** Refuses the open with a reason the client sees; false if the open was already settled. */
     private boolean fail(OpenFuture opening, int code, String reason) {
         if (!settled.compareAndSet(false, true)) {
             return false;
         }
-        log.info("{} → {}: refused: {}", getSession().getUsername(), device, reason);
+        log.info("{} → {}: refused: {}", getSession().getUsername(), LogText.of(asked), LogText.of(reason));
         OpenFailures.note(getSession(), getRecipient(), reason);
         SshChannelOpenException e = new SshChannelOpenException(getChannelId(), code, reason);
         signalChannelOpenFailure(e);

@@ -2,13 +2,19 @@ package dev.jumpgate.relay.client;
 
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.LogText;
+import dev.jumpgate.relay.Login;
+import dev.jumpgate.relay.Logins;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.StoreBusyException;
+import dev.jumpgate.relay.store.UserKey;
 import dev.jumpgate.transport.link.ClientAuthorizer;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -28,11 +34,13 @@ public final class ClientAdmission implements ClientAuthorizer {
     private static final Logger log = LoggerFactory.getLogger(ClientAdmission.class);
 
     private final Store store;
-    private final Function<String, ChannelHandler> streamsFor;
+    private final Logins logins;
+    private final Function<Login, ChannelHandler> streamsFor;
 
-    /** {@code streamsFor} gives the handler for the streams of a user who logged in. */
-    public ClientAdmission(Store store, Function<String, ChannelHandler> streamsFor) {
+    /** {@code streamsFor} gives the handler for the streams of a login. */
+    public ClientAdmission(Store store, Logins logins, Function<Login, ChannelHandler> streamsFor) {
         this.store = store;
+        this.logins = logins;
         this.streamsFor = streamsFor;
     }
 
@@ -48,7 +56,7 @@ public final class ClientAdmission implements ClientAuthorizer {
         try {
             owner = store.userForKey(entry[0], entry[1]);
         } catch (StoreBusyException e) {
-            log.warn("client login as {} from {} refused: {}", login.user(), remote, e.getMessage());
+            log.warn("client login as {} from {} refused: {}", LogText.of(login.user()), remote, e.getMessage());
             return new Admission.Refused(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, e.getMessage()));
         }
         if (owner.isEmpty() || !owner.get().equals(login.user())) {
@@ -59,7 +67,28 @@ public final class ClientAdmission implements ClientAuthorizer {
             return refuse(login, remote, "the signature over this connection's challenge does not verify");
         }
         log.info("client {} logged in from {} with key {}", login.user(), remote, KeyUtils.getFingerPrint(key.get()));
-        return new Admission.Admitted(login.user(), streamsFor.apply(login.user()));
+        return bind(new UserKey(login.user(), entry[0], entry[1], null));
+    }
+
+    /**
+     * The link is bound to the key before its channel is known (the login is recorded here, off the event loop);
+     * whichever comes second of the channel and an end of the login closes it.
+     */
+    private Admission bind(UserKey key) {
+        AtomicReference<Channel> link = new AtomicReference<>();
+        Login bound = logins.open(key, () -> {
+            Channel c = link.get();
+            if (c != null) {
+                c.close();
+            }
+        });
+        return new Admission.Admitted(key.user(), streamsFor.apply(bound), channel -> {
+            link.set(channel);
+            channel.closeFuture().addListener(f -> logins.closed(bound));
+            if (bound.isClosed()) {
+                channel.close();
+            }
+        });
     }
 
     private static Optional<PublicKey> decode(byte[] blob) {
@@ -89,7 +118,7 @@ public final class ClientAdmission implements ClientAuthorizer {
     }
 
     private static Admission refuse(LinkMessage.Login login, SocketAddress remote, String why) {
-        log.warn("client login as {} from {} refused: {}", login.user(), remote, why);
+        log.warn("client login as {} from {} refused: {}", LogText.of(login.user()), remote, LogText.of(why));
         return new Admission.Refused(new LinkMessage.Refusal(LinkMessage.Reason.NOT_AUTHENTICATED, why));
     }
 }

@@ -1,10 +1,12 @@
 package dev.jumpgate.relay.client;
 
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.relay.DeviceList;
+import dev.jumpgate.relay.Login;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.stream.Splice;
 import dev.jumpgate.transport.stream.StreamAnswer;
@@ -39,6 +41,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientStream.class);
 
+    private final Login login;
     private final String user;
     private final Access access;
     private final DeviceList devices;
@@ -46,8 +49,9 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
     private final Queue<Object> held = new ArrayDeque<>();
     private boolean requested;
 
-    ClientStream(String user, Access access, DeviceList devices, Executor blocking) {
-        this.user = user;
+    ClientStream(Login login, Access access, DeviceList devices, Executor blocking) {
+        this.login = login;
+        this.user = login.user();
         this.access = access;
         this.devices = devices;
         this.blocking = blocking;
@@ -71,6 +75,11 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
         if (method.equals("GET")) {
             String path = String.valueOf(h.path());
             offload(ctx, () -> {
+                if (!access.holds(login.key())) {
+                    ctx.executor().execute(() -> refuse(ctx, StreamRequest.STATUS_FORBIDDEN, "key "
+                            + login.key().fingerprint() + " is no longer a key of user '" + user + "'"));
+                    return;
+                }
                 String body = ClientRequests.answer(path, user, devices);
                 ctx.executor().execute(() -> respond(ctx, body == null ? "404" : "200",
                         body == null ? "no such query: " + path : body));
@@ -91,8 +100,11 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
             return;
         }
         CharSequence targetHost = h.get(StreamRequest.TARGET_HOST_HEADER);
+        // Held before access is decided: a revoke that lands meanwhile either refuses this stream or ends it.
+        Runnable release = login.open(requested.host(), requested.port(), () -> ctx.channel().close());
+        ctx.channel().closeFuture().addListener(f -> release.run());
         offload(ctx, () -> {
-            Access.Decision d = access.decide(user, requested.host(), requested.port());
+            Access.Decision d = access.decide(login, requested.host(), requested.port());
             ctx.executor().execute(() -> {
                 switch (d) {
                     case Access.Decision.Refused r -> refuse(ctx, r.offline() ? "503" : StreamRequest.STATUS_FORBIDDEN,
@@ -141,7 +153,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
                 deviceStream.close();
                 return;
             }
-            log.info("client {} → {} ({})", user, a.device(), authority);
+            log.info("client {} → {} ({})", user, a.device(), LogText.of(authority));
             client.writeAndFlush(StreamHeaders.accepted());
             Splice.join(client, this, held, deviceStream, device, device.held());
         });
@@ -170,7 +182,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, String status, String reason) {
-        log.info("client {} refused: {}", user, reason);
+        log.info("client {} refused: {}", user, LogText.of(reason));
         ctx.writeAndFlush(StreamHeaders.refused(status, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -2,6 +2,7 @@ package dev.jumpgate.relay.client;
 
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.DeviceList;
+import dev.jumpgate.relay.Login;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -20,11 +21,11 @@ public final class ClientStreams {
         this.blocking = blocking;
     }
 
-    public ChannelHandler forUser(String user) {
+    public ChannelHandler forLogin(Login login) {
         return new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
-                ch.pipeline().addLast(new ClientStream(user, access, devices, blocking));
+                ch.pipeline().addLast(new ClientStream(login, access, devices, blocking));
             }
         };
     }

@@ -16,6 +16,7 @@ import dev.jumpgate.relay.store.Role;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.User;
+import dev.jumpgate.relay.store.UserKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -57,10 +58,11 @@ public final class Console {
               token revoke ID                  delete a token (an ID prefix will do); it can no longer enroll
               user add NAME 'PUBLIC KEY'       add a user with an SSH public key
               user key NAME 'PUBLIC KEY'       add another key to a user
+              user key rm NAME FINGERPRINT     take one key (SHA256:...) away from a user
               user rm NAME                     remove a user, their keys and grants
-              users                            list users
+              users                            list users and their keys' fingerprints
               grant NAME PATTERN [--ports 22]  let NAME reach devices matching PATTERN (* and ?), on these ports
-              revoke NAME PATTERN              take that grant away (new sessions are refused at once)
+              revoke NAME PATTERN              take that grant away (open sessions it allowed end at once)
               grants [NAME]                    list grants
               device rm DEVICE                 forget a device and its tokens, so it can be enrolled again
             """;
@@ -121,8 +123,10 @@ public final class Console {
             case "user" -> switch (sub) {
                 case "add" -> w.size() >= 4 ? userAdd(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
                         .usage("usage: user add NAME 'PUBLIC KEY LINE'");
-                case "key" -> w.size() >= 4 ? userKey(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
-                        .usage("usage: user key NAME 'PUBLIC KEY LINE'");
+                case "key" -> w.size() == 5 && w.get(2).equals("rm") ? userKeyRm(w.get(3), w.get(4))
+                        : w.size() >= 4 && !w.get(2).equals("rm")
+                        ? userKey(w.get(2), String.join(" ", w.subList(3, w.size())))
+                        : Result.usage("usage: user key NAME 'PUBLIC KEY LINE' | user key rm NAME FINGERPRINT");
                 case "rm" -> w.size() == 3 ? userRm(w.get(2)) : Result.usage("usage: user rm NAME");
                 default -> Result.usage("usage: user add|key|rm ...");
             };
@@ -251,14 +255,25 @@ public final class Console {
             return Result.error("no user named '" + name + "'");
         }
         store.removeUser(name);
-        return Result.ok("removed user " + name + "\n");
+        access.logins().enforce();
+        return Result.ok("removed user " + name + "; their open sessions are closed\n");
+    }
+
+    private Result userKeyRm(String name, String fingerprint) {
+        store.removeUserKey(name, Fingerprint.parse(fingerprint));
+        access.logins().enforce();
+        return Result.ok("took key " + fingerprint + " away from user " + name
+                + "; the sessions it opened are closed\n");
     }
 
     private Result users() {
         StringBuilder s = new StringBuilder();
         for (User u : store.users()) {
+            List<UserKey> keys = store.keys(u.name());
             s.append(u.name()).append(u.role() == Role.ADMIN ? " (admin)" : "").append(", ")
-                    .append(store.keys(u.name()).size()).append(" key(s)\n");
+                    .append(keys.size()).append(" key(s)\n");
+            keys.forEach(k -> s.append("  ").append(k.fingerprint()).append(' ').append(k.keyType())
+                    .append(k.comment() == null || k.comment().isEmpty() ? "" : " " + k.comment()).append('\n'));
         }
         return Result.ok(s.toString());
     }
@@ -269,13 +284,17 @@ public final class Console {
         }
         String ports = w.size() == 5 ? w.get(4) : "22";
         store.grant(w.get(1), w.get(2), ports);
+        access.logins().enforce(); // a grant again for a pattern replaces its ports, which may narrow them
         return Result.ok("granted " + w.get(1) + " devices '" + w.get(2) + "' on ports " + ports + "\n");
     }
 
     private Result revoke(String name, String pattern) {
-        return store.revoke(name, pattern)
-                ? Result.ok("revoked " + name + " '" + pattern + "'\n")
-                : Result.error("user '" + name + "' holds no grant '" + pattern + "'; `grants " + name + "` lists them");
+        if (store.revoke(name, pattern)) {
+            int ended = access.logins().enforce();
+            return Result.ok("revoked " + name + " '" + pattern + "'" + (ended > 0 ? "; " + ended
+                    + " open session(s) it allowed are closed" : "") + "\n");
+        }
+        return Result.error("user '" + name + "' holds no grant '" + pattern + "'; `grants " + name + "` lists them");
     }
 
     private Result grants(String name) {

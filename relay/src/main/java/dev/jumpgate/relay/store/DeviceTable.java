@@ -23,6 +23,11 @@ final class DeviceTable {
         return bare.isEmpty() ? bare : Optional.of(withHostKeys(c, bare.get()));
     }
 
+    /** The device without its host keys. */
+    static Optional<Device> findBare(Connection c, DeviceName name) throws SQLException {
+        return Sql.one(c, COLUMNS + " WHERE name = ?", DeviceTable::bare, name.value());
+    }
+
     static List<Device> all(Connection c) throws SQLException {
         List<Device> out = new ArrayList<>();
         for (Device d : Sql.list(c, COLUMNS + " ORDER BY name", DeviceTable::bare)) {

@@ -100,6 +100,15 @@ public final class Store implements AutoCloseable {
         db.update(c -> UserTable.addKey(c, user, publicKeyLine));
     }
 
+    /**
+     * Takes one key away from the user, named by its fingerprint ({@link UserKey#fingerprint}); their other keys
+     * and their grants stay.
+     */
+    public void removeUserKey(String user, Fingerprint fingerprint) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        db.update(c -> UserTable.removeKey(c, user, fingerprint));
+    }
+
     /** Who logs in with this key, if anyone. */
     public Optional<String> userForKey(String keyType, String keyBase64) {
         return db.read(c -> UserTable.ownerOf(c, keyType, keyBase64));
@@ -108,6 +117,16 @@ public final class Store implements AutoCloseable {
     /** The user's keys in the order they were added; empty for an unknown user. */
     public List<UserKey> keys(String user) {
         return db.read(c -> UserTable.keys(c, user));
+    }
+
+    /**
+     * What deciding {@code key}'s access to {@code device} needs, in one transaction and with the same queries
+     * whether or not the device exists, so that neither the answer's words nor its time tell which it was.
+     */
+    public AccessFacts accessFacts(UserKey key, DeviceName device) {
+        Objects.requireNonNull(device, "device");
+        return db.read(c -> new AccessFacts(UserTable.ownerOf(c, key.keyType(), key.keyBase64()),
+                DeviceTable.findBare(c, device), UserTable.find(c, key.user()), GrantTable.of(c, key.user())));
     }
 
     // ---- grants ----

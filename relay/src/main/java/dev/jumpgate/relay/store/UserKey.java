@@ -1,5 +1,7 @@
 package dev.jumpgate.relay.store;
 
+import dev.jumpgate.protocol.Fingerprint;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -17,5 +19,10 @@ public record UserKey(String user, String keyType, String keyBase64, String comm
     /** The key as an authorized_keys line without the comment: "ssh-ed25519 AAAA...". */
     public String keyLine() {
         return keyType + " " + keyBase64;
+    }
+
+    /** The key's fingerprint as {@code ssh-keygen -l} prints it: {@code SHA256:} and unpadded base64. */
+    public Fingerprint fingerprint() {
+        return Fingerprint.of(Base64.getDecoder().decode(keyBase64));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jumpgate.relay.store;
 
+import dev.jumpgate.protocol.Fingerprint;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -84,6 +85,17 @@ final class UserTable {
         }
         Sql.update(c, "INSERT INTO user_keys (key_type, key_base64, user_name, comment) VALUES (?, ?, ?, ?)",
                 key.type(), key.base64(), user, key.comment());
+    }
+
+    /** Removes the user's key with this fingerprint; the user stays, with their other keys and grants. */
+    static void removeKey(Connection c, String user, Fingerprint fingerprint) throws SQLException {
+        if (find(c, user).isEmpty()) {
+            throw new StoreException("no user '" + Printable.of(user) + "'");
+        }
+        UserKey key = keys(c, user).stream().filter(k -> k.fingerprint().equals(fingerprint)).findFirst()
+                .orElseThrow(() -> new StoreException("user '" + user + "' has no key " + fingerprint
+                        + "; `users` lists each user's key fingerprints"));
+        Sql.update(c, "DELETE FROM user_keys WHERE key_type = ? AND key_base64 = ?", key.keyType(), key.keyBase64());
     }
 
     static Optional<String> ownerOf(Connection c, String keyType, String keyBase64) throws SQLException {

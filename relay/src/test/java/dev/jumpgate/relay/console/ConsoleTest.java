@@ -157,4 +157,35 @@ class ConsoleTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unterminated");
     }
+
+    @Test
+    void usersShowsEachKeysFingerprintAndUserKeyRmTakesOneKeyAway() {
+        String second = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH8xK0z6zOaP1aFq6ZyUq2Qh0r8Ih1m1m8Zx9v2b3c4d alice@phone";
+        console.run("root", "user add alice '" + ALICE_KEY + "'");
+        console.run("root", "user key alice '" + second + "'");
+        console.run("root", "grant alice pi-*");
+        String laptop = store.keys("alice").getFirst().fingerprint().toString();
+        String phone = store.keys("alice").get(1).fingerprint().toString();
+        assertThat(console.run("root", "users").out()).contains("alice, 2 key(s)\n  " + laptop
+                + " ssh-ed25519 alice@laptop\n  " + phone + " ssh-ed25519 alice@phone\n");
+
+        Result r = console.run("root", "user key rm alice " + laptop);
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(store.userForKey("ssh-ed25519", ALICE_KEY.split(" ")[1])).isEmpty();
+        assertThat(store.keys("alice")).hasSize(1);
+        assertThat(store.grants("alice")).hasSize(1);
+        assertThat(console.run("root", "users").out()).doesNotContain(laptop).contains(phone);
+    }
+
+    @Test
+    void userKeyRmOfAKeyTheUserDoesNotHaveSaysWhereToLook() {
+        console.run("root", "user add alice '" + ALICE_KEY + "'");
+        Result r = console.run("root", "user key rm alice SHA256:" + "A".repeat(43));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("user 'alice' has no key SHA256:").contains("`users` lists");
+        assertThat(console.run("root", "user key rm alice MD5:aa").err()).contains("expected a fingerprint like");
+        assertThat(console.run("root", "user key rm alice").exit()).isEqualTo(2);
+        assertThat(store.keys("alice")).hasSize(1);
+    }
 }

@@ -3,7 +3,10 @@ package dev.jumpgate.relay.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jumpgate.protocol.DeviceName;
+import dev.jumpgate.protocol.Fingerprint;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -265,5 +268,57 @@ class StoreUsersTest {
         assertThat(store.revoke("alice", "pi-*")).isTrue();
         assertThat(store.revoke("alice", "pi-*")).isFalse();
         assertThat(store.grants("alice")).isEmpty();
+    }
+
+    @Test
+    void removingAKeyTakesThatKeyAloneAndFreesItForAnotherUser() {
+        store.addUser("alice", Role.USER);
+        store.addUser("bob", Role.USER);
+        store.addUserKey("alice", TestKeys.ed25519(1));
+        store.addUserKey("alice", TestKeys.ed25519(2));
+        store.grant("alice", "pi-*", "22");
+        UserKey first = store.keys("alice").getFirst();
+
+        store.removeUserKey("alice", first.fingerprint());
+
+        assertThat(store.keys("alice")).extracting(UserKey::keyBase64).containsExactly(TestKeys.blob("ssh-ed25519", 2));
+        assertThat(store.userForKey(first.keyType(), first.keyBase64())).isEmpty();
+        assertThat(store.grants("alice")).hasSize(1);
+        store.addUserKey("bob", TestKeys.ed25519(1));
+        assertThat(store.userForKey(first.keyType(), first.keyBase64())).contains("bob");
+    }
+
+    @Test
+    void removingAKeyNamesWhatIsMissing() {
+        store.addUser("alice", Role.USER);
+        store.addUserKey("alice", TestKeys.ed25519(1));
+        UserKey key = store.keys("alice").getFirst();
+
+        assertThatThrownBy(() -> store.removeUserKey("nobody", key.fingerprint())).isInstanceOf(StoreException.class)
+                .hasMessage("no user 'nobody'");
+        assertThatThrownBy(() -> store.removeUserKey("alice", new UserKey("x", "ssh-ed25519",
+                TestKeys.blob("ssh-ed25519", 9), null).fingerprint())).isInstanceOf(StoreException.class)
+                .hasMessageContaining("user 'alice' has no key SHA256:");
+        assertThat(store.keys("alice")).hasSize(1);
+    }
+
+    @Test
+    void accessFactsReadTheSameWhetherOrNotTheDeviceExists() {
+        store.addUser("alice", Role.USER);
+        store.addUserKey("alice", TestKeys.ed25519(1));
+        store.grant("alice", "pi-*", "22");
+        store.enrollDevice(DeviceName.parse("vault"),
+                Fingerprint.of(new byte[] {1}));
+        store.setHostKeys(DeviceName.parse("vault"), List.of(TestKeys.ed25519(5)));
+        UserKey key = store.keys("alice").getFirst();
+
+        AccessFacts vault = store.accessFacts(key, DeviceName.parse("vault"));
+        AccessFacts none = store.accessFacts(key, DeviceName.parse("nosuch"));
+
+        assertThat(vault.keyOwner()).contains("alice");
+        assertThat(vault.device()).hasValueSatisfying(d -> assertThat(d.hostKeys()).as("not read").isEmpty());
+        assertThat(none.device()).isEmpty();
+        assertThat(none.grants()).isEqualTo(vault.grants()).hasSize(1);
+        assertThat(none.user()).isEqualTo(vault.user()).contains(new User("alice", Role.USER));
     }
 }

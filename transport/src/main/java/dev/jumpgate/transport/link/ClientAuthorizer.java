@@ -2,8 +2,10 @@ package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkMessage;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.net.SocketAddress;
+import java.util.function.Consumer;
 
 /**
  * The relay's decision on a client's Login. Runs off the event loop (it touches the database and verifies a
@@ -22,9 +24,15 @@ public interface ClientAuthorizer {
     ClientAuthorizer NONE = (login, nonce, cert, remote) -> new Admission.Refused(new LinkMessage.Refusal(
             LinkMessage.Reason.NOT_AUTHENTICATED, "this relay takes no client links"));
 
-    /** Either the user's name and the handler for each stream they open, or why not. */
+    /**
+     * Either the user's name, the handler for each stream they open and what to tell of the link once it is up
+     * (so the relay can end it when the user's key is taken away), or why not.
+     */
     sealed interface Admission {
-        record Admitted(String user, ChannelHandler streams) implements Admission {
+        record Admitted(String user, ChannelHandler streams, Consumer<Channel> linked) implements Admission {
+            public Admitted(String user, ChannelHandler streams) {
+                this(user, streams, channel -> { });
+            }
         }
 
         record Refused(LinkMessage.Refusal refusal) implements Admission {

@@ -3,6 +3,7 @@ package dev.jumpgate.transport.link;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkCodec;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.protocol.MalformedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -74,8 +75,8 @@ final class ClientGate extends ByteToMessageDecoder {
                 try {
                     admission = authorizer.authorize(login, nonce, relayCertificate, ctx.channel().remoteAddress());
                 } catch (RuntimeException e) {
-                    log.error("client link from {}: authorizing {} failed", ctx.channel().remoteAddress(), login.user(),
-                            e);
+                    log.error("client link from {}: authorizing {} failed", ctx.channel().remoteAddress(),
+                            LogText.of(login.user()), e);
                     admission = new ClientAuthorizer.Admission.Refused(new LinkMessage.Refusal(
                             LinkMessage.Reason.UNAVAILABLE, "relay error, try again later"));
                 }
@@ -90,6 +91,9 @@ final class ClientGate extends ByteToMessageDecoder {
     }
 
     private void answer(ChannelHandlerContext ctx, ClientAuthorizer.Admission admission) {
+        if (admission instanceof ClientAuthorizer.Admission.Admitted a) {
+            a.linked().accept(ctx.channel()); // even if it closed meanwhile: that is news the relay waits for too
+        }
         if (!ctx.channel().isActive()) {
             return;
         }
@@ -108,13 +112,14 @@ final class ClientGate extends ByteToMessageDecoder {
 
     private void refuse(ChannelHandlerContext ctx, LinkMessage.Refusal refusal) {
         decided = true;
-        log.info("client link from {} refused: {}", ctx.channel().remoteAddress(), refusal.detail());
+        log.info("client link from {} refused: {}", ctx.channel().remoteAddress(), LogText.of(refusal.detail()));
         ctx.writeAndFlush(Frames.encode(ctx.alloc(), refusal, false)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("client link from {} failed during handshake: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.info("client link from {} failed during handshake: {}", ctx.channel().remoteAddress(),
+                LogText.of(cause));
         ctx.close();
     }
 }

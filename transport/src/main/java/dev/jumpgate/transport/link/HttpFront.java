@@ -1,5 +1,6 @@
 package dev.jumpgate.transport.link;
 
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.transport.pipe.WsBytes;
 import dev.jumpgate.transport.poll.PollEndpoint;
 import dev.jumpgate.transport.poll.PollWire;
@@ -110,7 +111,7 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.debug("HTTP connection from {} failed: {}", ctx.channel().remoteAddress(), LogText.of(cause));
         ctx.close();
     }
 }

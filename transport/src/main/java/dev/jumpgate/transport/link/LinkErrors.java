@@ -1,5 +1,6 @@
 package dev.jumpgate.transport.link;
 
+import dev.jumpgate.protocol.LogText;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,9 +27,9 @@ final class LinkErrors extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            log.debug("link to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug("link to {} failed: {}", ctx.channel().remoteAddress(), LogText.of(cause));
         } else {
-            log.warn("link to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.warn("link to {} failed: {}", ctx.channel().remoteAddress(), LogText.of(cause));
         }
         ctx.close();
     }

@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.LinkCodec;
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.transport.Causes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
@@ -58,7 +59,8 @@ final class LinkPort extends ByteToMessageDecoder {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("connection from {} failed before its handshake: {}", ctx.channel().remoteAddress(), reason(cause));
+        log.info("connection from {} failed before its handshake: {}", ctx.channel().remoteAddress(),
+                LogText.of(reason(cause)));
         ctx.close();
     }
 

@@ -2,6 +2,7 @@ package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.LinkCodec;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.protocol.MalformedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -123,13 +124,13 @@ final class RelayHandshake extends ByteToMessageDecoder {
 
     private void refuse(ChannelHandlerContext ctx, LinkMessage.Refusal refusal) {
         decided = true;
-        log.info("link from {} refused: {}", ctx.channel().remoteAddress(), refusal.detail());
+        log.info("link from {} refused: {}", ctx.channel().remoteAddress(), LogText.of(refusal.detail()));
         ctx.writeAndFlush(Frames.encode(ctx.alloc(), refusal, false)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("link from {} failed during handshake: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.info("link from {} failed during handshake: {}", ctx.channel().remoteAddress(), LogText.of(cause));
         ctx.close();
     }
 }

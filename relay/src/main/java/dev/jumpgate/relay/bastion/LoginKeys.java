@@ -17,16 +17,16 @@ import org.slf4j.LoggerFactory;
  * key as {@code first-admin}, which may then only run {@code claim} ({@link ClaimCommand}). A store too busy to
  * answer ends the login with a message rather than a bare "permission denied".
  */
-final class Logins implements PublickeyAuthenticator {
+final class LoginKeys implements PublickeyAuthenticator {
 
-    private static final Logger log = LoggerFactory.getLogger(Logins.class);
+    private static final Logger log = LoggerFactory.getLogger(LoginKeys.class);
     /** The key a {@code first-admin} login proved, which its claim makes the admin's. */
     static final AttributeKey<PublicKey> CLAIMANT_KEY = new AttributeKey<>();
 
     private final FirstAdmin firstAdmin;
     private final PublickeyAuthenticator users;
 
-    Logins(FirstAdmin firstAdmin, PublickeyAuthenticator users) {
+    LoginKeys(FirstAdmin firstAdmin, PublickeyAuthenticator users) {
         this.firstAdmin = firstAdmin;
         this.users = users;
     }

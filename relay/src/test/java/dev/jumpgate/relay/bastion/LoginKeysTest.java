@@ -18,7 +18,7 @@ import org.apache.sshd.server.session.ServerSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LoginsTest {
+class LoginKeysTest {
 
     @TempDir
     Path dir;
@@ -36,7 +36,7 @@ class LoginsTest {
             throw new StoreBusyException("relay busy: 256 calls are already waiting");
         };
 
-        assertThat(new Logins(FirstAdmin.none(), busy).authenticate("alice", key(), session)).isFalse();
+        assertThat(new LoginKeys(FirstAdmin.none(), busy).authenticate("alice", key(), session)).isFalse();
 
         assertThat(calls).contains("disconnect[" + SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS
                 + ", relay busy: 256 calls are already waiting]");
@@ -47,14 +47,14 @@ class LoginsTest {
         PublickeyAuthenticator nobody = (user, key, s) -> {
             throw new AssertionError("first-admin is no user to look up");
         };
-        assertThat(new Logins(FirstAdmin.none(), nobody).authenticate("first-admin", key(), session)).isFalse();
+        assertThat(new LoginKeys(FirstAdmin.none(), nobody).authenticate("first-admin", key(), session)).isFalse();
 
         try (Store store = Store.open(dir)) {
             FirstAdmin open = FirstAdmin.prepare(dir, store, Instant.now());
             PublicKey key = key();
 
-            assertThat(new Logins(open, nobody).authenticate("first-admin", key, session)).isTrue();
-            assertThat(calls).contains("setAttribute[" + Logins.CLAIMANT_KEY + ", " + key + "]");
+            assertThat(new LoginKeys(open, nobody).authenticate("first-admin", key, session)).isTrue();
+            assertThat(calls).contains("setAttribute[" + LoginKeys.CLAIMANT_KEY + ", " + key + "]");
         }
     }
 

@@ -1,0 +1,57 @@
+package dev.jumpgate.relay.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.relay.Access;
+import dev.jumpgate.relay.link.Links;
+import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.transport.link.ClientAuthorizer;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class ClientAdmissionTest {
+
+    @TempDir
+    Path dir;
+    Store store;
+    ClientAdmission admission;
+    final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    final Logger logger = (Logger) LoggerFactory.getLogger(ClientAdmission.class);
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir);
+        Access access = new Access(store, new Links(store, Runnable::run));
+        admission = new ClientAdmission(store, access.logins(), login -> new ChannelInboundHandlerAdapter());
+        logged.start();
+        logger.addAppender(logged);
+    }
+
+    @AfterEach
+    void close() {
+        logger.detachAppender(logged);
+        store.close();
+    }
+
+    @Test
+    void aLoginNameCannotForgeALogLine() {
+        String forged = "alice\n12:00:00.000 INFO  Console: admin admin ran: user rm bob\u001b[2J";
+        var decision = admission.authorize(new LinkMessage.Login(forged, new byte[] {1, 2, 3}, new byte[0], "1.0"),
+                new byte[32], Fingerprint.of(new byte[] {1}), new InetSocketAddress("127.0.0.1", 5555));
+
+        assertThat(decision).isInstanceOf(ClientAuthorizer.Admission.Refused.class);
+        assertThat(logged.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain("\n", "\r", "\u001b").contains("alice\\n12:00:00.000"));
+    }
+}
