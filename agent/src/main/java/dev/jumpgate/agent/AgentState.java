@@ -28,8 +28,8 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
     public static AgentState load(Path dir) throws IOException {
         Path props = dir.resolve(PROPERTIES);
         if (!Files.exists(props)) {
-            throw new IOException("no enrolled agent in " + dir + ": run `jumpgate agent enroll TOKEN --state "
-                    + dir + "` first");
+            throw new IOException("no enrolled agent in " + dir + ": run `jumpgate agent enroll --state "
+                    + dir + " < TOKEN_FILE` first");
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(props)) {

@@ -51,6 +51,18 @@ class JumpTest {
         assertThat(r.exit()).isEqualTo(7);
     }
 
+    /** The form older scripts use keeps working, but says the token was on show in the process list. */
+    @Test
+    void aTokenOnTheCommandLineStillEnrollsButWarnsWithoutEchoingIt() throws Exception {
+        String token = lab.token("pi-argv");
+        Proc p = lab.adopt(Proc.jumpgate(tmp.resolve("logs"), "enroll-argv", "agent", "enroll", token, "--state",
+                lab.agentState("pi-argv").toString()));
+
+        assertThat(p.awaitExit(Lab.START)).as(p.stderr()).isZero();
+        assertThat(p.stderr()).contains("warning: the enrollment token on the command line can be read by every user")
+                .contains("--token-file").doesNotContain(token);
+    }
+
     @Test
     void deviceHostKeyFromRelayIsCheckedStrictly() throws Exception {
         Path tampered = tmp.resolve("known_hosts_tampered");

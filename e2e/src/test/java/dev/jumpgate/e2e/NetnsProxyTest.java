@@ -63,7 +63,8 @@ class NetnsProxyTest {
     void withoutTheProxyTheRelayIsOutOfReach() throws Exception {
         Ssh.Result routes = ns.exec("ip", "route", "show");
         assertThat(routes.out()).doesNotContain("default").contains(ns.subnet());
-        Proc direct = ns.jumpgate(lab, "enroll-direct", "agent", "enroll", lab.token("pi-ns"), "--state",
+        Proc direct = ns.jumpgate(lab, "enroll-direct", "agent", "enroll", "--token-file",
+                lab.tokenFile(lab.token("pi-ns")).toString(), "--state",
                 lab.agentState("pi-ns").toString(), "--transport", "tls");
         assertThat(direct.awaitExit(Lab.START)).isNotZero();
         assertThat(direct.stderr()).contains("connection refused or unreachable");
@@ -73,7 +74,8 @@ class NetnsProxyTest {
     @Order(2)
     void throughTheProxyTheAgentLinksAndSshAndScpWork() throws Exception {
         String proxyUrl = proxy.url("carol:" + PASSWORD);
-        Proc enrolled = ns.jumpgate(lab, "enroll-ns", "agent", "enroll", lab.token("pi-ns"), "--state",
+        Proc enrolled = ns.jumpgate(lab, "enroll-ns", "agent", "enroll", "--token-file",
+                lab.tokenFile(lab.token("pi-ns")).toString(), "--state",
                 lab.agentState("pi-ns").toString(), "--proxy", proxyUrl);
         assertThat(enrolled.awaitExit(Lab.START)).as(enrolled.stderr()).isZero();
         agent = ns.jumpgate(lab, "agent-ns", "agent", "run", "--state", lab.agentState("pi-ns").toString(), "--target",
