@@ -228,20 +228,20 @@ final class Lab implements AutoCloseable {
     Proc enroll(String device, String token, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("agent", "enroll", "--state", agentState(device).toString()));
         args.addAll(List.of(extra));
-        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(), tokenFile(token),
+        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(), secretFile(token),
                 args.toArray(String[]::new));
         procs.add(p);
         p.awaitExit(START);
         return p;
     }
 
-    /** A file holding {@code token}, readable by its owner alone, as a user would keep one. */
-    Path tokenFile(String token) throws IOException {
-        Path tokens = Files.createDirectories(dir.resolve("tokens"));
-        Path f = tokens.resolve("token-" + token.hashCode());
+    /** A file holding {@code secret} (a token, a password), readable by its owner alone, as a user keeps one. */
+    Path secretFile(String secret) throws IOException {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Path f = secrets.resolve("secret-" + Integer.toHexString(secret.hashCode()));
         Files.deleteIfExists(f);
         Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        return Files.writeString(f, token + "\n");
+        return Files.writeString(f, secret + "\n");
     }
 
     Path agentState(String device) {

@@ -41,7 +41,7 @@ class PartitionTest {
         lab = Lab.linkingOn(Lab.workDir(getClass()), ns.hostAddress);
         ns.startSshd(lab, NS_SSHD_PORT);
         Proc enrolled = ns.jumpgate(lab, "enroll-pi-far", "agent", "enroll", "--token-file",
-                lab.tokenFile(lab.token("pi-far")).toString(), "--state",
+                lab.secretFile(lab.token("pi-far")).toString(), "--state",
                 lab.agentState("pi-far").toString());
         assertThat(enrolled.awaitExit(Lab.START)).as(enrolled.stderr()).isZero();
         agent = ns.jumpgate(lab, "agent-pi-far", "agent", "run", "--state", lab.agentState("pi-far").toString(),
