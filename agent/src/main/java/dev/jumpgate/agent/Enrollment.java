@@ -7,11 +7,13 @@ import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;
 import dev.jumpgate.transport.pipe.RoutePlan;
 import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.PrivateDirectory;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,9 @@ public final class Enrollment {
         if (AgentState.exists(stateDir)) {
             throw new IOException(stateDir + " already holds an enrolled agent (" + AgentState.load(stateDir).device()
                     + "); use another --state directory, or delete this one to enroll again");
+        }
+        if (Files.isDirectory(stateDir)) {
+            PrivateDirectory.check(stateDir); // before the token is spent, not at the first `agent run`
         }
         EnrollmentToken token = EnrollmentToken.parse(tokenText);
         if (token.expires().isBefore(Instant.now())) {
