@@ -42,6 +42,10 @@ public record HttpProxy(String host, int port, Optional<String> user, Optional<S
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("proxy '" + mask(url) + "' names no host");
         }
+        if (uri.getPort() > 65535) {
+            throw new IllegalArgumentException("proxy '" + mask(url) + "': port " + uri.getPort()
+                    + " is not a port (1-65535)");
+        }
         // Unescaped, these would split a password and make the rest of it a host or a fragment.
         if (text.indexOf('@') != text.lastIndexOf('@') || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("proxy '" + mask(url) + "': write @, # and ? in a user or password as"
