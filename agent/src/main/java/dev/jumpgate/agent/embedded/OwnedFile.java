@@ -56,14 +56,19 @@ final class OwnedFile {
     private static final int S_IFREG = 0100000;
     private static final int S_ISVTX = 01000;
     private static final int WRITABLE_BY_OTHERS = 022;
-    // open(2) flags differ between architectures; these are asm-generic's, with ARM's and POWER's O_NOFOLLOW
+    // open(2) flags differ between architectures: these are asm-generic's, with ARM's and POWER's O_NOFOLLOW.
+    // MIPS, SPARC and others differ in more flags and get no guess.
+    private static final String ARCH = System.getProperty("os.arch");
+    private static final Set<String> ARM_OR_POWER = Set.of("aarch64", "arm", "ppc64", "ppc64le");
+    private static final Set<String> GENERIC = Set.of("amd64", "x86_64", "x86", "i386", "riscv64", "s390x",
+            "loongarch64");
     private static final int O_RDONLY = 0;
     private static final int O_NOCTTY = 0400;
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
-    private static final int O_NOFOLLOW = Set.of("aarch64", "arm", "ppc64", "ppc64le")
-            .contains(System.getProperty("os.arch")) ? 0100000 : 0400000;
-    private static final boolean LINUX = System.getProperty("os.name").equals("Linux");
+    private static final int O_NOFOLLOW = ARM_OR_POWER.contains(ARCH) ? 0100000 : 0400000;
+    private static final boolean SUPPORTED = System.getProperty("os.name").equals("Linux")
+            && (ARM_OR_POWER.contains(ARCH) || GENERIC.contains(ARCH));
 
     private static volatile Libc libc;
 
@@ -76,8 +81,9 @@ final class OwnedFile {
      * link in the user's directory to a root-only file would pass the ownership check.
      */
     static Result read(Path file, Account account, boolean asTheUser, long maxBytes) {
-        if (!LINUX) {
-            return new Result.Refused(file + ": the embedded server reads authorized_keys files only on Linux");
+        if (!SUPPORTED) {
+            return new Result.Refused(file + ": the embedded server reads authorized_keys files only on Linux on"
+                    + " x86, ARM, POWER, RISC-V and s390x, not on " + System.getProperty("os.name") + " " + ARCH);
         }
         int fd;
         try {
