@@ -83,7 +83,7 @@ final class OwnedFile {
     static Result read(Path file, Account account, boolean asTheUser, long maxBytes) {
         if (!SUPPORTED) {
             return new Result.Refused(file + ": the embedded server reads authorized_keys files only on Linux on"
-                    + " x86, ARM, POWER, RISC-V and s390x, not on " + System.getProperty("os.name") + " " + ARCH);
+                    + " x86, ARM, POWER, RISC-V, s390x and LoongArch, not on " + System.getProperty("os.name") + " " + ARCH);
         }
         int fd;
         try {
