@@ -13,7 +13,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,9 +40,14 @@ public final class Enrollment {
             throw new IOException(stateDir + " already holds an enrolled agent (" + AgentState.load(stateDir).device()
                     + "); use another --state directory, or delete this one to enroll again");
         }
-        if (Files.isDirectory(stateDir)) {
-            PrivateDirectory.check(stateDir); // before the token is spent, not at the first `agent run`
+        // The relay spends the token when it admits us: a directory that cannot keep the state must fail before.
+        try {
+            PrivateDirectory.create(stateDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the state directory " + stateDir + " (" + e.getMessage()
+                    + "); the token was not used", e);
         }
+        PrivateDirectory.check(stateDir);
         EnrollmentToken token = EnrollmentToken.parse(tokenText);
         if (token.expires().isBefore(Instant.now())) {
             throw new IOException("enrollment token for " + token.device() + " expired at " + token.expires()
