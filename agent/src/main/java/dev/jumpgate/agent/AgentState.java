@@ -3,6 +3,7 @@ package dev.jumpgate.agent;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.transport.tls.PrivateDirectory;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import java.io.IOException;
 import java.io.Reader;
@@ -13,7 +14,8 @@ import java.util.Properties;
 
 /**
  * What an enrolled agent remembers, in its state directory: which relay (address and pinned certificate),
- * which device it is, and its own key pair. The private key never leaves this directory.
+ * which device it is, and its own key pair. The private key never leaves this directory, which is the agent's user's
+ * alone: created 0700 with its files 0600, and refused at load if others may read it ({@link PrivateDirectory}).
  *
  * <pre>
  *   STATE/agent.properties   device, relay, relay-pin
@@ -28,9 +30,10 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
     public static AgentState load(Path dir) throws IOException {
         Path props = dir.resolve(PROPERTIES);
         if (!Files.exists(props)) {
-            throw new IOException("no enrolled agent in " + dir + ": run `jumpgate agent enroll TOKEN --state "
-                    + dir + "` first");
+            throw new IOException("no enrolled agent in " + dir + ": run `jumpgate agent enroll --state "
+                    + dir + " < TOKEN_FILE` first");
         }
+        PrivateDirectory.check(dir);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(props)) {
             p.load(r);
@@ -49,7 +52,7 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
     }
 
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        PrivateDirectory.create(dir);
         identity.save(dir.resolve("agent.key"), dir.resolve("agent.crt"));
         Properties p = new Properties();
         p.setProperty("device", device.value());
@@ -57,6 +60,6 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
         p.setProperty("relay-pin", relayPin.toString());
         StringWriter w = new StringWriter();
         p.store(w, "jumpgate agent state; the private key is agent.key");
-        Files.writeString(dir.resolve(PROPERTIES), w.toString());
+        TlsIdentity.writePrivate(dir.resolve(PROPERTIES), w.toString());
     }
 }

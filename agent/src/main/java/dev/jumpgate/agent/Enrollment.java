@@ -7,6 +7,7 @@ import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.pipe.Route;
 import dev.jumpgate.transport.pipe.RoutePlan;
 import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.PrivateDirectory;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,6 +40,14 @@ public final class Enrollment {
             throw new IOException(stateDir + " already holds an enrolled agent (" + AgentState.load(stateDir).device()
                     + "); use another --state directory, or delete this one to enroll again");
         }
+        // The relay spends the token when it admits us: a directory that cannot keep the state must fail before.
+        try {
+            PrivateDirectory.create(stateDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the state directory " + stateDir + " (" + e.getMessage()
+                    + "); the token was not used", e);
+        }
+        PrivateDirectory.check(stateDir);
         EnrollmentToken token = EnrollmentToken.parse(tokenText);
         if (token.expires().isBefore(Instant.now())) {
             throw new IOException("enrollment token for " + token.device() + " expired at " + token.expires()

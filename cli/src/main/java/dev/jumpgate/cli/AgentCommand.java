@@ -28,11 +28,19 @@ import picocli.CommandLine.Parameters;
         subcommands = {AgentCommand.Enroll.class, AgentCommand.Run.class})
 final class AgentCommand {
 
+    static final SecretInput TOKEN = new SecretInput("enrollment token", "--token-file", "JUMPGATE_TOKEN");
+
     @Command(name = "enroll", mixinStandardHelpOptions = true,
-            description = "Enroll this device with a one-time token from the relay's `token create DEVICE`.")
+            description = {"Enroll this device with a one-time token from the relay's `token create DEVICE`.",
+                "The token is read from standard input (a prompt on a terminal), --token-file or JUMPGATE_TOKEN."})
     static final class Enroll implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "TOKEN", description = "The enrollment token (jgt1_...).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "TOKEN",
+                description = "The token itself: works, but every local user can read it in the process list.")
         String token;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "Read the token from FILE (- for standard input).")
+        Path tokenFile;
 
         @Option(names = "--state", required = true, description = "Directory for the agent's key and settings.")
         Path state;
@@ -42,9 +50,10 @@ final class AgentCommand {
 
         @Override
         public Integer call() throws Exception {
+            String secret = TOKEN.read(token, tokenFile, true, SecretInput.Sources.system()).orElseThrow();
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             try {
-                AgentState s = Enrollment.enroll(group, token, state, transport.plan());
+                AgentState s = Enrollment.enroll(group, secret, state, transport.plan());
                 System.out.println("enrolled device " + s.device() + " with relay " + s.relay() + "; now run: "
                         + "jumpgate agent run --state " + state);
                 return 0;

@@ -49,8 +49,9 @@ class ConnectProxyTest {
         }
     }
 
-    private String[] through(String transport) {
-        return new String[] {"--transport", transport, "--proxy", proxy.url("alice:" + PASSWORD)};
+    private String[] through(String transport) throws Exception {
+        return new String[] {"--transport", transport, "--proxy", proxy.url("alice"), "--proxy-password-file",
+            lab.secretFile(PASSWORD).toString()};
     }
 
     private Proc device(String device, String transport) throws Exception {
@@ -90,18 +91,20 @@ class ConnectProxyTest {
         // tinyproxy answers a CONNECT with bad credentials 401 where RFC 9110 says 407; both read the same.
         assertThat(wrong.stderr()).containsPattern("proxy http://127\\.0\\.0\\.1:" + proxy.port()
                 + " refused the credentials for user 'alice' \\(40[17]\\)").doesNotContain("not-the-password");
+        // a password in the URL still works, but the process list shows it to every local user
+        assertThat(wrong.stderr()).contains("warning: the proxy password in --proxy can be read by every user")
+                .contains("--proxy-password-file");
 
         Proc none = lab.enroll("pi-none", lab.token("pi-none"), "--transport", "tls", "--proxy", proxy.url(null));
         assertThat(none.awaitExit(Lab.START)).isNotZero();
         assertThat(none.stderr()).containsPattern("requires authentication \\(40[17]\\): pass --proxy "
-                + "http://USER:PASS@127\\.0\\.0\\.1:" + proxy.port());
+                + "http://USER@127\\.0\\.0\\.1:" + proxy.port() + " and the password in --proxy-password-file");
     }
 
     @Test
     @Order(4)
     void aConnectToAnyOtherPortIsRefusedByTheProxyNotLeakedAround() throws Exception {
-        Proc p = lab.enroll("pi-other", lab.token("pi-other"), "--transport", "tls", "--proxy",
-                proxy.url("alice:" + PASSWORD));
+        Proc p = lab.enroll("pi-other", lab.token("pi-other"), through("tls"));
         assertThat(p.awaitExit(Lab.START)).as("the proxy's CONNECT to the relay works").isZero();
         assertThat(proxy.log()).doesNotContain("Refused CONNECT");
     }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +33,7 @@ class EmbeddedAsRootTest {
     Lab lab;
     Path home;
     long uid;
+    Proc agent;
 
     @BeforeAll
     void start() throws Exception {
@@ -47,7 +50,7 @@ class EmbeddedAsRootTest {
         Files.writeString(ssh.resolve("authorized_keys"), lab.pub("alice"));
         Lab.run(List.of("chown", "-R", ACCOUNT + ":", ssh.toString()));
         Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString());
+        agent = lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString());
     }
 
     @AfterAll
@@ -94,6 +97,33 @@ class EmbeddedAsRootTest {
                 .isEqualTo(ACCOUNT + "\n");
         Ssh.Result asRoot = Ssh.run(ssh("alice", "root", "id -un"), null, Duration.ofSeconds(30));
         assertThat(asRoot.exit()).as("alice's key is in %s's file, not root's", ACCOUNT).isEqualTo(255);
+    }
+
+    /**
+     * The agent reads the account's files as root: a link the account plants to a root-only file must neither let
+     * that file's keys in nor put its lines in the log.
+     */
+    @Test
+    void aLinkInTheAccountsSshDirectoryIsNotFollowedNorItsTargetLogged() throws Exception {
+        Path rootOnly = Files.writeString(tmp.resolve("root-only"), "root:SECRET-HASH:19000::::::\n"
+                + lab.pub("mallory"));
+        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rw-------"));
+        Path own = home.resolve(".ssh").resolve("authorized_keys");
+        Path aside = own.resolveSibling("authorized_keys.aside");
+        Files.move(own, aside);
+        try {
+            Files.createSymbolicLink(own, rootOnly);
+            Lab.run(List.of("chown", "-h", ACCOUNT + ":", own.toString()));
+
+            Ssh.Result r = Ssh.run(ssh("mallory", ACCOUNT, "id -un"), null, Duration.ofSeconds(30));
+
+            assertThat(r.exit()).as("mallory's key is only in the root-only file").isEqualTo(255);
+            agent.awaitLog(Pattern.quote(own + " is a symbolic link"), Duration.ofSeconds(10));
+            assertThat(agent.stderr() + agent.stdout()).doesNotContain("SECRET-HASH");
+        } finally {
+            Files.deleteIfExists(own);
+            Files.move(aside, own);
+        }
     }
 
     @Test

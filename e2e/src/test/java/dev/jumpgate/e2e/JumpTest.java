@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,33 @@ class JumpTest {
         assertThat(r.out()).isEqualTo("out\n");
         assertThat(r.err()).isEqualTo("err\n");
         assertThat(r.exit()).isEqualTo(7);
+    }
+
+    /** Keys, tokens' hashes and the user list, as the running relay and agent left them: theirs alone. */
+    @Test
+    void theRelaysDataAndTheAgentsStateAreTheirUsersAlone() throws Exception {
+        for (Path dir : List.of(lab.dir.resolve("relay"), lab.agentState("pi-kitchen"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
+                    .isEqualTo("rwx------");
+            try (var files = Files.list(dir)) {
+                List<Path> secrets = files.filter(Files::isRegularFile)
+                        .filter(f -> !f.toString().endsWith(".pub")).toList();
+                assertThat(secrets).isNotEmpty().allSatisfy(f -> assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------"));
+            }
+        }
+    }
+
+    /** The form older scripts use keeps working, but says the token was on show in the process list. */
+    @Test
+    void aTokenOnTheCommandLineStillEnrollsButWarnsWithoutEchoingIt() throws Exception {
+        String token = lab.token("pi-argv");
+        Proc p = lab.adopt(Proc.jumpgate(tmp.resolve("logs"), "enroll-argv", "agent", "enroll", token, "--state",
+                lab.agentState("pi-argv").toString()));
+
+        assertThat(p.awaitExit(Lab.START)).as(p.stderr()).isZero();
+        assertThat(p.stderr()).contains("warning: the enrollment token on the command line can be read by every user")
+                .contains("--token-file").doesNotContain(token);
     }
 
     @Test

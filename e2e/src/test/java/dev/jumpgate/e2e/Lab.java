@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -223,15 +224,24 @@ final class Lab implements AutoCloseable {
         return r.out().strip();
     }
 
+    /** {@code agent enroll} with the token on its standard input, as a user pipes it in. */
     Proc enroll(String device, String token, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("agent", "enroll", token, "--state",
-                agentState(device).toString()));
+        List<String> args = new ArrayList<>(List.of("agent", "enroll", "--state", agentState(device).toString()));
         args.addAll(List.of(extra));
-        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(),
+        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(), secretFile(token),
                 args.toArray(String[]::new));
         procs.add(p);
         p.awaitExit(START);
         return p;
+    }
+
+    /** A file holding {@code secret} (a token, a password), readable by its owner alone, as a user keeps one. */
+    Path secretFile(String secret) throws IOException {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Path f = secrets.resolve("secret-" + Integer.toHexString(secret.hashCode()));
+        Files.deleteIfExists(f);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(f, secret + "\n");
     }
 
     Path agentState(String device) {

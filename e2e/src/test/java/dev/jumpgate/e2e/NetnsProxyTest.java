@@ -63,7 +63,8 @@ class NetnsProxyTest {
     void withoutTheProxyTheRelayIsOutOfReach() throws Exception {
         Ssh.Result routes = ns.exec("ip", "route", "show");
         assertThat(routes.out()).doesNotContain("default").contains(ns.subnet());
-        Proc direct = ns.jumpgate(lab, "enroll-direct", "agent", "enroll", lab.token("pi-ns"), "--state",
+        Proc direct = ns.jumpgate(lab, "enroll-direct", "agent", "enroll", "--token-file",
+                lab.secretFile(lab.token("pi-ns")).toString(), "--state",
                 lab.agentState("pi-ns").toString(), "--transport", "tls");
         assertThat(direct.awaitExit(Lab.START)).isNotZero();
         assertThat(direct.stderr()).contains("connection refused or unreachable");
@@ -72,12 +73,15 @@ class NetnsProxyTest {
     @Test
     @Order(2)
     void throughTheProxyTheAgentLinksAndSshAndScpWork() throws Exception {
-        String proxyUrl = proxy.url("carol:" + PASSWORD);
-        Proc enrolled = ns.jumpgate(lab, "enroll-ns", "agent", "enroll", lab.token("pi-ns"), "--state",
-                lab.agentState("pi-ns").toString(), "--proxy", proxyUrl);
+        String proxyUrl = proxy.url("carol");
+        String passwordFile = lab.secretFile(PASSWORD).toString();
+        Proc enrolled = ns.jumpgate(lab, "enroll-ns", "agent", "enroll", "--token-file",
+                lab.secretFile(lab.token("pi-ns")).toString(), "--state",
+                lab.agentState("pi-ns").toString(), "--proxy", proxyUrl,
+                "--proxy-password-file", passwordFile);
         assertThat(enrolled.awaitExit(Lab.START)).as(enrolled.stderr()).isZero();
         agent = ns.jumpgate(lab, "agent-ns", "agent", "run", "--state", lab.agentState("pi-ns").toString(), "--target",
-                "127.0.0.1:" + NS_SSHD_PORT, "--proxy", proxyUrl);
+                "127.0.0.1:" + NS_SSHD_PORT, "--proxy", proxyUrl, "--proxy-password-file", passwordFile);
         lab.awaitOnline("pi-ns", Lab.START);
         agent.awaitLog("linked to relay", Lab.START);
         assertThat(agent.stderr()).contains("over tls to 127.0.0.1:" + lab.linkPort

@@ -40,7 +40,8 @@ class PartitionTest {
         assumeTrue(ns.exec("iptables", "-S").exit() == 0, "iptables is not installed (run-tests installs it as root)");
         lab = Lab.linkingOn(Lab.workDir(getClass()), ns.hostAddress);
         ns.startSshd(lab, NS_SSHD_PORT);
-        Proc enrolled = ns.jumpgate(lab, "enroll-pi-far", "agent", "enroll", lab.token("pi-far"), "--state",
+        Proc enrolled = ns.jumpgate(lab, "enroll-pi-far", "agent", "enroll", "--token-file",
+                lab.secretFile(lab.token("pi-far")).toString(), "--state",
                 lab.agentState("pi-far").toString());
         assertThat(enrolled.awaitExit(Lab.START)).as(enrolled.stderr()).isZero();
         agent = ns.jumpgate(lab, "agent-pi-far", "agent", "run", "--state", lab.agentState("pi-far").toString(),

@@ -39,7 +39,8 @@ class PlainHttpProxyTest {
         pollPort = Lab.freePort();
         lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:" + pollPort);
         proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth bob " + PASSWORD, "ConnectPort 0"));
-        String[] way = {"--proxy", proxy.url("bob:" + PASSWORD), "--relay-http", "http://127.0.0.1:" + pollPort};
+        String[] way = {"--proxy", proxy.url("bob"), "--proxy-password-file", lab.secretFile(PASSWORD).toString(),
+            "--relay-http", "http://127.0.0.1:" + pollPort};
         Proc enrolled = lab.enroll("pi-poll", lab.token("pi-poll"), way);
         assertThat(enrolled.awaitExit(Lab.START)).as("enroll: %s", enrolled.stderr()).isZero();
         String[] run = java.util.stream.Stream.concat(java.util.Arrays.stream(way),

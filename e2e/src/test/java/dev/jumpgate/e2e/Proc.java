@@ -27,19 +27,29 @@ final class Proc implements AutoCloseable {
     }
 
     static Proc start(Path logDir, String name, List<String> command) throws IOException {
+        return start(logDir, name, Path.of("/dev/null"), command);
+    }
+
+    /** {@code command} with its standard input read from {@code stdin}. */
+    static Proc start(Path logDir, String name, Path stdin, List<String> command) throws IOException {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new Proc(name, p, out, err);
     }
 
     /** {@code jumpgate ARGS} from the test's own classpath, in a JVM of its own. */
     static Proc jumpgate(Path logDir, String name, String... args) throws IOException {
+        return jumpgate(logDir, name, Path.of("/dev/null"), args);
+    }
+
+    /** {@code jumpgate ARGS} with its standard input read from {@code stdin}. */
+    static Proc jumpgate(Path logDir, String name, Path stdin, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(List.of(args));
-        return start(logDir, name, cmd);
+        return start(logDir, name, stdin, cmd);
     }
 
     /** The command line that runs jumpgate's main class from the test's classpath. */

@@ -7,6 +7,7 @@ import dev.jumpgate.transport.tls.TlsIdentity;
 import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -149,7 +150,7 @@ class RefusalTest {
     void agentWithAnotherKeyCannotImpersonateAnEnrolledDevice() throws Exception {
         Path real = lab.agentState("pi-kitchen");
         Path fake = lab.dir.resolve("agents").resolve("impostor");
-        Files.createDirectories(fake);
+        Files.createDirectories(fake, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.copy(real.resolve("agent.properties"), fake.resolve("agent.properties"));
         TlsIdentity.generate("impostor").save(fake.resolve("agent.key"), fake.resolve("agent.crt"));
         Proc impostor = Proc.jumpgate(lab.dir.resolve("logs"), "impostor", "agent", "run", "--state", fake.toString(),

@@ -11,6 +11,7 @@ import dev.jumpgate.relay.link.AgentAdmission;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.transport.link.LinkServer;
+import dev.jumpgate.transport.tls.PrivateDirectory;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running relay: the SSH bastion, the TLS endpoint agents link to, and the state behind both. Everything it
- * needs lives in one data directory, created on first start.
+ * needs lives in one data directory, created on first start for the relay's user alone, and refused at start if
+ * others may read it ({@link PrivateDirectory}).
  *
  * <pre>
  *   DATA/state.db          users, keys, grants, devices, token hashes (SQLite, WAL)
@@ -71,7 +73,7 @@ public final class Relay implements AutoCloseable {
     private final Fingerprint pin;
 
     private Relay(Config c) throws IOException, InterruptedException {
-        Files.createDirectories(c.data());
+        PrivateDirectory.check(PrivateDirectory.create(c.data()));
         store = Store.open(c.data());
         if (c.adminKey().isPresent()) {
             String line = Files.readString(c.adminKey().get()).strip();

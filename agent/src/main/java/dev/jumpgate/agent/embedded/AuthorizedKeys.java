@@ -1,16 +1,12 @@
 package dev.jumpgate.agent.embedded;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
@@ -23,7 +19,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  *
  * <p>A key with options ({@code command="..."}, {@code from=...}, {@code restrict}, ...) is skipped, not
  * accepted without them: those options only ever narrow what a key may do, and ignoring them would hand that key
- * more than its owner meant to. A file that others may write is skipped too (sshd's StrictModes).
+ * more than its owner meant to. A file that breaks sshd's StrictModes rules is skipped whole ({@link OwnedFile}).
  */
 final class AuthorizedKeys {
 
@@ -45,28 +41,32 @@ final class AuthorizedKeys {
     private AuthorizedKeys() {
     }
 
-    /** The usable keys of {@code files} that exist; each file must be owned by root or {@code ownerUid}. */
-    static Found read(List<Path> files, long ownerUid) {
+    /**
+     * The usable keys of the user's own {@code ~/.ssh/authorized_keys} and of the agent's {@code agentFiles}, each
+     * read under {@link OwnedFile}'s rules for {@code account}. A refused file gives one problem saying which rule
+     * it broke, and never a word of its content.
+     */
+    static Found read(Account account, List<Path> agentFiles) {
         List<Entry> keys = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (Path f : files) {
-            if (!Files.exists(f)) {
-                continue;
-            }
-            Optional<String> unsafe = unsafe(f, ownerUid);
-            if (unsafe.isPresent()) {
-                problems.add(f + " skipped: " + unsafe.get());
-                continue;
-            }
-            try {
-                Found one = parse(Files.readString(f, StandardCharsets.UTF_8), f.toString());
-                keys.addAll(one.keys());
-                problems.addAll(one.problems());
-            } catch (IOException e) {
-                problems.add(f + " skipped: cannot read it: " + e.getMessage());
-            }
+        Path own = account.home().resolve(".ssh").resolve("authorized_keys");
+        readOne(own, account, true, keys, problems);
+        for (Path f : agentFiles) {
+            readOne(f, account, false, keys, problems);
         }
         return new Found(List.copyOf(keys), List.copyOf(problems));
+    }
+
+    private static void readOne(Path f, Account account, boolean asTheUser, List<Entry> keys, List<String> problems) {
+        switch (OwnedFile.read(f, account, asTheUser, MAX_FILE_BYTES)) {
+            case OwnedFile.Result.Missing m -> { }
+            case OwnedFile.Result.Refused r -> problems.add("skipped " + r.reason());
+            case OwnedFile.Result.Text t -> {
+                Found one = parse(t.text(), f.toString());
+                keys.addAll(one.keys());
+                problems.addAll(one.problems());
+            }
+        }
     }
 
     /** The keys in the text of one authorized_keys file; {@code source} names it in problems. */
@@ -127,29 +127,5 @@ final class AuthorizedKeys {
             }
         }
         return String.join(",", names.stream().map(LoginPolicy::printable).toList());
-    }
-
-    private static Optional<String> unsafe(Path f, long ownerUid) {
-        try {
-            if (!Files.isRegularFile(f)) {
-                return Optional.of("not a regular file");
-            }
-            if (Files.size(f) > MAX_FILE_BYTES) {
-                return Optional.of("larger than " + MAX_FILE_BYTES + " bytes");
-            }
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
-            if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                return Optional.of("others than its owner may write it (chmod go-w " + f + ")");
-            }
-            long owner = ((Number) Files.getAttribute(f, "unix:uid")).longValue();
-            if (owner != 0 && owner != ownerUid) {
-                return Optional.of("owned by uid " + owner + ", neither root nor the user (uid " + ownerUid + ")");
-            }
-            return Optional.empty();
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            return Optional.empty(); // not a POSIX file system: nothing to check
-        } catch (IOException e) {
-            return Optional.of("cannot check it: " + e.getMessage());
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.jumpgate.agent.embedded;
 
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -49,18 +48,16 @@ final class PublicKeyLogin implements PublickeyAuthenticator {
                     + " not installed");
             return false;
         }
-        List<Path> files = new ArrayList<>();
-        files.add(allow.account().home().resolve(".ssh").resolve("authorized_keys"));
-        files.addAll(agentKeyFiles);
-        AuthorizedKeys.Found found = AuthorizedKeys.read(files, allow.account().uid());
+        AuthorizedKeys.Found found = AuthorizedKeys.read(allow.account(), agentKeyFiles);
         var match = found.match(key);
         if (match.isEmpty()) {
             if (session.getAttribute(PROBLEMS_LOGGED) == null) {
                 session.setAttribute(PROBLEMS_LOGGED, Boolean.TRUE);
                 found.problems().forEach(p -> log.warn("embedded ssh: {}", p));
             }
-            log.info("embedded ssh: refusing key {} for '{}': it is not in {}", KeyFiles.fingerprint(key),
-                    LoginPolicy.printable(username), files);
+            log.info("embedded ssh: refusing key {} for '{}': it is not in {} or {}", KeyFiles.fingerprint(key),
+                    LoginPolicy.printable(username), allow.account().home().resolve(".ssh/authorized_keys"),
+                    agentKeyFiles);
             return false;
         }
         session.setAttribute(LAUNCH, new Launch(allow.account(), allow.switchUser()));

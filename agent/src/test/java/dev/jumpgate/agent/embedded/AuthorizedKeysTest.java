@@ -62,14 +62,15 @@ class AuthorizedKeysTest {
     }
 
     @Test
-    void filesOthersMayWriteAreSkipped(@TempDir Path dir) throws Exception {
+    void agentFilesOthersMayWriteAreSkipped(@TempDir Path dir) throws Exception {
         Path safe = Files.writeString(dir.resolve("safe"), aliceLine + "\n");
         Path open = Files.writeString(dir.resolve("open"), bobLine + "\n");
         Files.setPosixFilePermissions(safe, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-rw-rw-"));
         long me = ((Number) Files.getAttribute(safe, "unix:uid")).longValue();
+        Account user = new Account("me", me, me, dir.resolve("no-home"), "/bin/sh");
 
-        AuthorizedKeys.Found found = AuthorizedKeys.read(List.of(safe, open, dir.resolve("missing")), me);
+        AuthorizedKeys.Found found = AuthorizedKeys.read(user, List.of(safe, open, dir.resolve("missing")));
 
         assertThat(found.match(alice.getPublic())).isPresent();
         assertThat(found.match(bob.getPublic())).isEmpty();

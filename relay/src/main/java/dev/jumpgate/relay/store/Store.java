@@ -2,8 +2,8 @@ package dev.jumpgate.relay.store;
 
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.transport.tls.PrivateDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -35,15 +35,20 @@ public final class Store implements AutoCloseable {
     public static Store open(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         try {
-            Files.createDirectories(dataDir);
+            PrivateDirectory.create(dataDir);
             // sqlite-jdbc unpacks its native library into java.io.tmpdir by default, which fails where /tmp is
             // mounted noexec. The data directory is ours and writable; an operator's explicit setting still wins.
             if (System.getProperty("org.sqlite.tmpdir") == null) {
-                Path nativeDir = Files.createDirectories(dataDir.resolve(".native"));
+                Path nativeDir = PrivateDirectory.create(dataDir.resolve(".native"));
                 System.setProperty("org.sqlite.tmpdir", nativeDir.toAbsolutePath().toString());
             }
         } catch (IOException e) {
             throw new StoreException("state database " + file + ": cannot create its directory: " + e, e);
+        }
+        try {
+            PrivateDirectory.createFile(file); // SQLite would create it 0644; its -wal and -shm copy its mode
+        } catch (IOException e) {
+            throw new StoreException("state database " + file + ": cannot create it: " + e, e);
         }
         Store store = new Store(Database.open(file));
         try {

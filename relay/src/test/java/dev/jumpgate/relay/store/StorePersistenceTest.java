@@ -9,6 +9,7 @@ import dev.jumpgate.protocol.Fingerprint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,6 +27,20 @@ class StorePersistenceTest {
 
     @TempDir
     Path dir;
+
+    /** SQLite creates its database 0644 and its -wal and -shm with the database's mode. */
+    @Test
+    void theStateDatabaseAndItsDirectoryAreTheRelaysAlone() throws Exception {
+        Path data = dir.resolve("data");
+        try (Store store = Store.open(data)) {
+            store.addUser("alice", Role.USER);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            for (String name : List.of("state.db", "state.db-wal", "state.db-shm")) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(name))))
+                        .as(name).isEqualTo("rw-------");
+            }
+        }
+    }
 
     @Test
     void stateSurvivesReopen() {

@@ -22,7 +22,8 @@ public final class ProxyFailures {
                     .map(u -> "proxy " + proxy.address() + " refused the credentials for user '" + u + "' (" + status
                             + ")")
                     .orElse("proxy " + proxy.address() + " requires authentication (" + status + "): pass --proxy "
-                            + "http://USER:PASS@" + proxy.address().substring(7)), status);
+                            + "http://USER@" + proxy.address().substring(7) + " and the password in"
+                            + " --proxy-password-file FILE or JUMPGATE_PROXY_PASSWORD"), status);
             case 403 -> new ProxyRefusedException("proxy " + proxy.address() + " refused " + what + " (403): "
                     + "it allows no such request; try another --transport (http-poll passes plain HTTP only)", status);
             default -> new ProxyRefusedException("proxy " + proxy.address() + " answered " + status + " to " + what,

@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -96,7 +95,7 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
     public void save(Path keyFile, Path certFile) throws IOException {
         String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
         writePrivate(keyFile, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
-        Files.writeString(certFile, pem(certificate));
+        writePrivate(certFile, pem(certificate)); // public, but nothing in a private directory needs others to read
     }
 
     public PublicKey publicKey() {
@@ -131,11 +130,7 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
     /** Writes a secret file readable by its owner only, created that way rather than narrowed afterwards. */
     public static void writePrivate(Path file, String text) throws IOException {
         Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
+        PrivateDirectory.createFile(file);
         Files.writeString(file, text, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
