@@ -159,7 +159,8 @@ final class PollSession extends ChannelInboundHandlerAdapter {
         try {
             stored = up.offer(seq, body, deliver);
         } catch (Reassembly.OverflowException e) {
-            log.info("long-poll session {}… closed: {}", id.substring(0, 6), e.getMessage());
+            // Debug only: whoever does this on purpose does it by the thousand, and a flood must not flood the log.
+            log.debug("long-poll session {}… closed: {}", id.substring(0, 6), e.getMessage());
             ctx.close();
             linkClosed = true;
             finish();
