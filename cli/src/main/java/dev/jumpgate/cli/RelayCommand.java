@@ -2,12 +2,15 @@ package dev.jumpgate.cli;
 
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Relay;
+import dev.jumpgate.transport.link.StartLimit;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(name = "relay", mixinStandardHelpOptions = true,
         description = "Run the relay: the SSH bastion users jump through, and the TLS endpoint agents link to.")
@@ -37,10 +40,27 @@ final class RelayCommand implements Callable<Integer> {
             description = "HOST:PORT agents dial, written into enrollment tokens (default: the --listen address).")
     HostPort publicAddress;
 
+    @Option(names = "--max-unauthenticated-per-address", paramLabel = "N", defaultValue = "32",
+            description = "Connections to the TLS and long-poll ports, and long-poll sessions, that have not "
+                    + "authenticated yet, from one address; more are closed at once (default: ${DEFAULT-VALUE}).")
+    int unauthenticatedPerAddress;
+
+    @Option(names = "--max-unauthenticated", paramLabel = "N", defaultValue = "512",
+            description = "Connections to the TLS and long-poll ports, and long-poll sessions, that have not "
+                    + "authenticated yet, from every address together (default: ${DEFAULT-VALUE}).")
+    int unauthenticated;
+
     @Override
     public Integer call() throws Exception {
+        StartLimit.Settings limits;
+        try {
+            limits = new StartLimit.Settings(unauthenticatedPerAddress, unauthenticated);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(new CommandLine(this), "relay: "
+                    + e.getMessage() + " (--max-unauthenticated-per-address, --max-unauthenticated)");
+        }
         Relay relay = Relay.start(new Relay.Config(data, sshListen, listen, Optional.ofNullable(adminKey),
-                Optional.ofNullable(publicAddress), Optional.ofNullable(pollListen)));
+                Optional.ofNullable(publicAddress), Optional.ofNullable(pollListen), limits));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             relay.close();

@@ -123,7 +123,7 @@ final class CapacityBench {
         put("date", Instant.now().toString());
         put("links", links);
         Path work = Lab.workDir(CapacityBench.class);
-        try (Lab lab = new Lab(work, List.of(root.resolve("jumpgate").toString()));
+        try (Lab lab = new Lab(work, List.of(root.resolve("jumpgate").toString()), SimulatedAgents.RELAY_ARGS);
                 SimulatedAgents sims = new SimulatedAgents()) {
             lab.addDevice("pi-real");
             long t = System.nanoTime();

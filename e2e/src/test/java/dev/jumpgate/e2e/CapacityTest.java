@@ -22,7 +22,8 @@ class CapacityTest {
 
     @Test
     void relayHoldsHundredsOfLinksServesSshMeanwhileAndAllRelinkAfterARestart() throws Exception {
-        try (Lab lab = new Lab(Lab.workDir(getClass())); SimulatedAgents sims = new SimulatedAgents()) {
+        try (Lab lab = new Lab(Lab.workDir(getClass()), SimulatedAgents.RELAY_ARGS);
+                SimulatedAgents sims = new SimulatedAgents()) {
             lab.addDevice("pi-real");
             List<AgentState> states = sims.enroll(CapacityBench.tokens(lab, LINKS), lab.dir.resolve("sim-agents"), 16);
             assertThat(states).hasSize(LINKS);

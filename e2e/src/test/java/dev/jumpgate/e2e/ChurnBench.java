@@ -55,7 +55,7 @@ final class ChurnBench {
         results.put("minutes", String.format(Locale.ROOT, "%.1f", length.toSeconds() / 60.0));
         results.put("pool", pool);
         Path work = Lab.workDir(ChurnBench.class);
-        try (Lab lab = new Lab(work, List.of(root.resolve("jumpgate").toString()));
+        try (Lab lab = new Lab(work, List.of(root.resolve("jumpgate").toString()), SimulatedAgents.RELAY_ARGS);
                 SimulatedAgents sims = new SimulatedAgents()) {
             lab.addDevice("pi-real");
             List<AgentState> states = sims.enroll(CapacityBench.tokens(lab, pool), work.resolve("sim-agents"), 32);

@@ -60,6 +60,11 @@ final class JvmMeter {
         return status(pid, "VmRSS:");
     }
 
+    /** The most resident memory the process ever had (VmHWM): a peak that no sampling can miss. */
+    static long peakRssKib(long pid) throws IOException {
+        return status(pid, "VmHWM:");
+    }
+
     static long fds(long pid) throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
             return s.count();

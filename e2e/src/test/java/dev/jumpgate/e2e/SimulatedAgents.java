@@ -43,6 +43,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class SimulatedAgents implements AutoCloseable {
 
+    /**
+     * Relay arguments for a lab that holds simulated agents: they all dial from 127.0.0.1, which real devices never
+     * share, so the per-address bound on connections not yet authenticated is lifted to the total one (which stays
+     * as users get it).
+     */
+    static final String[] RELAY_ARGS = {"--max-unauthenticated-per-address", "512"};
+
+
     /** Lines of {@code token create A B ...}: {@code DEVICE TOKEN}. */
     record Issued(String device, String token) {
     }

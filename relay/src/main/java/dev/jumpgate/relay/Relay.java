@@ -11,6 +11,8 @@ import dev.jumpgate.relay.link.AgentAdmission;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.transport.link.LinkServer;
+import dev.jumpgate.transport.link.StartLimit;
+import dev.jumpgate.transport.poll.PollLimits;
 import dev.jumpgate.transport.tls.PrivateDirectory;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
@@ -50,9 +52,18 @@ public final class Relay implements AutoCloseable {
     /** Tasks waiting for a {@code relay-db} thread at most; more are rejected (see the callers of execute). */
     static final int DB_QUEUE = 1024;
 
-    /** How to start; {@code publicAddress} is what tokens tell agents to dial, when it differs from the bind. */
+    /**
+     * How to start; {@code publicAddress} is what tokens tell agents to dial, when it differs from the bind;
+     * {@code unauthenticated} bounds the connections and long-poll sessions of the link and poll ports that have
+     * not authenticated yet.
+     */
     public record Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
-            Optional<HostPort> publicAddress, Optional<HostPort> pollListen) {
+            Optional<HostPort> publicAddress, Optional<HostPort> pollListen, StartLimit.Settings unauthenticated) {
+
+        public Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
+                Optional<HostPort> publicAddress, Optional<HostPort> pollListen) {
+            this(data, sshListen, linkListen, adminKey, publicAddress, pollListen, StartLimit.Settings.DEFAULTS);
+        }
 
         public Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
                 Optional<HostPort> publicAddress) {
@@ -91,8 +102,9 @@ public final class Relay implements AutoCloseable {
         try {
             ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
             linkServer = LinkServer.start(group, c.linkListen(), c.pollListen(), identity, VERSION, new AgentAdmission(store, VERSION),
-                    links::add, new ClientAdmission(store, access.logins(),
-                    clientStreams::forLogin), blocking);
+                    links::add, new ClientAdmission(store, access.logins(), clientStreams::forLogin), blocking,
+                    c.unauthenticated(),
+                    PollLimits.DEFAULTS.withUnlinked(c.unauthenticated().perAddress(), c.unauthenticated().total()));
             InetSocketAddress bound = linkServer.boundAddress();
             linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
             pollAddress = linkServer.pollAddress().map(a -> new HostPort(c.pollListen().orElseThrow().host(),

@@ -100,6 +100,7 @@ final class ClientGate extends ByteToMessageDecoder {
         switch (admission) {
             case ClientAuthorizer.Admission.Refused r -> refuse(ctx, r.refusal());
             case ClientAuthorizer.Admission.Admitted a -> {
+                Authentication.succeeded(ctx.channel());
                 ctx.writeAndFlush(Frames.encode(ctx.alloc(), new LinkMessage.Welcome(relayVersion,
                         (int) LinkSettings.PING_INTERVAL.toSeconds()), false));
                 Http2Roles.installAcceptor(ctx.pipeline(), NAME, "client " + a.user() + "@"

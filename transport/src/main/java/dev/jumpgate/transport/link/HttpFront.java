@@ -5,6 +5,7 @@ import dev.jumpgate.transport.pipe.WsBytes;
 import dev.jumpgate.transport.poll.PollEndpoint;
 import dev.jumpgate.transport.poll.PollWire;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,8 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The magic dispatch for a WebSocket's bytes; null where WebSocket is not served (plain HTTP). */
     private final Supplier<ChannelHandler> linkPort;
     private int idleStreak;
+    /** Whether the last long-poll session this connection carried a request for has a linked agent or client. */
+    private BooleanSupplier lastSession = () -> false;
 
     HttpFront(PollEndpoint polls, Supplier<ChannelHandler> linkPort) {
         super(false);
@@ -64,7 +68,8 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String path = new QueryStringDecoder(req.uri()).path();
         if (PollEndpoint.handles(path)) {
-            polls.handle(ctx, req);
+            lastSession = polls.handle(ctx, req);
+            proven(ctx.channel());
         } else if (linkPort != null && path.equals(WsBytes.PATH)
                 && req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
             upgrade(ctx, req);
@@ -72,6 +77,19 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
             req.release();
             reply(ctx, HttpResponseStatus.NOT_FOUND);
         }
+    }
+
+    /**
+     * A connection that carries requests for an authenticated session counts as authenticated itself: the
+     * session's id is a secret only its link's peer knows. True (and marked so) if {@code ch} does.
+     */
+    static boolean proven(Channel ch) {
+        HttpFront front = ch.pipeline().get(HttpFront.class);
+        if (front == null || !front.lastSession.getAsBoolean()) {
+            return false;
+        }
+        Authentication.succeeded(ch);
+        return true;
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {

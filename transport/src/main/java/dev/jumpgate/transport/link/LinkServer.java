@@ -2,6 +2,7 @@ package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.transport.poll.PollEndpoint;
+import dev.jumpgate.transport.poll.PollLimits;
 import dev.jumpgate.transport.poll.PollSessions;
 import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.tls.TlsIdentity;
@@ -44,11 +45,26 @@ public final class LinkServer implements AutoCloseable {
         return start(group, listen, Optional.empty(), identity, version, agents, onLink, clients, blocking);
     }
 
-    /** Serves agents and clients on one port; the magic each sends first says which it is. */
+    /** Serves agents and clients on one port with the default limits. */
     public static LinkServer start(EventLoopGroup group, HostPort listen, Optional<HostPort> pollListen,
             TlsIdentity identity, String version, LinkAuthorizer agents, Consumer<RelayLink> onLink,
             ClientAuthorizer clients, Executor blocking) throws InterruptedException {
+        return start(group, listen, pollListen, identity, version, agents, onLink, clients, blocking,
+                StartLimit.Settings.DEFAULTS, PollLimits.DEFAULTS);
+    }
+
+    /**
+     * Serves agents and clients on one port; the magic each sends first says which it is.
+     *
+     * @param starts bounds the connections (both ports) that have not authenticated yet
+     * @param pollLimits bounds the long-poll sessions, before and after their link authenticated
+     */
+    public static LinkServer start(EventLoopGroup group, HostPort listen, Optional<HostPort> pollListen,
+            TlsIdentity identity, String version, LinkAuthorizer agents, Consumer<RelayLink> onLink,
+            ClientAuthorizer clients, Executor blocking, StartLimit.Settings starts, PollLimits pollLimits)
+            throws InterruptedException {
         SslContext tls = TlsContexts.relay(identity);
+        StartLimit startLimit = new StartLimit(starts);
         Supplier<ChannelHandler> agentHandshake = () -> new RelayHandshake(agents, blocking, onLink);
         Supplier<ChannelHandler> clientGate = () -> new ClientGate(clients, blocking, identity.fingerprint(), version);
         Supplier<ChannelHandler> innerPort = () -> new LinkPort(agentHandshake, clientGate, null);
@@ -59,15 +75,12 @@ public final class LinkServer implements AutoCloseable {
             ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
             ch.pipeline().addLast(LinkPort.NAME, new LinkPort(agentHandshake, clientGate, http));
-            // A connection that has not finished its handshake in time is a slowloris; drop it. HTTP
-            // connections that carry long-poll requests never get HTTP/2 and answer for their own idleness.
-            ch.eventLoop().schedule(() -> {
-                if (ch.pipeline().get(Http2Roles.CODEC) == null && ch.pipeline().get(HttpFront.NAME) == null) {
-                    ch.close();
-                }
-            }, LinkSettings.HANDSHAKE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            closeUnlessAuthenticatedInTime(ch);
         };
-        sessions[0] = new PollSessions(group, linkEnd);
+        sessions[0] = new PollSessions(group, (ch, onLinked) -> {
+            Authentication.then(ch, onLinked);
+            linkEnd.accept(ch);
+        }, pollLimits);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -76,7 +89,11 @@ public final class LinkServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        linkEnd.accept(ch);
+                        if (startLimit.admit(ch)) {
+                            linkEnd.accept(ch);
+                        } else {
+                            ch.close();
+                        }
                     }
                 });
         Channel ch = b.bind(new InetSocketAddress(listen.host(), listen.port())).sync().channel();
@@ -91,6 +108,11 @@ public final class LinkServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
+                            if (!startLimit.admit(c)) {
+                                c.close();
+                                return;
+                            }
+                            closeUnlessAuthenticatedInTime(c);
                             c.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
                             c.pipeline().addLast("first", new io.netty.channel.ChannelInboundHandlerAdapter());
                             HttpFront.install(c.pipeline(), "first", new HttpFront(endpoint, null));
@@ -107,6 +129,19 @@ public final class LinkServer implements AutoCloseable {
         return new LinkServer(ch, poll, sessions[0]);
     }
 
+    /**
+     * A connection that has not authenticated within the handshake limit is a slowloris, or a flood: dropped,
+     * whatever it turned into meanwhile (a WebSocket, HTTP requests for sessions that never linked). HTTP
+     * connections that carry requests for linked sessions count as authenticated ({@link HttpFront#proven}).
+     */
+    private static void closeUnlessAuthenticatedInTime(Channel ch) {
+        ch.eventLoop().schedule(() -> {
+            if (!Authentication.done(ch) && !HttpFront.proven(ch)) {
+                ch.close();
+            }
+        }, LinkSettings.HANDSHAKE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public InetSocketAddress boundAddress() {
         return (InetSocketAddress) server.localAddress();
     }
@@ -118,6 +153,16 @@ public final class LinkServer implements AutoCloseable {
 
     public int pollSessions() {
         return polls.count();
+    }
+
+    /** Long-poll sessions whose link has not authenticated. */
+    public int pollUnlinked() {
+        return polls.unlinked();
+    }
+
+    /** Early bytes every long-poll session holds together. */
+    public long pollHeldBytes() {
+        return polls.heldBytes();
     }
 
     @Override

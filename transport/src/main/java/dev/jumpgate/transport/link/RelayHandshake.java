@@ -114,6 +114,7 @@ final class RelayHandshake extends ByteToMessageDecoder {
             refuse(ctx, refusal);
             return;
         }
+        Authentication.succeeded(ctx.channel());
         ctx.writeAndFlush(Frames.encode(ctx.alloc(), decision, false));
         String peer = hello.device() + "@" + ctx.channel().remoteAddress();
         Http2Roles.installOpener(ctx.pipeline(), NAME, peer);

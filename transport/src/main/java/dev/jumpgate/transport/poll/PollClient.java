@@ -141,6 +141,19 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
         return route.pollBase();
     }
 
+    /** Whether the link has taken what was written to it, so that more may be fetched from the relay. */
+    boolean linkTakes() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (open() && ctx.channel().isWritable()) {
+            down.refill();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     void toLink(ByteBuf bytes) {
         ctx.write(bytes);
     }

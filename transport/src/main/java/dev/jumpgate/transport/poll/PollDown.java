@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The relay → agent direction of a long-poll session: a GET always waits on the relay, and the next one goes out
  * as soon as an answer's headers say where it ends; answers are put in order by a {@link Reassembly}. When
  * bytes arrive after a gap that no GET in flight will fill (an answer was lost or cut), one more GET asks from
- * the first byte not received. Runs on the session's event loop.
+ * the first byte not received. No GET goes out while the link has not taken what was delivered to it (its end of
+ * the pipe is unwritable): the relay keeps the bytes meanwhile, and HTTP/2's windows push back on the sender.
+ * Runs on the session's event loop.
  */
 final class PollDown {
 
@@ -41,7 +43,7 @@ final class PollDown {
             if (h.status().code() == 200 && h.headers().contains(PollWire.SEQ)) {
                 long end = PollClient.number(h.headers(), PollWire.SEQ, start) + HttpUtil.getContentLength(h, 0L);
                 from = Math.max(from, end);
-                if (end > start && inFlight.size() < PollWire.GETS_IN_FLIGHT) {
+                if (end > start && inFlight.size() < PollWire.GETS_IN_FLIGHT && session.linkTakes()) {
                     get(); // the next one parks on the relay while this body is still arriving
                 }
             }
@@ -78,8 +80,11 @@ final class PollDown {
         return next < from && inFlight.stream().noneMatch(s -> s <= next);
     }
 
-    /** Keeps one GET waiting on the relay, and one more filling a gap if there is one. */
-    private void refill() {
+    /** Keeps one GET waiting on the relay, and one more filling a gap if there is one, while the link takes. */
+    void refill() {
+        if (!session.linkTakes()) {
+            return; // PollClient calls again when the link has taken what it was given
+        }
         if (inFlight.isEmpty() || gapOpen() && inFlight.size() <= PollWire.GETS_IN_FLIGHT) {
             get();
         }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The relay's long-poll requests ({@link PollWire}), on the TLS port and on the plain-HTTP poll port alike. It
@@ -24,6 +25,8 @@ import java.util.Optional;
  * the answer back to the connection (Netty queues a write from another thread in order).
  */
 public final class PollEndpoint {
+
+    private static final BooleanSupplier NOTHING = () -> false;
 
     private final PollSessions sessions;
 
@@ -35,32 +38,40 @@ public final class PollEndpoint {
         return path.equals(PollWire.PREFIX) || path.startsWith(PollWire.PREFIX + "/");
     }
 
-    /** Answers {@code req}, whose reference this takes over. */
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    /**
+     * Answers {@code req}, whose reference this takes over.
+     *
+     * @return whether the session the request named has a link that authenticated, now or later: what lets the
+     *     connection that carried it count as authenticated (false for an open, or for no session)
+     */
+    public BooleanSupplier handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String[] parts = uri.path().substring(PollWire.PREFIX.length()).split("/");
         try {
             if (parts.length <= 1 && req.method().equals(HttpMethod.POST)) {
-                sessions.open(String.valueOf(ctx.channel().remoteAddress())).addListener(f -> {
+                sessions.open(ctx.channel().remoteAddress()).addListener(f -> {
                     if (f.isSuccess()) {
                         respond(ctx, keepAlive, HttpResponseStatus.OK, Unpooled.copiedBuffer((String) f.getNow(),
                                 StandardCharsets.US_ASCII), null, 0);
                     } else {
-                        respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.EMPTY_BUFFER, null, 0);
+                        String why = f.cause() instanceof PollSessions.RefusedException r ? r.getMessage()
+                                : "the relay could not open a long-poll session";
+                        respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, text(why + ", try again later"),
+                                null, 0);
                     }
                 });
-                return;
+                return NOTHING;
             }
             if (parts.length != 3) {
                 respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, text("no such long-poll request"), null, 0);
-                return;
+                return NOTHING;
             }
             Optional<PollSession> found = sessions.get(parts[1]);
             if (found.isEmpty()) {
                 respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, text("no such long-poll session"),
                         PollWire.ENDED, 1);
-                return;
+                return NOTHING;
             }
             PollSession s = found.get();
             switch (req.method().name() + " " + parts[2]) {
@@ -87,8 +98,10 @@ public final class PollEndpoint {
                 default -> respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, Unpooled.EMPTY_BUFFER,
                         null, 0);
             }
+            return s::isLinked;
         } catch (IllegalArgumentException e) {
             respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, Unpooled.EMPTY_BUFFER, null, 0);
+            return NOTHING;
         } finally {
             req.release();
         }

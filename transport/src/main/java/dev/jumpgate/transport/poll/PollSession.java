@@ -4,12 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay's end of one long-poll session: the pump end of a local channel pair whose other end carries the
@@ -18,6 +21,8 @@ import java.util.function.Consumer;
  * Every method runs on the session's event loop.
  */
 final class PollSession extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(PollSession.class);
 
     /** What a request gets back; the HTTP layer turns it into a response. */
     sealed interface Answer {
@@ -37,17 +42,29 @@ final class PollSession extends ChannelInboundHandlerAdapter {
 
     final String id;
     private final SendBuffer down = new SendBuffer();
-    private final Reassembly up = new Reassembly(PollWire.RECEIVE_WINDOW);
+    private final Reassembly up;
     private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private final Duration unlinkedLife;
+    private final Runnable onLinked;
     private final Runnable onFinished;
     private volatile ChannelHandlerContext ctx;
+    private volatile boolean linked;
     private long lastRequest = System.nanoTime();
     private boolean linkClosed;
     private boolean finished;
     private ScheduledFuture<?> expiry;
 
-    PollSession(String id, Runnable onFinished) {
+    /**
+     * @param up holds what arrives early; small until the link authenticates
+     * @param unlinkedLife how long the session lives unless its link authenticates
+     * @param onLinked told once the link has authenticated
+     * @param onFinished told once the session is over
+     */
+    PollSession(String id, Reassembly up, Duration unlinkedLife, Runnable onLinked, Runnable onFinished) {
         this.id = id;
+        this.up = up;
+        this.unlinkedLife = unlinkedLife;
+        this.onLinked = onLinked;
         this.onFinished = onFinished;
     }
 
@@ -60,12 +77,35 @@ final class PollSession extends ChannelInboundHandlerAdapter {
         return ctx != null;
     }
 
+    /** Its link has authenticated: requests for it come from a device or user the relay knows. */
+    boolean isLinked() {
+        return linked;
+    }
+
+    /** The link end authenticated (on the session's loop): the sender may now run a full window ahead. */
+    void linked() {
+        if (finished) {
+            return;
+        }
+        linked = true;
+        up.widen(PollWire.RECEIVE_WINDOW);
+        onLinked.run();
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         ctx.channel().config().setAutoRead(false);
         long every = TimeUnit.SECONDS.toNanos(5);
         expiry = ctx.executor().scheduleAtFixedRate(this::expire, every, every, TimeUnit.NANOSECONDS);
+        // Whoever opens a session without ever linking must not keep its place in the table.
+        ctx.executor().schedule(() -> {
+            if (!linked) {
+                ctx.close();
+                linkClosed = true;
+                finish();
+            }
+        }, unlinkedLife.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -108,8 +148,25 @@ final class PollSession extends ChannelInboundHandlerAdapter {
             reply.accept(new Answer.Gone());
             return;
         }
+        long end = seq + body.readableBytes();
+        if (!ctx.channel().isWritable()) {
+            // The link has not taken what it was given: keep nothing new, the sender resends later.
+            reply.accept(new Answer.Up(Math.min(end, Math.max(seq, up.next())), up.next()));
+            return;
+        }
         List<ByteBuf> deliver = new ArrayList<>(2);
-        long stored = up.offer(seq, body, deliver);
+        long stored;
+        try {
+            stored = up.offer(seq, body, deliver);
+        } catch (Reassembly.OverflowException e) {
+            // Debug only: whoever does this on purpose does it by the thousand, and a flood must not flood the log.
+            log.debug("long-poll session {}… closed: {}", id.substring(0, 6), e.getMessage());
+            ctx.close();
+            linkClosed = true;
+            finish();
+            reply.accept(new Answer.Gone());
+            return;
+        }
         for (ByteBuf b : deliver) {
             ctx.write(b);
         }

@@ -7,52 +7,89 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The relay's long-poll sessions by id. Opening one makes a {@link PipeChannel} pair on one event loop: the link
  * end gets the same pipeline as an accepted TLS connection ({@code linkEnd}), the pump end a {@link PollSession}.
+ *
+ * <p>Anyone who reaches the port can open a session, so one whose link has not authenticated yet is cheap and
+ * short-lived ({@link PollLimits}): it counts against its address and against all such sessions, may hold only
+ * {@link PollLimits#UNLINKED_WINDOW} early bytes, and ends when its link has not authenticated in time. Sessions
+ * of linked agents are not counted there, so a flood of opens cannot take their place.
  */
 public final class PollSessions {
 
-    private static final Logger log = LoggerFactory.getLogger(PollSessions.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    /** Sessions at once, all agents together: a flood of opens must not exhaust the relay. */
-    static final int MAX_SESSIONS = 10_000;
-
-    private final EventLoopGroup group;
-    private final Consumer<Channel> linkEnd;
-    private final Map<String, PollSession> sessions = new ConcurrentHashMap<>();
-
-    /** @param linkEnd installs the link pipeline (TLS server, magic dispatch) on the link end of each pair */
-    public PollSessions(EventLoopGroup group, Consumer<Channel> linkEnd) {
-        this.group = group;
-        this.linkEnd = linkEnd;
+    /** Why an open was refused; the HTTP side answers 503 with the message. */
+    static final class RefusedException extends Exception {
+        RefusedException(String message) {
+            super(message, null, false, false);
+        }
     }
 
-    /** Opens a session; completes with its id once both ends are registered. */
-    Future<String> open(String remote) {
+    private static final Logger log = LoggerFactory.getLogger(PollSessions.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final EventLoopGroup group;
+    private final BiConsumer<Channel, Runnable> linkEnd;
+    private final PollLimits limits;
+    private final ReassemblyBudget budget;
+    private final Map<String, PollSession> sessions = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> unlinkedBySource = new ConcurrentHashMap<>();
+    private final AtomicInteger unlinked = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    /**
+     * @param linkEnd installs the link pipeline (TLS server, magic dispatch) on the link end of each pair, and
+     *     runs the given callback once that link has authenticated
+     */
+    public PollSessions(EventLoopGroup group, BiConsumer<Channel, Runnable> linkEnd, PollLimits limits) {
+        this.group = group;
+        this.linkEnd = linkEnd;
+        this.limits = limits;
+        this.budget = new ReassemblyBudget(limits.reassembly());
+    }
+
+    /** Opens a session; completes with its id once both ends are registered, or fails with a refusal. */
+    Future<String> open(SocketAddress remote) {
         EventLoop loop = group.next();
         Promise<String> opened = loop.newPromise();
-        if (sessions.size() >= MAX_SESSIONS) {
-            opened.setFailure(new IllegalStateException("too many long-poll sessions"));
+        InetAddress source = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        String refusal = count(source);
+        if (refusal != null) {
+            warn(refusal);
+            opened.setFailure(new RefusedException(refusal));
             return opened;
         }
         byte[] raw = new byte[16];
         RANDOM.nextBytes(raw);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        PollSession session = new PollSession(id, () -> sessions.remove(id));
+        Runnable uncount = once(() -> uncount(source));
+        PollSession session = new PollSession(id, new Reassembly(PollLimits.UNLINKED_WINDOW, budget),
+                limits.unlinkedLife(), uncount, () -> {
+                    sessions.remove(id);
+                    uncount.run();
+                });
         ChannelInitializer<Channel> linkEndInit = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                linkEnd.accept(ch);
+                linkEnd.accept(ch, session::linked);
             }
         };
         // Registered before the pair so that the first request for it, which may come at once, finds it.
@@ -63,10 +100,66 @@ public final class PollSessions {
                 opened.setSuccess(id);
             } else {
                 sessions.remove(id);
+                uncount.run();
                 opened.setFailure(f.cause());
             }
         });
         return opened;
+    }
+
+    /** Counts a new unlinked session from {@code source}; the reason it may not open, or null. */
+    private String count(InetAddress source) {
+        if (sessions.size() >= limits.sessions()) {
+            return "too many long-poll sessions (" + limits.sessions() + ")";
+        }
+        if (unlinked.incrementAndGet() > limits.unlinked()) {
+            unlinked.decrementAndGet();
+            return "too many long-poll sessions not yet linked (" + limits.unlinked() + ")";
+        }
+        if (source == null) {
+            return null;
+        }
+        boolean[] room = {false};
+        unlinkedBySource.compute(source, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= limits.unlinkedPerAddress()) {
+                return n;
+            }
+            room[0] = true;
+            return now + 1;
+        });
+        if (!room[0]) {
+            unlinked.decrementAndGet();
+            return "too many long-poll sessions not yet linked from " + source.getHostAddress() + " ("
+                    + limits.unlinkedPerAddress() + ")";
+        }
+        return null;
+    }
+
+    private void uncount(InetAddress source) {
+        unlinked.decrementAndGet();
+        if (source != null) {
+            unlinkedBySource.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    private void warn(String refusal) {
+        long n = refused.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        // One line a minute at most: a flood must not become a flood of log lines.
+        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+            log.warn("long-poll: refusing sessions: {} ({} refused so far)", refusal, n);
+        }
+    }
+
+    private static Runnable once(Runnable r) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                r.run();
+            }
+        };
     }
 
     Optional<PollSession> get(String id) {
@@ -75,6 +168,16 @@ public final class PollSessions {
 
     public int count() {
         return sessions.size();
+    }
+
+    /** Sessions whose link has not authenticated (for tests and the flood's figures). */
+    public int unlinked() {
+        return unlinked.get();
+    }
+
+    /** Early bytes held by every session together. */
+    public long heldBytes() {
+        return budget.held();
     }
 
     public void closeAll() {

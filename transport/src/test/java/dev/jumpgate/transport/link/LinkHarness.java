@@ -43,13 +43,22 @@ public final class LinkHarness implements AutoCloseable {
     }
 
     public LinkHarness(TlsIdentity relayIdentity) throws InterruptedException {
+        this(relayIdentity, dev.jumpgate.transport.poll.PollLimits.DEFAULTS);
+    }
+
+    public LinkHarness(dev.jumpgate.transport.poll.PollLimits pollLimits) throws InterruptedException {
+        this(TlsIdentity.generate("test relay"), pollLimits);
+    }
+
+    private LinkHarness(TlsIdentity relayIdentity, dev.jumpgate.transport.poll.PollLimits pollLimits)
+            throws InterruptedException {
         this.relayIdentity = relayIdentity;
         server = LinkServer.start(group, new HostPort("127.0.0.1", 0),
                 java.util.Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
                 (hello, key, remote) -> {
                     authorized.add(new Seen(hello, key));
                     return authorizer.authorize(hello, key, remote);
-                }, links::add, ClientAuthorizer.NONE, blocking);
+                }, links::add, ClientAuthorizer.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits);
     }
 
     public HostPort address() {

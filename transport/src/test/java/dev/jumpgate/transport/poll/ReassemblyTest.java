@@ -144,4 +144,38 @@ class ReassemblyTest {
             sender.release();
         }
     }
+
+    /** A sender never overlaps its own ranges at different offsets; one that does is trying to hold more. */
+    @Test
+    void rangesOverlappingToHoldMoreThanTheWindowAreAnOverflow() {
+        Reassembly r = new Reassembly(1000);
+        offer(r, 10, new byte[400]);
+        offer(r, 11, new byte[400]);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> offer(r, 12, new byte[400]))
+                .isInstanceOf(Reassembly.OverflowException.class).hasMessageContaining("overlap");
+        assertThat(r.heldBytes()).isEqualTo(800);
+    }
+
+    @Test
+    void earlyBytesBeyondTheSharedBudgetWaitAtTheSenderAndComeBackWhenFreed() {
+        ReassemblyBudget budget = new ReassemblyBudget(1000);
+        Reassembly a = new Reassembly(1000, budget);
+        Reassembly b = new Reassembly(1000, budget);
+        assertThat(offer(a, 100, new byte[800])).isEqualTo(900);
+        assertThat(offer(b, 100, new byte[300])).as("refused: the budget is spent").isEqualTo(100);
+        assertThat(b.heldBytes()).isZero();
+        a.release();
+        assertThat(budget.held()).isZero();
+        assertThat(offer(b, 100, new byte[300])).isEqualTo(400);
+        offer(b, 0, new byte[100]); // fills the gap: both delivered, nothing held
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void aWiderWindowLetsTheSenderRunFurtherAhead() {
+        Reassembly r = new Reassembly(100);
+        assertThat(offer(r, 150, new byte[10])).isEqualTo(150);
+        r.widen(1000);
+        assertThat(offer(r, 150, new byte[10])).isEqualTo(160);
+    }
 }
