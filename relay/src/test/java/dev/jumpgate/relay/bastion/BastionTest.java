@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -27,6 +28,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +47,20 @@ class BastionTest {
     Bastion bastion;
     final List<Socket> sockets = new ArrayList<>();
 
+    /** Host keys made once for the class: an RSA-3072 key pair takes seconds to make on a loaded machine. */
+    static Path hostKeys;
+
+    @BeforeAll
+    static void makeHostKeys(@TempDir Path keys) throws IOException {
+        HostKeys.loadOrCreate(keys);
+        hostKeys = keys;
+    }
+
     @BeforeEach
     void start() throws IOException {
+        for (HostKeys.Kind kind : HostKeys.KINDS) {
+            Files.copy(hostKeys.resolve(kind.file()), dir.resolve(kind.file()));
+        }
         store = Store.open(dir);
         Links links = new Links(store, Runnable::run);
         Access access = new Access(store, links);
