@@ -43,7 +43,8 @@ class JumpAlgorithmsTest {
         assertThat(relayKeys.lines()).hasSize(3);
         knownHosts = Files.writeString(tmp.resolve("known_hosts_all"),
                 relayKeys + "\n" + lab.console("admin", "known-hosts").out());
-        assertThat(Files.readString(knownHosts)).contains("box ssh-rsa ", "box ecdsa-sha2-nistp256 ", "box ssh-ed25519 ");
+        assertThat(Files.readString(knownHosts))
+                .contains("box ssh-rsa ", "box ecdsa-sha2-nistp256 ", "box ssh-ed25519 ");
     }
 
     @AfterAll
