@@ -7,7 +7,6 @@ import dev.jumpgate.agent.embedded.EmbeddedSettings;
 import dev.jumpgate.agent.embedded.EnvAllowList;
 import dev.jumpgate.agent.embedded.ForwardingPolicy;
 import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.protocol.SshAlgorithms;
 import dev.jumpgate.relay.Relay;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -208,7 +207,8 @@ class SshOfferTest {
     @Test
     void theEmbeddedServerOffersAnOpenSshClientWithAesNoChacha20() throws Exception {
         KexInit offer = KexInit.offer(embedded.address().port(), OPENSSH, OPENSSH_CIPHERS);
-        assertThat(offer.get("cipher.c2s")).isEqualTo(SshAlgorithms.CIPHERS.subList(1, SshAlgorithms.CIPHERS.size()));
+        assertThat(offer.get("cipher.c2s")).containsExactly("aes128-ctr", "aes192-ctr", "aes256-ctr",
+                "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
         KexInit chachaOnly = KexInit.offer(embedded.address().port(), OPENSSH,
                 List.of("chacha20-poly1305@openssh.com"));
         assertThat(chachaOnly.get("cipher.c2s")).contains("chacha20-poly1305@openssh.com");
