@@ -99,7 +99,18 @@ class JumpAlgorithmsTest {
         assertThat(legs.device().cipher()).isEqualTo("aes128-ctr");
     }
 
-    record Leg(String cipher, String mac, String hostKey) {
+    /**
+     * A client that asks for compression gets none from the relay, which carries ciphertext, and zlib@openssh.com
+     * from the embedded server, as from sshd: started only after login, and the session works with it.
+     */
+    @Test
+    void compressionIsNeverOnTheRelayAndOnlyAfterLoginOnTheEmbeddedServer() throws Exception {
+        Legs legs = jump("Compression yes");
+        assertThat(legs.relay().compression()).isEqualTo("none");
+        assertThat(legs.device().compression()).isEqualTo("zlib@openssh.com");
+    }
+
+    record Leg(String cipher, String mac, String compression, String hostKey) {
     }
 
     record Legs(Leg relay, Leg device) {
@@ -143,6 +154,6 @@ class JumpAlgorithmsTest {
         Matcher hostKey = Pattern.compile("debug1: kex: host key algorithm: (\\S+)").matcher(log);
         assertThat(kex.find()).as(log).isTrue();
         assertThat(hostKey.find()).as(log).isTrue();
-        return new Leg(kex.group(1), kex.group(2), hostKey.group(1));
+        return new Leg(kex.group(1), kex.group(2), kex.group(3), hostKey.group(1));
     }
 }
