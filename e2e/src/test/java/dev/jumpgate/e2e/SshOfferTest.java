@@ -55,8 +55,8 @@ class SshOfferTest {
             Map.entry("hostkey -rsa-sha2-256-cert-v01@openssh.com", "no host certificate"),
             Map.entry("hostkey -ecdsa-sha2-nistp384", "no such host key, as sshd with the keys ssh-keygen -A makes"),
             Map.entry("hostkey -ecdsa-sha2-nistp521", "no such host key, as sshd with the keys ssh-keygen -A makes"),
-            Map.entry("hostkey -sk-ssh-ed25519@openssh.com", "a security key cannot be a server's host key"),
-            Map.entry("hostkey -sk-ecdsa-sha2-nistp256@openssh.com", "a security key cannot be a server's host key"));
+            Map.entry("hostkey -sk-ssh-ed25519@openssh.com", "no such host key (a FIDO key at the server)"),
+            Map.entry("hostkey -sk-ecdsa-sha2-nistp256@openssh.com", "no such host key (a FIDO key at the server)"));
 
     /** The relay's own: it carries bytes the inner session has already encrypted. */
     static final Map<String, String> RELAY_DIFFERENCES = Map.of("compression -zlib@openssh.com",
