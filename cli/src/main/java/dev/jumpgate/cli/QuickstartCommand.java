@@ -142,7 +142,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
     private Path writeSshConfig(Relay relay, Device demo) throws IOException {
         Path knownHosts = dir.resolve("known_hosts");
-        StringBuilder kh = new StringBuilder("jumpgate-relay " + relay.sshHostKeyLine() + "\n");
+        StringBuilder kh = new StringBuilder();
+        relay.sshHostKeyLines().forEach(k -> kh.append("jumpgate-relay ").append(k).append('\n'));
         demo.hostKeys().forEach(k -> kh.append(DEMO).append(' ').append(k).append('\n'));
         Files.writeString(knownHosts, kh.toString());
         String common = """

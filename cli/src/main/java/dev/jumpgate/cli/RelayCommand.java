@@ -4,6 +4,7 @@ import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Relay;
 import dev.jumpgate.transport.link.StartLimit;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -66,10 +67,25 @@ final class RelayCommand implements Callable<Integer> {
             relay.close();
             stopped.countDown();
         }));
+        System.out.print(knownHosts(relay.sshAddress(), Optional.ofNullable(publicAddress), relay.sshHostKeyLines()));
         System.out.println("jumpgate relay ready ssh=" + relay.sshAddress() + " link=" + relay.linkAddress()
                 + " tls=" + relay.pin() + relay.pollAddress().map(p -> " poll=" + p).orElse(""));
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The bastion's host keys as known_hosts lines, for users to add before their first login instead of trusting
+     * what the first connection shows them. A wildcard bind names no host; the lines then say where to put it.
+     */
+    static String knownHosts(HostPort ssh, Optional<HostPort> publicAddress, List<String> keys) {
+        String host = ssh.host().equals("0.0.0.0") || ssh.host().equals("::")
+                ? publicAddress.map(HostPort::host).orElse("RELAY-HOST") : ssh.host();
+        String pattern = ssh.port() == 22 ? host : "[" + host + "]:" + ssh.port();
+        StringBuilder s = new StringBuilder("the SSH bastion's host keys, as known_hosts lines"
+                + (host.equals("RELAY-HOST") ? " (RELAY-HOST: the name users give ssh)" : "") + ":\n");
+        keys.forEach(k -> s.append(pattern).append(' ').append(k).append('\n'));
+        return s.toString();
     }
 }

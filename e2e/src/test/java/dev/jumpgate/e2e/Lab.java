@@ -122,6 +122,12 @@ final class Lab implements AutoCloseable {
     }
 
     void startRelay() throws IOException {
+        Path data = dir.resolve("relay");
+        if (!Files.exists(data)) {
+            Files.createDirectories(data,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        seedRsaHostKey(data, "ssh_host_rsa_key");
         List<String> args = new ArrayList<>(List.of("relay", "--data",
                 dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
                 linkHost + ":" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
@@ -256,6 +262,7 @@ final class Lab implements AutoCloseable {
 
     /** {@code agent run} for {@code device}, its target the lab's sshd unless {@code extra} names another. */
     Proc startAgent(String device, String... extra) throws Exception {
+        seedRsaHostKey(agentState(device), "ssh_host_rsa_key"); // read only if the agent serves SSH itself
         List<String> args = new ArrayList<>(List.of("agent", "run", "--state", agentState(device).toString()));
         if (!List.of(extra).contains("--target")) {
             args.addAll(List.of("--target", sshd.address().toString()));
@@ -339,6 +346,23 @@ final class Lab implements AutoCloseable {
     Ssh.Result forward(String user, String device, int port, byte[] stdin, Duration limit) throws Exception {
         return Ssh.run(List.of("ssh", "-F", config().toString(), "-W", device + ":" + port, "relay-" + user), stdin,
                 limit);
+    }
+
+    /**
+     * An RSA host key made by ssh-keygen, as an administrator may provide one, where the relay or agent would make
+     * its own: the tests' JVMs run without C2, in which an RSA-3072 key pair took 5 to 15 s on a loaded 2-core
+     * machine, against a fraction of a second for ssh-keygen.
+     */
+    static void seedRsaHostKey(Path dir, String file) throws IOException {
+        Path key = dir.resolve(file);
+        if (Files.isDirectory(dir) && !Files.exists(key)) {
+            try {
+                run(List.of("ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", "", "-f", key.toString()));
+                Files.delete(dir.resolve(file + ".pub")); // neither reads it; only the private key file is theirs
+            } catch (Exception e) {
+                throw new IOException("ssh-keygen for " + key + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     static int freePort() throws IOException {

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   DATA/state.db          users, keys, grants, devices, token hashes (SQLite, WAL)
  *   DATA/relay.key|crt     the TLS identity agents pin (self-signed unless replaced)
- *   DATA/ssh_host_key      the bastion's SSH host key
+ *   DATA/ssh_host_key      the bastion's SSH host keys: ECDSA, and beside it
+ *   DATA/ssh_host_ed25519_key, ssh_host_rsa_key
  *   DATA/first-admin       while the relay has no admin: the one-time token that claims it (0600)
  * </pre>
  */
@@ -111,8 +113,7 @@ public final class Relay implements AutoCloseable {
                     a.getPort()));
             HostPort advertised = c.publicAddress().orElseGet(() -> advertise(linkAddress));
             console = new Console(store, links, access, advertised, pin);
-            bastion = Bastion.start(c.sshListen(), c.data().resolve("ssh_host_key"), store, access, console,
-                    firstAdmin);
+            bastion = Bastion.start(c.sshListen(), c.data(), store, access, console, firstAdmin);
             sshAddress = new HostPort(c.sshListen().host(), bastion.port());
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeQuietly();
@@ -158,8 +159,9 @@ public final class Relay implements AutoCloseable {
         return pollAddress;
     }
 
-    public String sshHostKeyLine() {
-        return bastion.hostKeyLine();
+    /** The bastion's host keys as OpenSSH public key lines ({@code ssh-ed25519 AAAA...}), for known_hosts. */
+    public List<String> sshHostKeyLines() {
+        return bastion.hostKeyLines();
     }
 
     public Fingerprint pin() {

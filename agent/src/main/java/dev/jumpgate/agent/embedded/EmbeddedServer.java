@@ -2,10 +2,12 @@ package dev.jumpgate.agent.embedded;
 
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LogText;
+import dev.jumpgate.protocol.SshAlgorithms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,14 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
-    static final String HOST_KEY = "ssh_host_ed25519_key";
-    /**
-     * OpenSSH clients take the first cipher of their own list that the server offers, and put chacha20-poly1305
-     * first, which MINA runs at half the speed of its AES. Without chacha20 they choose aes128-ctr (or GCM when
-     * they prefer it); every OpenSSH since 3.7 has AES-CTR. Measured in docs/BENCHMARKS.md.
-     */
-    static final List<String> CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr",
-            "aes192-ctr", "aes256-ctr");
+    /** The host keys sshd has after {@code ssh-keygen -A}, under the same names, so that every client finds one. */
+    record HostKey(String file, String type, int bits) {
+    }
+
+    static final List<HostKey> HOST_KEYS = List.of(new HostKey("ssh_host_ed25519_key", "ssh-ed25519", 256),
+            new HostKey("ssh_host_ecdsa_key", "ecdsa-sha2-nistp256", 256),
+            new HostKey("ssh_host_rsa_key", "ssh-rsa", 3072));
 
     /**
      * The most each channel lets a client send ahead. MINA's SFTP server handles one request at a time and gives
@@ -57,12 +58,12 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private final SshServer server;
     private final ScheduledExecutorService timer;
-    private final KeyPair hostKey;
+    private final List<KeyPair> hostKeys;
 
-    private EmbeddedServer(SshServer server, ScheduledExecutorService timer, KeyPair hostKey) {
+    private EmbeddedServer(SshServer server, ScheduledExecutorService timer, List<KeyPair> hostKeys) {
         this.server = server;
         this.timer = timer;
-        this.hostKey = hostKey;
+        this.hostKeys = hostKeys;
     }
 
     public static EmbeddedServer start(EmbeddedSettings settings) throws IOException {
@@ -71,13 +72,17 @@ public final class EmbeddedServer implements AutoCloseable {
             // pty4j unpacks its native library; /tmp is often mounted noexec on locked-down machines.
             System.setProperty("pty4j.tmpdir", state.toString());
         }
-        KeyPair hostKey = KeyFiles.loadOrCreate(state.resolve(HOST_KEY), "jumpgate embedded host key");
+        List<KeyPair> hostKeys = new ArrayList<>();
+        for (HostKey key : HOST_KEYS) {
+            hostKeys.add(KeyFiles.loadOrCreate(state.resolve(key.file()), key.type(), key.bits(),
+                    "jumpgate embedded host key"));
+        }
         Account agent = Account.current();
         Programs programs = new Programs(settings.env());
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost("127.0.0.1");
         sshd.setPort(0);
-        sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
         sshd.setPublickeyAuthenticator(new PublicKeyLogin(new LoginPolicy(agent, Account::lookup),
                 settings.authorizedKeys()));
         sshd.setPasswordAuthenticator(null);
@@ -89,7 +94,7 @@ public final class EmbeddedServer implements AutoCloseable {
         sshd.setCommandFactory(programs::exec);
         sshd.setSubsystemFactories(List.of(new Sftp(programs)));
         sshd.setForwardingFilter(forwardingFilter(settings.forwarding()));
-        sshd.setCipherFactoriesNames(CIPHERS);
+        SshOffer.apply(sshd, SshAlgorithms.EMBEDDED_CIPHERS, SshAlgorithms.EMBEDDED_COMPRESSION);
         // OpenSSH's sftp moves min(read, write) of the server's limits@openssh.com per request: MINA's 63 KiB read
         // limit would cut every transfer into four times as many requests as with OpenSSH's sftp-server.
         SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(sshd, SFTP_MAX_LENGTH);
@@ -120,7 +125,7 @@ public final class EmbeddedServer implements AutoCloseable {
             timer.shutdownNow();
             throw new IOException("cannot start the embedded SSH server: " + e.getMessage(), e);
         }
-        return new EmbeddedServer(sshd, timer, hostKey);
+        return new EmbeddedServer(sshd, timer, List.copyOf(hostKeys));
     }
 
     private static ForwardingFilter forwardingFilter(ForwardingPolicy policy) {
@@ -161,9 +166,9 @@ public final class EmbeddedServer implements AutoCloseable {
         return server;
     }
 
-    /** The host key clients will see, as an OpenSSH public key line. */
-    public String hostKeyLine() {
-        return KeyFiles.publicLine(hostKey);
+    /** The host keys clients may see, as OpenSSH public key lines. */
+    public List<String> hostKeyLines() {
+        return hostKeys.stream().map(KeyFiles::publicLine).toList();
     }
 
     @Override

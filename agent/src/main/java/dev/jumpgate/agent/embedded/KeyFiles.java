@@ -19,8 +19,8 @@ import org.apache.sshd.common.util.io.resource.PathResource;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
- * Ed25519 key pairs in OpenSSH's own file format, as {@code ssh-keygen -t ed25519} writes them: the private key
- * (mode 600) and {@code FILE.pub} beside it. Made once and then only read: a host key that changed would make
+ * Key pairs in OpenSSH's own file format, as {@code ssh-keygen} writes them: the private key (mode 600) and
+ * {@code FILE.pub} beside it. Made once and then only read: a host key that changed would make
  * every client refuse the device, so a file that cannot be read is an error, never a reason to make a new one.
  */
 public final class KeyFiles {
@@ -28,16 +28,24 @@ public final class KeyFiles {
     private KeyFiles() {
     }
 
-    /** The key pair in {@code file}, generated and written first if there is none. */
+    /** The Ed25519 key pair in {@code file}, generated and written first if there is none. */
     public static KeyPair loadOrCreate(Path file, String comment) throws IOException {
+        return loadOrCreate(file, "ssh-ed25519", 256, comment);
+    }
+
+    /**
+     * The key pair in {@code file}, generated and written first if there is none: {@code type} as OpenSSH names
+     * keys ({@code ssh-ed25519}, {@code ecdsa-sha2-nistp256}, {@code ssh-rsa}) of {@code bits}.
+     */
+    public static KeyPair loadOrCreate(Path file, String type, int bits, String comment) throws IOException {
         if (Files.exists(file)) {
             return load(file);
         }
         KeyPair pair;
         try {
-            pair = KeyUtils.generateKeyPair("ssh-ed25519", 256);
+            pair = KeyUtils.generateKeyPair(type, bits);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot generate an ed25519 key (is BouncyCastle on the classpath?): "
+            throw new IOException("cannot generate a " + type + " key (is BouncyCastle on the classpath?): "
                     + e.getMessage(), e);
         }
         ByteArrayOutputStream secret = new ByteArrayOutputStream();

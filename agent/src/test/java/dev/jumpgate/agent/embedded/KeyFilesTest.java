@@ -42,4 +42,21 @@ class KeyFilesTest {
         assertThatThrownBy(() -> KeyFiles.loadOrCreate(file, "host")).hasMessageContaining(file.toString());
         assertThat(Files.readString(file)).isEqualTo("not a key\n");
     }
+
+    /** The embedded server's ECDSA and RSA host keys, like its Ed25519 one, are files OpenSSH's tools read. */
+    @Test
+    void ecdsaAndRsaKeysAreMadeInOpenSshsFormat(@TempDir Path dir) throws Exception {
+        for (String[] kind : new String[][] {{"ecdsa-sha2-nistp256", "256"}, {"ssh-rsa", "3072"}}) {
+            Path file = dir.resolve(kind[0]);
+            KeyPair pair = KeyFiles.loadOrCreate(file, kind[0], Integer.parseInt(kind[1]), "host");
+            assertThat(KeyFiles.publicLine(pair)).startsWith(kind[0] + " ");
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(KeyFiles.publicLine(KeyFiles.loadOrCreate(file, kind[0], Integer.parseInt(kind[1]), "host")))
+                    .as("made once, then only read").isEqualTo(KeyFiles.publicLine(pair));
+            Process p = new ProcessBuilder("ssh-keygen", "-y", "-f", file.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(out.strip()).startsWith(KeyFiles.publicLine(pair));
+        }
+    }
 }

@@ -1,24 +1,22 @@
 package dev.jumpgate.relay.bastion;
 
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.protocol.SshAlgorithms;
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.console.Console;
 import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.relay.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import java.time.Duration;
 import java.util.List;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 
 /**
@@ -28,46 +26,40 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  */
 public final class Bastion implements AutoCloseable {
 
-    /**
-     * OpenSSH clients take the first cipher in their own list that the server offers, and they list chacha20
-     * first, which MINA runs at half its AES-GCM speed. Offering only AES-GCM makes every OpenSSH since 6.2
-     * choose it; the relay only wraps traffic that the inner session already encrypts end to end.
-     */
-    static final List<String> CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
-
     private final SshServer server;
+    private final List<String> hostKeyLines;
 
-    private Bastion(SshServer server) {
+    private Bastion(SshServer server, List<String> hostKeyLines) {
         this.server = server;
+        this.hostKeyLines = hostKeyLines;
     }
 
-    public static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console)
+    /** A bastion whose host keys live in {@code keyDir} ({@link HostKeys}). */
+    public static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console)
             throws IOException {
-        return start(listen, hostKeyFile, store, access, console,
+        return start(listen, keyDir, store, access, console,
                 new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
     }
 
     /** As above, also admitting the first-admin claim while {@code firstAdmin} offers it. */
-    public static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
+    public static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console,
             FirstAdmin firstAdmin) throws IOException {
-        return start(listen, hostKeyFile, store, access, console, firstAdmin,
+        return start(listen, keyDir, store, access, console, firstAdmin,
                 new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
     }
 
-    static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
+    static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console,
             LoginLimit loginLimit) throws IOException {
-        return start(listen, hostKeyFile, store, access, console, FirstAdmin.none(), loginLimit);
+        return start(listen, keyDir, store, access, console, FirstAdmin.none(), loginLimit);
     }
 
-    static Bastion start(HostPort listen, Path hostKeyFile, Store store, Access access, Console console,
+    static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console,
             FirstAdmin firstAdmin, LoginLimit loginLimit) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(listen.host());
         sshd.setPort(listen.port());
-        SimpleGeneratorHostKeyProvider hostKey = new SimpleGeneratorHostKeyProvider(hostKeyFile);
-        hostKey.setAlgorithm("EC");
-        hostKey.setKeySize(256);
-        sshd.setKeyPairProvider(hostKey);
+        KeyPairProvider hostKeys = HostKeys.loadOrCreate(keyDir);
+        sshd.setKeyPairProvider(hostKeys);
         sshd.setPublickeyAuthenticator(new LoginKeys(firstAdmin, new UserKeys(store)));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
@@ -78,7 +70,9 @@ public final class Bastion implements AutoCloseable {
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         sshd.setShellFactory(channel -> command(channel, console, access, firstAdmin, null));
         sshd.setCommandFactory((channel, command) -> command(channel, console, access, firstAdmin, command));
-        sshd.setCipherFactoriesNames(CIPHERS);
+        // The relay only wraps what the inner session already encrypts end to end: no compression, and AES-GCM
+        // for every client that has it.
+        SshOffer.apply(sshd, SshAlgorithms.RELAY_CIPHERS, SshAlgorithms.RELAY_COMPRESSION);
         // Jump sessions may sit idle for hours (an open shell on the device); the link has its own keepalive.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(30));
@@ -88,7 +82,7 @@ public final class Bastion implements AutoCloseable {
         sshd.addSessionListener(loginLimit);
         sshd.addSessionListener(new SessionLogins(access.logins()));
         sshd.start();
-        return new Bastion(sshd);
+        return new Bastion(sshd, HostKeys.lines(hostKeys));
     }
 
     private static Command command(ChannelSession channel, Console console, Access access, FirstAdmin firstAdmin,
@@ -98,14 +92,9 @@ public final class Bastion implements AutoCloseable {
                 : new ConsoleCommand(console, access, line);
     }
 
-    /** The bastion's host key as an OpenSSH public key line, for known_hosts. */
-    public String hostKeyLine() {
-        try {
-            KeyPair pair = server.getKeyPairProvider().loadKeys(null).iterator().next();
-            return PublicKeyEntry.toString(pair.getPublic());
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the SSH host key", e);
-        }
+    /** The bastion's host keys as OpenSSH public key lines, for known_hosts: ECDSA, Ed25519, RSA. */
+    public List<String> hostKeyLines() {
+        return hostKeyLines;
     }
 
     public int port() {
