@@ -6,16 +6,12 @@ import dev.jumpgate.relay.store.StoreException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Instant;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.server.Environment;
-import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.command.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,37 +19,21 @@ import org.slf4j.LoggerFactory;
  * What a {@code first-admin} session may run: {@code claim}, with the token on stdin (never on the command line,
  * which the client's process list shows). Anything else, a shell included, is refused.
  */
-final class ClaimCommand implements Command {
+final class ClaimCommand extends ResultCommand {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimCommand.class);
 
     private final FirstAdmin firstAdmin;
     private final String commandLine;
-    private InputStream in;
-    private OutputStream out;
-    private OutputStream err;
-    private ExitCallback exit;
 
     ClaimCommand(FirstAdmin firstAdmin, String commandLine) {
+        super("claim");
         this.firstAdmin = firstAdmin;
         this.commandLine = commandLine;
     }
 
     @Override
-    public void start(ChannelSession channel, Environment env) {
-        Thread.ofVirtual().name("claim").start(() -> {
-            Result r = run(channel);
-            try {
-                write(out, r.out());
-                write(err, r.err());
-            } catch (IOException e) {
-                // the client went away; nothing to tell it
-            }
-            exit.onExit(r.exit());
-        });
-    }
-
-    private Result run(ChannelSession channel) {
+    Result run(ChannelSession channel, InputStream in) {
         String file = "DATA/" + FirstAdmin.FILE;
         if (commandLine == null || !commandLine.strip().equals("claim")) {
             return failed(FirstAdmin.USER + " may only claim this relay: ssh " + FirstAdmin.USER + "@RELAY claim < "
@@ -62,7 +42,7 @@ final class ClaimCommand implements Command {
         PublicKey key = channel.getSession().getAttribute(LoginKeys.CLAIMANT_KEY);
         var remote = channel.getSession().getClientAddress();
         try {
-            Result r = firstAdmin.claim(PublicKeyEntry.toString(key) + " first-admin", firstLine(), Instant.now());
+            Result r = firstAdmin.claim(PublicKeyEntry.toString(key) + " first-admin", firstLine(in), Instant.now());
             if (r.exit() == 0) {
                 log.info("first admin claimed from {} with key {}", remote, KeyUtils.getFingerPrint(key));
             } else {
@@ -79,42 +59,11 @@ final class ClaimCommand implements Command {
     }
 
     /** Up to the first newline or end of input, at most {@link FirstAdmin#MAX_INPUT} bytes. */
-    private String firstLine() throws IOException {
+    private static String firstLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != -1 && b != '\n' && line.size() < FirstAdmin.MAX_INPUT; b = in.read()) {
             line.write(b);
         }
         return line.toString(StandardCharsets.UTF_8);
-    }
-
-    private static void write(OutputStream s, String text) throws IOException {
-        if (!text.isEmpty()) {
-            s.write(text.getBytes(StandardCharsets.UTF_8));
-            s.flush();
-        }
-    }
-
-    @Override
-    public void destroy(ChannelSession channel) {
-    }
-
-    @Override
-    public void setExitCallback(ExitCallback callback) {
-        this.exit = callback;
-    }
-
-    @Override
-    public void setInputStream(InputStream in) {
-        this.in = in;
-    }
-
-    @Override
-    public void setOutputStream(OutputStream out) {
-        this.out = out;
-    }
-
-    @Override
-    public void setErrorStream(OutputStream err) {
-        this.err = err;
     }
 }

@@ -150,7 +150,8 @@ public final class Console {
         List<DeviceStatus> mine = deviceList.of(user);
         if (mine.isEmpty()) {
             return Result.ok("no devices for " + user + (access.isAdmin(user)
-                    ? "; enroll one with `token create DEVICE` and `jumpgate agent enroll TOKEN`\n"
+                    ? "; enroll one with `token create DEVICE`, then on the device"
+                            + " `jumpgate agent enroll < TOKEN_FILE`\n"
                     : "; ask an admin for a grant\n"));
         }
         int width = Math.max(6, mine.stream().mapToInt(d -> d.name().value().length()).max().orElse(6));
