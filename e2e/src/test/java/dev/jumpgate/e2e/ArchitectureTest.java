@@ -11,16 +11,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The module tree is the architecture: protocol ← transport ← relay / agent / client ← cli. Imports may not run back. */
+/**
+ * The module tree is the architecture: protocol ← transport ← relay / agent / client ← cli, and beside transport
+ * protocol ← ssh ← relay / agent, the one lower module that may use MINA SSHD. Imports may not run back.
+ */
 class ArchitectureTest {
 
     @ParameterizedTest(name = "{0} does not import {1}")
     @CsvSource({
-        "protocol, io.netty|org.apache.sshd|dev.jumpgate.transport|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.cli",
-        "transport, org.apache.sshd|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.cli",
+        "protocol, io.netty|org.apache.sshd|dev.jumpgate.transport|dev.jumpgate.ssh|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.cli",
+        "transport, org.apache.sshd|dev.jumpgate.ssh|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.cli",
+        "ssh, io.netty|dev.jumpgate.transport|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.client|dev.jumpgate.cli",
         "relay, dev.jumpgate.agent|dev.jumpgate.client|dev.jumpgate.cli",
         "agent, dev.jumpgate.relay|dev.jumpgate.client|dev.jumpgate.cli",
-        "client, org.apache.sshd|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.cli",
+        "client, org.apache.sshd|dev.jumpgate.ssh|dev.jumpgate.relay|dev.jumpgate.agent|dev.jumpgate.cli",
     })
     void dependenciesRunOneWay(String module, String forbidden) throws IOException {
         Path src = Path.of("..", module, "src", "main", "java");

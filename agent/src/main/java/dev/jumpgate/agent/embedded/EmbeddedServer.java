@@ -3,6 +3,7 @@ package dev.jumpgate.agent.embedded;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.protocol.SshAlgorithms;
+import dev.jumpgate.ssh.SshOffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -6,6 +6,7 @@ import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.console.Console;
 import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.ssh.SshOffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.jumpgate.relay.bastion;
+package dev.jumpgate.ssh;
 
 import dev.jumpgate.protocol.SshAlgorithms;
 import dev.jumpgate.protocol.SshAlgorithms.CipherOffer;
@@ -29,14 +29,15 @@ import org.apache.sshd.server.session.SessionFactory;
  *                         ◀── KEXINIT (ciphers shaped by the client's)
  * </pre>
  *
- * {@code agent.embedded} has the same class: the two servers share no module that may use MINA.
+ * The relay's bastion and the agent's embedded server both apply it, each with its own {@link CipherOffer} and
+ * compression, so that the two negotiate alike.
  */
-final class SshOffer {
+public final class SshOffer {
 
     private SshOffer() {
     }
 
-    static void apply(SshServer sshd, CipherOffer ciphers, List<String> compression) {
+    public static void apply(SshServer sshd, CipherOffer ciphers, List<String> compression) {
         sshd.setKeyExchangeFactories(pick("key exchange", sshd.getKeyExchangeFactories(), SshAlgorithms.KEX));
         sshd.setCipherFactories(pick("cipher", sshd.getCipherFactories(), ciphers.all()));
         sshd.setMacFactories(pick("MAC", sshd.getMacFactories(), SshAlgorithms.MACS));
