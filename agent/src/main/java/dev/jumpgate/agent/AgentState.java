@@ -18,14 +18,16 @@ import java.util.Properties;
  * alone: created 0700 with its files 0600, and refused at load if others may read it ({@link PrivateDirectory}).
  *
  * <pre>
- *   STATE/agent.properties   device, relay, relay-pin
- *   STATE/agent.key          the agent's private key (PEM, mode 600)
+ *   STATE/agent.properties   device, relay, relay-pin; written last, when the relay has welcomed the agent
+ *   STATE/agent.key          the agent's private key (PEM, mode 600), written before the token is presented
  *   STATE/agent.crt          its self-signed certificate, presented to the relay
  * </pre>
  */
 public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin, TlsIdentity identity) {
 
     static final String PROPERTIES = "agent.properties";
+    static final String KEY = "agent.key";
+    static final String CERTIFICATE = "agent.crt";
 
     public static AgentState load(Path dir) throws IOException {
         Path props = dir.resolve(PROPERTIES);
@@ -41,7 +43,7 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
         try {
             return new AgentState(DeviceName.parse(p.getProperty("device")), HostPort.parse(p.getProperty("relay")),
                     Fingerprint.parse(p.getProperty("relay-pin")),
-                    TlsIdentity.load(dir.resolve("agent.key"), dir.resolve("agent.crt")));
+                    TlsIdentity.load(dir.resolve(KEY), dir.resolve(CERTIFICATE)));
         } catch (IllegalArgumentException e) {
             throw new IOException(props + " is damaged: " + e.getMessage() + "; enroll again", e);
         }
@@ -53,7 +55,7 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
 
     public void save(Path dir) throws IOException {
         PrivateDirectory.create(dir);
-        identity.save(dir.resolve("agent.key"), dir.resolve("agent.crt"));
+        identity.save(dir.resolve(KEY), dir.resolve(CERTIFICATE));
         Properties p = new Properties();
         p.setProperty("device", device.value());
         p.setProperty("relay", relay.toString());

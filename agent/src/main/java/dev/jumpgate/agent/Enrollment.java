@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
@@ -13,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Enrolls this machine as a device: make a key pair, dial the relay named in the token (trusting only the
- * certificate the token pins), present the token once, and on success remember the relay and the key.
+ * Enrolls this machine as a device: make a key pair (or take the one an unfinished enrollment into the same state
+ * directory left), dial the relay named in the token (trusting only the certificate the token pins), present the
+ * token, and on success remember the relay.
  */
 public final class Enrollment {
 
@@ -53,7 +56,7 @@ public final class Enrollment {
             throw new IOException("enrollment token for " + token.device() + " expired at " + token.expires()
                     + "; create a new one on the relay with `token create " + token.device() + "`");
         }
-        TlsIdentity identity = TlsIdentity.generate("jumpgate agent " + token.device());
+        TlsIdentity identity = pendingIdentity(stateDir, token.device());
         var hello = new LinkMessage.Hello(token.device(), token.secret(), List.of(), Version.CURRENT);
         var tls = TlsContexts.agent(identity, token.relayPin());
         RouteDialer dialer = new RouteDialer(group, tls, new ChannelInboundHandlerAdapter());
@@ -70,11 +73,38 @@ public final class Enrollment {
             }
         }
         if (link == null) {
-            throw new IOException("enrollment with relay " + token.relay() + " failed: " + String.join("; ", failures));
+            throw new IOException("enrollment with relay " + token.relay() + " failed: " + String.join("; ", failures)
+                    + "; run `agent enroll` again with the same token and --state " + stateDir
+                    + ", which keeps this attempt's key");
         }
         LinkDialer.closeAndWait(link, Duration.ofSeconds(3));
         AgentState state = new AgentState(token.device(), token.relay(), token.relayPin(), identity);
         state.save(stateDir);
         return state;
+    }
+
+    /**
+     * The key this enrollment presents, stored before the token is: the relay binds the device to it while
+     * redeeming, so if the Welcome is lost, a later attempt must present the same key for the relay to accept the
+     * token again. Only {@code agent.properties} marks an enrollment complete, and {@link #enroll} refuses a
+     * directory that has one, so a key is never carried over from a completed enrollment.
+     */
+    private static TlsIdentity pendingIdentity(Path stateDir, DeviceName device) throws IOException {
+        Path key = stateDir.resolve(AgentState.KEY);
+        Path certificate = stateDir.resolve(AgentState.CERTIFICATE);
+        if (Files.exists(key) && Files.exists(certificate)) {
+            try {
+                return TlsIdentity.load(key, certificate);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot read the key an earlier `agent enroll` left in " + stateDir + " ("
+                        + e.getMessage() + "); this attempt did not present the token. Delete " + stateDir
+                        + " and enroll again; if the earlier attempt reached the relay, an admin first runs `device rm "
+                        + device + "` and creates a new token", e);
+            }
+        }
+        // Saved whole before any dial: if it is cut short, the token was not presented and a new key is made.
+        TlsIdentity identity = TlsIdentity.generate("jumpgate agent " + device);
+        identity.save(key, certificate);
+        return identity;
     }
 }

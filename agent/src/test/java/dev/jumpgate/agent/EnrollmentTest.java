@@ -7,6 +7,7 @@ import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -74,6 +75,39 @@ class EnrollmentTest {
 
         assertThatThrownBy(() -> Enrollment.enroll(group, token, state))
                 .hasMessage(state + " is readable by others (mode 0755); run chmod 700 " + state);
+        assertThat(dialled).hasValue(0);
+    }
+
+    @Test
+    void anEnrollmentThatFailsLeavesItsKeyForTheNextAttemptAndOnlyItsOwnerMayReadIt() throws Exception {
+        Path state = tmp.resolve("state");
+
+        assertThatThrownBy(() -> Enrollment.enroll(group, token, state))
+                .hasMessageContaining("run `agent enroll` again with the same token and --state " + state);
+        Path key = state.resolve("agent.key");
+        Fingerprint first = TlsIdentity.load(key, state.resolve("agent.crt")).fingerprint();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+
+        assertThatThrownBy(() -> Enrollment.enroll(group, token, state)).isInstanceOf(java.io.IOException.class);
+        assertThat(dialled).hasValueGreaterThanOrEqualTo(2);
+        assertThat(TlsIdentity.load(key, state.resolve("agent.crt")).fingerprint()).isEqualTo(first);
+        assertThat(AgentState.exists(state)).isFalse();
+    }
+
+    @Test
+    void aKeptKeyThatCannotBeReadIsRefusedBeforeTheTokenIsPresented() throws Exception {
+        Path state = tmp.resolve("state");
+        Files.createDirectory(state,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        for (String name : new String[] {"agent.key", "agent.crt"}) {
+            Files.createFile(state.resolve(name),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+
+        assertThatThrownBy(() -> Enrollment.enroll(group, token, state))
+                .hasMessageStartingWith("cannot read the key an earlier `agent enroll` left in " + state)
+                .hasMessageContaining("Delete " + state + " and enroll again");
         assertThat(dialled).hasValue(0);
     }
 }
