@@ -125,7 +125,7 @@ class RefusalTest {
         assertThat(lab.enroll("garage", token).awaitExit(Lab.START)).isZero();
         Proc again = lab.enroll("garage-2", token);
         assertThat(again.awaitExit(Lab.START)).isNotZero();
-        assertThat(again.stderr()).contains("already used");
+        assertThat(again.stderr()).contains("already used").contains("device rm");
     }
 
     @Test

@@ -61,8 +61,9 @@ public final class AgentAdmission implements LinkAuthorizer {
             String why = switch (check) {
                 case OK -> null;
                 case UNKNOWN -> "enrollment token is not known to this relay";
-                case USED -> "enrollment token was already used; create a new one with `token create "
-                        + hello.device() + "`";
+                case USED -> "enrollment token was already used, by another key: run agent enroll again with the"
+                        + " --state of the attempt that used it, or ask an admin for `device rm " + hello.device()
+                        + "` and a new `token create " + hello.device() + "`";
                 case EXPIRED -> "enrollment token expired; create a new one with `token create " + hello.device() + "`";
                 case WRONG_DEVICE -> "enrollment token was issued for another device";
                 case DEVICE_TAKEN -> "device " + hello.device() + " is already enrolled with another key";
