@@ -59,7 +59,7 @@ final class ClaimCommand extends ResultCommand {
     }
 
     /** Up to the first newline or end of input, at most {@link FirstAdmin#MAX_INPUT} bytes. */
-    private static String firstLine(InputStream in) throws IOException {
+    static String firstLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != -1 && b != '\n' && line.size() < FirstAdmin.MAX_INPUT; b = in.read()) {
             line.write(b);
