@@ -86,6 +86,14 @@ public final class SshAlgorithms {
         public List<String> to(List<String> clientCiphers) {
             return clientCiphers.stream().anyMatch(preferred::contains) ? preferred : all;
         }
+
+        /**
+         * The offer as an SSH name-list, for a client whose KEXINIT sent {@code clientNameList}: whatever the peer
+         * put there, empty names and unknown ones included.
+         */
+        public String nameList(String clientNameList) {
+            return String.join(",", to(clientNameList.isEmpty() ? List.of() : List.of(clientNameList.split(","))));
+        }
     }
 
     private SshAlgorithms() {

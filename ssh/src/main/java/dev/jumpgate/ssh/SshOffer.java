@@ -3,7 +3,6 @@ package dev.jumpgate.ssh;
 import dev.jumpgate.protocol.SshAlgorithms;
 import dev.jumpgate.protocol.SshAlgorithms.CipherOffer;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.sshd.common.NamedResource;
@@ -97,8 +96,7 @@ public final class SshOffer {
             Map<KexProposalOption, String> proposal = super.createProposal(hostKeyTypes);
             for (KexProposalOption direction : List.of(KexProposalOption.C2SENC, KexProposalOption.S2CENC)) {
                 String client = clientProposal.getOrDefault(direction, "");
-                proposal.put(direction, String.join(",",
-                        ciphers.to(client.isEmpty() ? List.of() : Arrays.asList(client.split(",")))));
+                proposal.put(direction, ciphers.nameList(client));
             }
             return proposal;
         }

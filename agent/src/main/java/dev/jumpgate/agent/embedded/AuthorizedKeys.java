@@ -101,7 +101,7 @@ final class AuthorizedKeys {
                     keys.add(new Entry(key, where));
                 }
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                problems.add(where + ": not a readable " + type + " key: " + e.getMessage());
+                problems.add(where + ": not a readable " + type + " key: " + LoginPolicy.printable(e.getMessage()));
             }
         }
         return new Found(List.copyOf(keys), List.copyOf(problems));

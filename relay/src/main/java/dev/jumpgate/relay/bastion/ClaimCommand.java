@@ -59,9 +59,14 @@ final class ClaimCommand extends ResultCommand {
     }
 
     /** Up to the first newline or end of input, at most {@link FirstAdmin#MAX_INPUT} bytes. */
-    private static String firstLine(InputStream in) throws IOException {
+    static String firstLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != -1 && b != '\n' && line.size() < FirstAdmin.MAX_INPUT; b = in.read()) {
+        // The cap is checked before each read, not after: a byte read past it would be one more than the claim takes.
+        while (line.size() < FirstAdmin.MAX_INPUT) {
+            int b = in.read();
+            if (b == -1 || b == '\n') {
+                break;
+            }
             line.write(b);
         }
         return line.toString(StandardCharsets.UTF_8);

@@ -3,14 +3,15 @@ package dev.jumpgate.relay.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.jumpgate.protocol.Fingerprint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * What any user may type after {@code ssh relay}: the word splitter and the TTL parser end in a result or an
- * {@link IllegalArgumentException} with a message, never another exception.
+ * What any user may type after {@code ssh relay}: the word splitter, the TTL parser and the fingerprint of
+ * {@code user key rm} end in a result or an {@link IllegalArgumentException} with a message, never another exception.
  */
 class ConsoleInputFuzzTest {
 
@@ -39,6 +40,21 @@ class ConsoleInputFuzzTest {
             return;
         }
         assertThat(d).isBetween(Duration.ofSeconds(1), Ttl.MAX);
+    }
+
+    /** The message goes back to the admin's terminal: it shows what was typed, but never a raw control character. */
+    @FuzzTest(maxDuration = "10s")
+    void fingerprint(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        Fingerprint f;
+        try {
+            f = Fingerprint.parse(text);
+        } catch (IllegalArgumentException e) {
+            assertThat(e.getMessage()).contains("SHA256:").doesNotContainPattern("\\p{Cntrl}");
+            return;
+        }
+        assertThat(f.sha256()).hasSize(32);
+        assertThat(Fingerprint.parse(f.toString())).isEqualTo(f);
     }
 
     private static String quote(String word) {
