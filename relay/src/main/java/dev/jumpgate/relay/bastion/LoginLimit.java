@@ -1,12 +1,9 @@
 package dev.jumpgate.relay.bastion;
 
+import dev.jumpgate.transport.AddressLimit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -27,18 +24,11 @@ final class LoginLimit implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(LoginLimit.class);
     private static final AttributeRepository.AttributeKey<InetAddress> COUNTED = new AttributeRepository.AttributeKey<>();
-    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final int perSource;
-    private final int total;
-    private final ConcurrentHashMap<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong closed = new AtomicLong();
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final AddressLimit limit;
 
     LoginLimit(int perSource, int total) {
-        this.perSource = perSource;
-        this.total = total;
+        this.limit = new AddressLimit(perSource, total);
     }
 
     @Override
@@ -47,22 +37,16 @@ final class LoginLimit implements SessionListener {
         if (source == null) {
             return;
         }
-        // Sessions are created one after another as the acceptor takes connections, so check-then-count holds.
-        if (bySource.getOrDefault(source, 0) >= perSource || pending.get() >= total) {
-            long n = closed.incrementAndGet();
-            long now = System.nanoTime();
-            long last = lastLog.get();
-            // One line a minute at most: a flood must not become a flood of log lines.
-            if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+        if (limit.tryAdd(source) != AddressLimit.Verdict.COUNTED) {
+            if (limit.warningDue()) {
                 log.warn("ssh: closing connections not yet logged in beyond {} per address or {} in all "
-                        + "(latest from {}; {} closed so far)", perSource, total, source.getHostAddress(), n);
+                        + "(latest from {}; {} closed so far)", limit.perAddress(), limit.total(),
+                        source.getHostAddress(), limit.refused());
             }
             session.close(true);
             return;
         }
         session.setAttribute(COUNTED, source);
-        bySource.merge(source, 1, Integer::sum);
-        pending.incrementAndGet();
     }
 
     @Override
@@ -79,14 +63,13 @@ final class LoginLimit implements SessionListener {
 
     /** Connections from {@code source} counted now (for tests). */
     int pending(InetAddress source) {
-        return bySource.getOrDefault(source, 0);
+        return limit.count(source);
     }
 
     private void release(Session session) {
         InetAddress source = session.removeAttribute(COUNTED);
         if (source != null) {
-            bySource.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
-            pending.decrementAndGet();
+            limit.remove(source);
         }
     }
 

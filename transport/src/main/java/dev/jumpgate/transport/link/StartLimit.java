@@ -1,13 +1,10 @@
 package dev.jumpgate.transport.link;
 
+import dev.jumpgate.transport.AddressLimit;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +31,11 @@ public final class StartLimit {
     }
 
     private static final Logger log = LoggerFactory.getLogger(StartLimit.class);
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final Settings settings;
-    private final ConcurrentHashMap<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong closed = new AtomicLong();
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AddressLimit limit;
 
     StartLimit(Settings settings) {
-        this.settings = settings;
+        this.limit = new AddressLimit(settings.perAddress(), settings.total());
     }
 
     /**
@@ -55,15 +47,18 @@ public final class StartLimit {
         if (source == null) {
             return true;
         }
-        if (!count(source)) {
-            warn(source);
+        if (limit.tryAdd(source) != AddressLimit.Verdict.COUNTED) {
+            if (limit.warningDue()) {
+                log.warn("link port: closing connections not yet authenticated beyond {} per address or {} in all "
+                        + "(latest from {}; {} closed so far)", limit.perAddress(), limit.total(),
+                        source.getHostAddress(), limit.refused());
+            }
             return false;
         }
         AtomicBoolean counted = new AtomicBoolean(true);
         Runnable release = () -> {
             if (counted.compareAndSet(true, false)) {
-                bySource.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
-                pending.decrementAndGet();
+                limit.remove(source);
             }
         };
         Authentication.then(ch, release);
@@ -71,44 +66,12 @@ public final class StartLimit {
         return true;
     }
 
-    private boolean count(InetAddress source) {
-        if (pending.incrementAndGet() > settings.total()) {
-            pending.decrementAndGet();
-            return false;
-        }
-        boolean[] room = {false};
-        bySource.compute(source, (k, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= settings.perAddress()) {
-                return n;
-            }
-            room[0] = true;
-            return now + 1;
-        });
-        if (!room[0]) {
-            pending.decrementAndGet();
-        }
-        return room[0];
-    }
-
-    private void warn(InetAddress source) {
-        long n = closed.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        // One line a minute at most: a flood must not become a flood of log lines.
-        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
-            log.warn("link port: closing connections not yet authenticated beyond {} per address or {} in all "
-                    + "(latest from {}; {} closed so far)", settings.perAddress(), settings.total(),
-                    source.getHostAddress(), n);
-        }
-    }
-
     /** Connections counted now: from {@code source}, and in all (for tests). */
     int pending(InetAddress source) {
-        return bySource.getOrDefault(source, 0);
+        return limit.count(source);
     }
 
     int pending() {
-        return pending.get();
+        return limit.count();
     }
 }

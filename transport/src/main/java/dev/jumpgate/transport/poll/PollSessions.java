@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.poll;
 
 import dev.jumpgate.transport.pipe.PipeChannel;
+import dev.jumpgate.transport.AddressLimit;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -15,10 +16,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,17 +41,13 @@ public final class PollSessions {
 
     private static final Logger log = LoggerFactory.getLogger(PollSessions.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final EventLoopGroup group;
     private final BiConsumer<Channel, Runnable> linkEnd;
     private final PollLimits limits;
     private final ReassemblyBudget budget;
     private final Map<String, PollSession> sessions = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Integer> unlinkedBySource = new ConcurrentHashMap<>();
-    private final AtomicInteger unlinked = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AddressLimit unlinked;
 
     /**
      * @param linkEnd installs the link pipeline (TLS server, magic dispatch) on the link end of each pair, and
@@ -64,6 +58,7 @@ public final class PollSessions {
         this.linkEnd = linkEnd;
         this.limits = limits;
         this.budget = new ReassemblyBudget(limits.reassembly());
+        this.unlinked = new AddressLimit(limits.unlinkedPerAddress(), limits.unlinked());
     }
 
     /** Opens a session; completes with its id once both ends are registered, or fails with a refusal. */
@@ -112,44 +107,21 @@ public final class PollSessions {
         if (sessions.size() >= limits.sessions()) {
             return "too many long-poll sessions (" + limits.sessions() + ")";
         }
-        if (unlinked.incrementAndGet() > limits.unlinked()) {
-            unlinked.decrementAndGet();
-            return "too many long-poll sessions not yet linked (" + limits.unlinked() + ")";
-        }
-        if (source == null) {
-            return null;
-        }
-        boolean[] room = {false};
-        unlinkedBySource.compute(source, (k, n) -> {
-            int now = n == null ? 0 : n;
-            if (now >= limits.unlinkedPerAddress()) {
-                return n;
-            }
-            room[0] = true;
-            return now + 1;
-        });
-        if (!room[0]) {
-            unlinked.decrementAndGet();
-            return "too many long-poll sessions not yet linked from " + source.getHostAddress() + " ("
+        return switch (unlinked.tryAdd(source)) {
+            case COUNTED -> null;
+            case OVER_TOTAL -> "too many long-poll sessions not yet linked (" + limits.unlinked() + ")";
+            case OVER_ADDRESS -> "too many long-poll sessions not yet linked from " + source.getHostAddress() + " ("
                     + limits.unlinkedPerAddress() + ")";
-        }
-        return null;
+        };
     }
 
     private void uncount(InetAddress source) {
-        unlinked.decrementAndGet();
-        if (source != null) {
-            unlinkedBySource.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
-        }
+        unlinked.remove(source);
     }
 
     private void warn(String refusal) {
-        long n = refused.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        // One line a minute at most: a flood must not become a flood of log lines.
-        if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
-            log.warn("long-poll: refusing sessions: {} ({} refused so far)", refusal, n);
+        if (unlinked.warningDue()) {
+            log.warn("long-poll: refusing sessions: {} ({} refused so far)", refusal, unlinked.refused());
         }
     }
 
@@ -172,7 +144,7 @@ public final class PollSessions {
 
     /** Sessions whose link has not authenticated (for tests and the flood's figures). */
     public int unlinked() {
-        return unlinked.get();
+        return unlinked.count();
     }
 
     /** Early bytes held by every session together. */
