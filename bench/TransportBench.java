@@ -1,7 +1,7 @@
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.transport.link.ClientAuthorizer;
+import dev.jumpgate.transport.link.ClientAdmission;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkServer;
 import dev.jumpgate.transport.link.RelayLink;
@@ -56,7 +56,7 @@ public final class TransportBench {
         LinkedBlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
         LinkServer server = LinkServer.start(relayGroup, new HostPort("127.0.0.1", 0),
                 Optional.of(new HostPort("127.0.0.1", 0)), relayId, "bench",
-                (hello, key, remote) -> new LinkMessage.Welcome("bench", 10), links::add, ClientAuthorizer.NONE,
+                (hello, key, remote) -> new LinkMessage.Welcome("bench", 10), links::add, ClientAdmission.NONE,
                 Executors.newSingleThreadExecutor());
         HostPort relay = new HostPort("127.0.0.1", server.boundAddress().getPort());
         URI https = URI.create("https://127.0.0.1:" + relay.port());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.transport.link.ClientAuthorizer;
+import dev.jumpgate.transport.link.ClientAdmission;
 import dev.jumpgate.transport.link.LinkServer;
 import dev.jumpgate.transport.link.RelayLink;
 import dev.jumpgate.transport.pipe.ProxyEnvironment;
@@ -86,7 +86,7 @@ class ReconnectAfterOutageTest {
     private static LinkServer relayOn(HostPort address, TlsIdentity relay, EventLoopGroup group,
             ExecutorService blocking, BlockingQueue<RelayLink> links) throws InterruptedException {
         return LinkServer.start(group, address, relay, "test", (hello, key, remote) -> new LinkMessage.Welcome("test",
-                10), links::add, ClientAuthorizer.NONE, blocking);
+                10), links::add, ClientAdmission.NONE, blocking);
     }
 
     private static int closedPort() throws Exception {

@@ -3,11 +3,11 @@ package dev.jumpgate.relay;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.bastion.Bastion;
-import dev.jumpgate.relay.client.ClientAdmission;
+import dev.jumpgate.relay.client.UserAdmission;
 import dev.jumpgate.relay.client.ClientStreams;
 import dev.jumpgate.relay.console.Console;
 import dev.jumpgate.relay.console.FirstAdmin;
-import dev.jumpgate.relay.link.AgentAdmission;
+import dev.jumpgate.relay.link.DeviceAdmission;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.transport.link.LinkServer;
@@ -103,8 +103,8 @@ public final class Relay implements AutoCloseable {
         Access access = new Access(store, links);
         try {
             ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
-            linkServer = LinkServer.start(group, c.linkListen(), c.pollListen(), identity, VERSION, new AgentAdmission(store, VERSION),
-                    links::add, new ClientAdmission(store, access.logins(), clientStreams::forLogin), blocking,
+            linkServer = LinkServer.start(group, c.linkListen(), c.pollListen(), identity, VERSION, new DeviceAdmission(store, VERSION),
+                    links::add, new UserAdmission(store, access.logins(), clientStreams::forLogin), blocking,
                     c.unauthenticated(),
                     PollLimits.DEFAULTS.withUnlinked(c.unauthenticated().perAddress(), c.unauthenticated().total()));
             InetSocketAddress bound = linkServer.boundAddress();

@@ -26,15 +26,15 @@ final class ClientGate extends ByteToMessageDecoder {
     static final String NAME = "client-handshake";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ClientAuthorizer authorizer;
+    private final ClientAdmission admission;
     private final Executor blocking;
     private final Fingerprint relayCertificate;
     private final String relayVersion;
     private byte[] nonce;
     private boolean decided;
 
-    ClientGate(ClientAuthorizer authorizer, Executor blocking, Fingerprint relayCertificate, String relayVersion) {
-        this.authorizer = authorizer;
+    ClientGate(ClientAdmission admission, Executor blocking, Fingerprint relayCertificate, String relayVersion) {
+        this.admission = admission;
         this.blocking = blocking;
         this.relayCertificate = relayCertificate;
         this.relayVersion = relayVersion;
@@ -71,16 +71,16 @@ final class ClientGate extends ByteToMessageDecoder {
         ctx.channel().config().setAutoRead(false);
         try {
             blocking.execute(() -> {
-                ClientAuthorizer.Admission admission;
+                ClientAdmission.Decision given;
                 try {
-                    admission = authorizer.authorize(login, nonce, relayCertificate, ctx.channel().remoteAddress());
+                    given = admission.admit(login, nonce, relayCertificate, ctx.channel().remoteAddress());
                 } catch (RuntimeException e) {
-                    log.error("client link from {}: authorizing {} failed", ctx.channel().remoteAddress(),
+                    log.error("client link from {}: admitting {} failed", ctx.channel().remoteAddress(),
                             LogText.of(login.user()), e);
-                    admission = new ClientAuthorizer.Admission.Refused(new LinkMessage.Refusal(
+                    given = new ClientAdmission.Decision.Refused(new LinkMessage.Refusal(
                             LinkMessage.Reason.UNAVAILABLE, "relay error, try again later"));
                 }
-                ClientAuthorizer.Admission decision = admission;
+                ClientAdmission.Decision decision = given;
                 ctx.executor().execute(() -> answer(ctx, decision));
             });
         } catch (RejectedExecutionException e) {
@@ -90,16 +90,16 @@ final class ClientGate extends ByteToMessageDecoder {
         }
     }
 
-    private void answer(ChannelHandlerContext ctx, ClientAuthorizer.Admission admission) {
-        if (admission instanceof ClientAuthorizer.Admission.Admitted a) {
+    private void answer(ChannelHandlerContext ctx, ClientAdmission.Decision decision) {
+        if (decision instanceof ClientAdmission.Decision.Admitted a) {
             a.linked().accept(ctx.channel()); // even if it closed meanwhile: that is news the relay waits for too
         }
         if (!ctx.channel().isActive()) {
             return;
         }
-        switch (admission) {
-            case ClientAuthorizer.Admission.Refused r -> refuse(ctx, r.refusal());
-            case ClientAuthorizer.Admission.Admitted a -> {
+        switch (decision) {
+            case ClientAdmission.Decision.Refused r -> refuse(ctx, r.refusal());
+            case ClientAdmission.Decision.Admitted a -> {
                 Authentication.succeeded(ctx.channel());
                 ctx.writeAndFlush(Frames.encode(ctx.alloc(), new LinkMessage.Welcome(relayVersion,
                         (int) LinkSettings.PING_INTERVAL.toSeconds()), false));

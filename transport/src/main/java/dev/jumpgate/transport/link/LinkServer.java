@@ -40,15 +40,15 @@ public final class LinkServer implements AutoCloseable {
     }
 
     public static LinkServer start(EventLoopGroup group, HostPort listen, TlsIdentity identity, String version,
-            LinkAuthorizer agents, Consumer<RelayLink> onLink, ClientAuthorizer clients, Executor blocking)
+            AgentAdmission agents, Consumer<RelayLink> onLink, ClientAdmission clients, Executor blocking)
             throws InterruptedException {
         return start(group, listen, Optional.empty(), identity, version, agents, onLink, clients, blocking);
     }
 
     /** Serves agents and clients on one port with the default limits. */
     public static LinkServer start(EventLoopGroup group, HostPort listen, Optional<HostPort> pollListen,
-            TlsIdentity identity, String version, LinkAuthorizer agents, Consumer<RelayLink> onLink,
-            ClientAuthorizer clients, Executor blocking) throws InterruptedException {
+            TlsIdentity identity, String version, AgentAdmission agents, Consumer<RelayLink> onLink,
+            ClientAdmission clients, Executor blocking) throws InterruptedException {
         return start(group, listen, pollListen, identity, version, agents, onLink, clients, blocking,
                 StartLimit.Settings.DEFAULTS, PollLimits.DEFAULTS);
     }
@@ -60,8 +60,8 @@ public final class LinkServer implements AutoCloseable {
      * @param pollLimits bounds the long-poll sessions, before and after their link authenticated
      */
     public static LinkServer start(EventLoopGroup group, HostPort listen, Optional<HostPort> pollListen,
-            TlsIdentity identity, String version, LinkAuthorizer agents, Consumer<RelayLink> onLink,
-            ClientAuthorizer clients, Executor blocking, StartLimit.Settings starts, PollLimits pollLimits)
+            TlsIdentity identity, String version, AgentAdmission agents, Consumer<RelayLink> onLink,
+            ClientAdmission clients, Executor blocking, StartLimit.Settings starts, PollLimits pollLimits)
             throws InterruptedException {
         SslContext tls = TlsContexts.relay(identity);
         StartLimit startLimit = new StartLimit(starts);

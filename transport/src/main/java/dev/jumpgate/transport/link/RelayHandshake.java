@@ -28,14 +28,14 @@ final class RelayHandshake extends ByteToMessageDecoder {
     private static final Logger log = LoggerFactory.getLogger(RelayHandshake.class);
     static final String NAME = "handshake";
 
-    private final LinkAuthorizer authorizer;
+    private final AgentAdmission admission;
     private final Executor blocking;
     private final Consumer<RelayLink> onLink;
     private boolean magicSeen;
     private boolean decided;
 
-    RelayHandshake(LinkAuthorizer authorizer, Executor blocking, Consumer<RelayLink> onLink) {
-        this.authorizer = authorizer;
+    RelayHandshake(AgentAdmission admission, Executor blocking, Consumer<RelayLink> onLink) {
+        this.admission = admission;
         this.blocking = blocking;
         this.onLink = onLink;
     }
@@ -91,9 +91,9 @@ final class RelayHandshake extends ByteToMessageDecoder {
             blocking.execute(() -> {
                 LinkMessage decision;
                 try {
-                    decision = authorizer.authorize(hello, key, ctx.channel().remoteAddress());
+                    decision = admission.admit(hello, key, ctx.channel().remoteAddress());
                 } catch (RuntimeException e) {
-                    log.error("link from {}: authorizing {} failed", ctx.channel().remoteAddress(), hello.device(), e);
+                    log.error("link from {}: admitting {} failed", ctx.channel().remoteAddress(), hello.device(), e);
                     decision = new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, "relay error, try again later");
                 }
                 LinkMessage answer = decision;

@@ -9,7 +9,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The relay's view of client certificates: every agent certificate is self-signed, so there is no CA to check.
  * TLS still proves that the agent holds the certificate's private key; whether that key belongs to the device
- * the agent names is decided after the handshake, against the relay's state ({@code LinkAuthorizer}).
+ * the agent names is decided after the handshake, against the relay's state ({@code AgentAdmission}).
  */
 public final class DeferredClientTrustManager extends X509ExtendedTrustManager {
 

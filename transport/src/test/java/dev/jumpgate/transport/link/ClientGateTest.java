@@ -21,14 +21,14 @@ class ClientGateTest {
     @Test
     void loginThatFindsTheDatabaseQueueFullIsRefusedAsRelayBusy() {
         AtomicInteger authorized = new AtomicInteger();
-        ClientAuthorizer authorizer = (login, nonce, cert, remote) -> {
+        ClientAdmission admission = (login, nonce, cert, remote) -> {
             authorized.incrementAndGet();
-            return ClientAuthorizer.NONE.authorize(login, nonce, cert, remote);
+            return ClientAdmission.NONE.admit(login, nonce, cert, remote);
         };
         Executor full = task -> {
             throw new RejectedExecutionException("queue full");
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new ClientGate(authorizer, full, PIN, "test"));
+        EmbeddedChannel ch = new EmbeddedChannel(new ClientGate(admission, full, PIN, "test"));
 
         ch.writeInbound(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
         ByteBuf login = Frames.encode(ByteBufAllocator.DEFAULT, new LinkMessage.Login("alice", new byte[] {1},

@@ -30,7 +30,7 @@ class HandshakeFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void relayLinkPort(byte[] input) {
         AtomicInteger authorized = new AtomicInteger();
-        LinkAuthorizer refuseAll = (hello, key, remote) -> {
+        AgentAdmission refuseAll = (hello, key, remote) -> {
             authorized.incrementAndGet();
             return new LinkMessage.Refusal(LinkMessage.Reason.NOT_ENROLLED, "test");
         };
@@ -38,9 +38,9 @@ class HandshakeFuzzTest {
                 () -> new RelayHandshake(refuseAll, Runnable::run, link -> {
                     throw new AssertionError("a link was admitted on fuzzed bytes");
                 }),
-                () -> new ClientGate(ClientAuthorizer.NONE, Runnable::run, PIN, "test"), null));
+                () -> new ClientGate(ClientAdmission.NONE, Runnable::run, PIN, "test"), null));
         feed(ch, input);
-        // With no TLS there is no client certificate: no Hello may reach the authorizer.
+        // With no TLS there is no client certificate: no Hello may reach the admission.
         assertThat(authorized).hasValue(0);
         assertThat(ch.isOpen() && input.length > UNDECIDED_BOUND).as("held open past one frame").isFalse();
         for (ByteBuf sent : outbound(ch)) {

@@ -31,7 +31,7 @@ class KeepaliveTest {
     @Test
     void theAgentPingsAtTheIntervalTheRelaysWelcomeAsksFor() throws Exception {
         try (LinkHarness relay = new LinkHarness()) {
-            relay.authorizer = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 1);
+            relay.admission = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 1);
             Channel agent = LinkDialer.dial(relay.group, relay.address(), TlsContexts.agent(
                     TlsIdentity.generate("agent"), relay.relayIdentity.fingerprint()), LinkHarness.hello("pi-fast"),
                     EchoStreams.handler()).get(10, TimeUnit.SECONDS);

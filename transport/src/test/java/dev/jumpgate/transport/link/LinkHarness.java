@@ -21,12 +21,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A relay's link server and agents dialling it, in process over loopback with real TLS. The authorizer welcomes
+ * A relay's link server and agents dialling it, in process over loopback with real TLS. The admission welcomes
  * every agent unless a test sets another; every call to it is recorded.
  */
 public final class LinkHarness implements AutoCloseable {
 
-    /** What the relay's authorizer saw of one agent. */
+    /** What the relay's admission saw of one agent. */
     public record Seen(LinkMessage.Hello hello, java.security.PublicKey key) {
     }
 
@@ -34,7 +34,7 @@ public final class LinkHarness implements AutoCloseable {
     public final TlsIdentity relayIdentity;
     public final List<Seen> authorized = new CopyOnWriteArrayList<>();
     public final BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
-    public volatile LinkAuthorizer authorizer = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 10);
+    public volatile AgentAdmission admission = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 10);
     private final ExecutorService blocking = Executors.newSingleThreadExecutor();
     private final LinkServer server;
 
@@ -57,8 +57,8 @@ public final class LinkHarness implements AutoCloseable {
                 java.util.Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
                 (hello, key, remote) -> {
                     authorized.add(new Seen(hello, key));
-                    return authorizer.authorize(hello, key, remote);
-                }, links::add, ClientAuthorizer.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits);
+                    return admission.admit(hello, key, remote);
+                }, links::add, ClientAdmission.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits);
     }
 
     public HostPort address() {

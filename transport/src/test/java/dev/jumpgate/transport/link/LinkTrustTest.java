@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Who may link: the relay's pin decides for the agent, the authorizer (after TLS) decides for the relay. */
+/** Who may link: the relay's pin decides for the agent, the admission (after TLS) decides for the relay. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LinkTrustTest {
 
@@ -53,7 +53,7 @@ class LinkTrustTest {
     @Test
     void refusalFromTheAuthorizerReachesTheDialerWithItsReason() throws Exception {
         relay = new LinkHarness();
-        relay.authorizer = (hello, key, remote) -> new LinkMessage.Refusal(LinkMessage.Reason.BAD_TOKEN,
+        relay.admission = (hello, key, remote) -> new LinkMessage.Refusal(LinkMessage.Reason.BAD_TOKEN,
                 "token for " + hello.device() + " was already used");
         Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(),
                 "pi-kitchen", EchoStreams.handler()));
@@ -68,7 +68,7 @@ class LinkTrustTest {
     void everyRefusalReasonArrivesAsSent() throws Exception {
         relay = new LinkHarness();
         for (LinkMessage.Reason reason : LinkMessage.Reason.values()) {
-            relay.authorizer = (hello, key, remote) -> new LinkMessage.Refusal(reason, "no: " + reason);
+            relay.admission = (hello, key, remote) -> new LinkMessage.Refusal(reason, "no: " + reason);
             Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(),
                     "pi", EchoStreams.handler()));
             assertThat(cause).isInstanceOf(LinkRefusedException.class).hasMessageContaining("no: " + reason);
@@ -79,7 +79,7 @@ class LinkTrustTest {
     @Test
     void authorizerFailureBecomesARetryableRefusal() throws Exception {
         relay = new LinkHarness();
-        relay.authorizer = (hello, key, remote) -> {
+        relay.admission = (hello, key, remote) -> {
             throw new IllegalStateException("database is locked");
         };
         Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi",

@@ -8,7 +8,7 @@ import dev.jumpgate.relay.Logins;
 import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.relay.store.UserKey;
-import dev.jumpgate.transport.link.ClientAuthorizer;
+import dev.jumpgate.transport.link.ClientAdmission;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.net.SocketAddress;
@@ -29,23 +29,23 @@ import org.slf4j.LoggerFactory;
  * Logs a client in with the same SSH key the user logs in to the bastion with: the key must be one of the
  * user's, and the signature must verify over this connection's nonce and this relay's certificate.
  */
-public final class ClientAdmission implements ClientAuthorizer {
+public final class UserAdmission implements ClientAdmission {
 
-    private static final Logger log = LoggerFactory.getLogger(ClientAdmission.class);
+    private static final Logger log = LoggerFactory.getLogger(UserAdmission.class);
 
     private final Store store;
     private final Logins logins;
     private final Function<Login, ChannelHandler> streamsFor;
 
     /** {@code streamsFor} gives the handler for the streams of a login. */
-    public ClientAdmission(Store store, Logins logins, Function<Login, ChannelHandler> streamsFor) {
+    public UserAdmission(Store store, Logins logins, Function<Login, ChannelHandler> streamsFor) {
         this.store = store;
         this.logins = logins;
         this.streamsFor = streamsFor;
     }
 
     @Override
-    public Admission authorize(LinkMessage.Login login, byte[] nonce, Fingerprint relayCertificate,
+    public Decision admit(LinkMessage.Login login, byte[] nonce, Fingerprint relayCertificate,
             SocketAddress remote) {
         Optional<PublicKey> key = decode(login.publicKey());
         if (key.isEmpty()) {
@@ -57,7 +57,7 @@ public final class ClientAdmission implements ClientAuthorizer {
             owner = store.userForKey(entry[0], entry[1]);
         } catch (StoreBusyException e) {
             log.warn("client login as {} from {} refused: {}", LogText.of(login.user()), remote, e.getMessage());
-            return new Admission.Refused(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, e.getMessage()));
+            return new Decision.Refused(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, e.getMessage()));
         }
         if (owner.isEmpty() || !owner.get().equals(login.user())) {
             return refuse(login, remote, "key " + KeyUtils.getFingerPrint(key.get()) + " is not a key of user '"
@@ -74,7 +74,7 @@ public final class ClientAdmission implements ClientAuthorizer {
      * The link is bound to the key before its channel is known (the login is recorded here, off the event loop);
      * whichever comes second of the channel and an end of the login closes it.
      */
-    private Admission bind(UserKey key) {
+    private Decision bind(UserKey key) {
         AtomicReference<Channel> link = new AtomicReference<>();
         Login bound = logins.open(key, () -> {
             Channel c = link.get();
@@ -82,7 +82,7 @@ public final class ClientAdmission implements ClientAuthorizer {
                 c.close();
             }
         });
-        return new Admission.Admitted(key.user(), streamsFor.apply(bound), channel -> {
+        return new Decision.Admitted(key.user(), streamsFor.apply(bound), channel -> {
             link.set(channel);
             channel.closeFuture().addListener(f -> logins.closed(bound));
             if (bound.isClosed()) {
@@ -117,8 +117,8 @@ public final class ClientAdmission implements ClientAuthorizer {
         }
     }
 
-    private static Admission refuse(LinkMessage.Login login, SocketAddress remote, String why) {
+    private static Decision refuse(LinkMessage.Login login, SocketAddress remote, String why) {
         log.warn("client login as {} from {} refused: {}", LogText.of(login.user()), remote, LogText.of(why));
-        return new Admission.Refused(new LinkMessage.Refusal(LinkMessage.Reason.NOT_AUTHENTICATED, why));
+        return new Decision.Refused(new LinkMessage.Refusal(LinkMessage.Reason.NOT_AUTHENTICATED, why));
     }
 }

@@ -8,7 +8,7 @@ import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.TokenCheck;
-import dev.jumpgate.transport.link.LinkAuthorizer;
+import dev.jumpgate.transport.link.AgentAdmission;
 import dev.jumpgate.transport.link.LinkSettings;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import java.net.SocketAddress;
@@ -22,20 +22,20 @@ import org.slf4j.LoggerFactory;
  * the first link presents a one-time token and binds the key to the device name; every later link must present
  * that same key. A second key for a known name is refused, whatever token it carries.
  */
-public final class AgentAdmission implements LinkAuthorizer {
+public final class DeviceAdmission implements AgentAdmission {
 
-    private static final Logger log = LoggerFactory.getLogger(AgentAdmission.class);
+    private static final Logger log = LoggerFactory.getLogger(DeviceAdmission.class);
 
     private final Store store;
     private final String version;
 
-    public AgentAdmission(Store store, String version) {
+    public DeviceAdmission(Store store, String version) {
         this.store = store;
         this.version = version;
     }
 
     @Override
-    public LinkMessage authorize(LinkMessage.Hello hello, PublicKey agentKey, SocketAddress remote) {
+    public LinkMessage admit(LinkMessage.Hello hello, PublicKey agentKey, SocketAddress remote) {
         try {
             return decide(hello, agentKey, remote);
         } catch (StoreBusyException e) {

@@ -10,7 +10,7 @@ import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Store;
-import dev.jumpgate.transport.link.ClientAuthorizer;
+import dev.jumpgate.transport.link.ClientAdmission;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,15 +25,15 @@ class ClientAdmissionTest {
     @TempDir
     Path dir;
     Store store;
-    ClientAdmission admission;
+    UserAdmission admission;
     final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    final Logger logger = (Logger) LoggerFactory.getLogger(ClientAdmission.class);
+    final Logger logger = (Logger) LoggerFactory.getLogger(UserAdmission.class);
 
     @BeforeEach
     void open() {
         store = Store.open(dir);
         Access access = new Access(store, new Links(store, Runnable::run));
-        admission = new ClientAdmission(store, access.logins(), login -> new ChannelInboundHandlerAdapter());
+        admission = new UserAdmission(store, access.logins(), login -> new ChannelInboundHandlerAdapter());
         logged.start();
         logger.addAppender(logged);
     }
@@ -47,10 +47,10 @@ class ClientAdmissionTest {
     @Test
     void aLoginNameCannotForgeALogLine() {
         String forged = "alice\n12:00:00.000 INFO  Console: admin admin ran: user rm bob\u001b[2J";
-        var decision = admission.authorize(new LinkMessage.Login(forged, new byte[] {1, 2, 3}, new byte[0], "1.0"),
+        var decision = admission.admit(new LinkMessage.Login(forged, new byte[] {1, 2, 3}, new byte[0], "1.0"),
                 new byte[32], Fingerprint.of(new byte[] {1}), new InetSocketAddress("127.0.0.1", 5555));
 
-        assertThat(decision).isInstanceOf(ClientAuthorizer.Admission.Refused.class);
+        assertThat(decision).isInstanceOf(ClientAdmission.Decision.Refused.class);
         assertThat(logged.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
                 .doesNotContain("\n", "\r", "\u001b").contains("alice\\n12:00:00.000"));
     }
