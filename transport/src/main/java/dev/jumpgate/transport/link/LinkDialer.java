@@ -74,7 +74,7 @@ public final class LinkDialer {
         EventLoop loop = group.next();
         Promise<Channel> linked = loop.newPromise();
         open(loop, route, tls::newHandler, () -> tls,
-                p -> p.addLast(AgentHandshake.NAME, new AgentHandshake(hello, streams, linked)), linked);
+                p -> p.addLast(AgentDialHandshake.NAME, new AgentDialHandshake(hello, streams, linked)), linked);
         return explained(loop, route, linked);
     }
 
@@ -88,8 +88,8 @@ public final class LinkDialer {
             String user, CompletionStage<Signer> signer, String version) {
         EventLoop loop = group.next();
         Promise<ClientLink> linked = loop.newPromise();
-        open(loop, route, TlsContexts.quickClient(pin), () -> TlsContexts.client(pin), p -> p.addLast(ClientHandshake.NAME,
-                new ClientHandshake(user, signer, pin, version, linked)), linked);
+        open(loop, route, TlsContexts.quickClient(pin), () -> TlsContexts.client(pin), p -> p.addLast(ClientDialHandshake.NAME,
+                new ClientDialHandshake(user, signer, pin, version, linked)), linked);
         return explained(loop, route, linked);
     }
 

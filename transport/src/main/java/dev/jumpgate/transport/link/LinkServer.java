@@ -65,16 +65,16 @@ public final class LinkServer implements AutoCloseable {
             throws InterruptedException {
         SslContext tls = TlsContexts.relay(identity);
         StartLimit startLimit = new StartLimit(starts);
-        Supplier<ChannelHandler> agentHandshake = () -> new RelayHandshake(agents, blocking, onLink);
-        Supplier<ChannelHandler> clientGate = () -> new ClientGate(clients, blocking, identity.fingerprint(), version);
-        Supplier<ChannelHandler> innerPort = () -> new LinkPort(agentHandshake, clientGate, null);
+        Supplier<ChannelHandler> agentHandshake = () -> new AgentAcceptHandshake(agents, blocking, onLink);
+        Supplier<ChannelHandler> clientHandshake = () -> new ClientAcceptHandshake(clients, blocking, identity.fingerprint(), version);
+        Supplier<ChannelHandler> innerDispatch = () -> new LinkAcceptDispatch(agentHandshake, clientHandshake, null);
         PollSessions[] sessions = new PollSessions[1];
-        Supplier<HttpFront> http = () -> new HttpFront(new PollEndpoint(sessions[0]), innerPort);
+        Supplier<HttpAcceptDispatch> http = () -> new HttpAcceptDispatch(new PollEndpoint(sessions[0]), innerDispatch);
         // Every link starts the same, whether its bytes came over TCP or out of long-poll requests.
         Consumer<Channel> linkEnd = ch -> {
             ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-            ch.pipeline().addLast(LinkPort.NAME, new LinkPort(agentHandshake, clientGate, http));
+            ch.pipeline().addLast(LinkAcceptDispatch.NAME, new LinkAcceptDispatch(agentHandshake, clientHandshake, http));
             closeUnlessAuthenticatedInTime(ch);
         };
         sessions[0] = new PollSessions(group, (ch, onLinked) -> {
@@ -115,7 +115,7 @@ public final class LinkServer implements AutoCloseable {
                             closeUnlessAuthenticatedInTime(c);
                             c.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
                             c.pipeline().addLast("first", new io.netty.channel.ChannelInboundHandlerAdapter());
-                            HttpFront.install(c.pipeline(), "first", new HttpFront(endpoint, null));
+                            HttpAcceptDispatch.install(c.pipeline(), "first", new HttpAcceptDispatch(endpoint, null));
                         }
                     });
             try {
@@ -132,11 +132,11 @@ public final class LinkServer implements AutoCloseable {
     /**
      * A connection that has not authenticated within the handshake limit is a slowloris, or a flood: dropped,
      * whatever it turned into meanwhile (a WebSocket, HTTP requests for sessions that never linked). HTTP
-     * connections that carry requests for linked sessions count as authenticated ({@link HttpFront#proven}).
+     * connections that carry requests for linked sessions count as authenticated ({@link HttpAcceptDispatch#proven}).
      */
     private static void closeUnlessAuthenticatedInTime(Channel ch) {
         ch.eventLoop().schedule(() -> {
-            if (!Authentication.done(ch) && !HttpFront.proven(ch)) {
+            if (!Authentication.done(ch) && !HttpAcceptDispatch.proven(ch)) {
                 ch.close();
             }
         }, LinkSettings.HANDSHAKE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -34,11 +34,11 @@ class HandshakeFuzzTest {
             authorized.incrementAndGet();
             return new LinkMessage.Refusal(LinkMessage.Reason.NOT_ENROLLED, "test");
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new LinkPort(
-                () -> new RelayHandshake(refuseAll, Runnable::run, link -> {
+        EmbeddedChannel ch = new EmbeddedChannel(new LinkAcceptDispatch(
+                () -> new AgentAcceptHandshake(refuseAll, Runnable::run, link -> {
                     throw new AssertionError("a link was admitted on fuzzed bytes");
                 }),
-                () -> new ClientGate(ClientAdmission.NONE, Runnable::run, PIN, "test"), null));
+                () -> new ClientAcceptHandshake(ClientAdmission.NONE, Runnable::run, PIN, "test"), null));
         feed(ch, input);
         // With no TLS there is no client certificate: no Hello may reach the admission.
         assertThat(authorized).hasValue(0);
@@ -55,7 +55,7 @@ class HandshakeFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         Promise<io.netty.channel.Channel> linked = ch.eventLoop().newPromise();
         var hello = new LinkMessage.Hello(new DeviceName("pi"), new byte[0], List.of(), "test");
-        ch.pipeline().addLast(AgentHandshake.NAME, new AgentHandshake(hello, new ChannelInboundHandlerAdapter(), linked));
+        ch.pipeline().addLast(AgentDialHandshake.NAME, new AgentDialHandshake(hello, new ChannelInboundHandlerAdapter(), linked));
         feed(ch, input);
         if (linked.isSuccess()) {
             assertThat(LinkCodec.decode(firstFrame(input))).isInstanceOf(LinkMessage.Welcome.class);
@@ -88,7 +88,7 @@ class HandshakeFuzzTest {
                 return "test key";
             }
         };
-        ch.pipeline().addLast(ClientHandshake.NAME, new ClientHandshake("alice",
+        ch.pipeline().addLast(ClientDialHandshake.NAME, new ClientDialHandshake("alice",
                 java.util.concurrent.CompletableFuture.completedFuture(signer), PIN, "test", linked));
         feed(ch, input);
         assertThat(signatures.get()).as("the user's key signs at most one challenge").isLessThanOrEqualTo(1);

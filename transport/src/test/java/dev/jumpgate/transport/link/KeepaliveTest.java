@@ -60,7 +60,7 @@ class KeepaliveTest {
         link.freezeTime();
         Promise<ClientLink> linked = link.eventLoop().newPromise();
         link.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
-        link.pipeline().addLast(ClientHandshake.NAME, new ClientHandshake("alice",
+        link.pipeline().addLast(ClientDialHandshake.NAME, new ClientDialHandshake("alice",
                 CompletableFuture.completedFuture(TEST_KEY), Fingerprint.of(new byte[] {1, 2, 3}), "test", linked));
         link.writeInbound(Frames.encode(link.alloc(), new LinkMessage.Challenge(new byte[32], "test-relay"), false));
         link.writeInbound(Frames.encode(link.alloc(), new LinkMessage.Welcome("test-relay", 1), false));

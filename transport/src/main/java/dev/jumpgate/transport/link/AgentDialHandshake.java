@@ -18,7 +18,7 @@ import java.util.List;
  * The agent's half of the link handshake: after TLS, send magic and Hello; on Welcome install HTTP/2 as the
  * server and complete the promise with the link channel; on Refusal fail it with {@link LinkRefusedException}.
  */
-final class AgentHandshake extends ByteToMessageDecoder {
+final class AgentDialHandshake extends ByteToMessageDecoder {
 
     static final String NAME = "handshake";
 
@@ -26,7 +26,7 @@ final class AgentHandshake extends ByteToMessageDecoder {
     private final ChannelHandler streams;
     private final Promise<Channel> linked;
 
-    AgentHandshake(LinkMessage.Hello hello, ChannelHandler streams, Promise<Channel> linked) {
+    AgentDialHandshake(LinkMessage.Hello hello, ChannelHandler streams, Promise<Channel> linked) {
         this.hello = hello;
         this.streams = streams;
         this.linked = linked;

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * The relay's half of a client link's handshake: magic, Challenge, Login, decision, then HTTP/2 with the relay
  * as the acceptor of the client's streams.
  */
-final class ClientGate extends ByteToMessageDecoder {
+final class ClientAcceptHandshake extends ByteToMessageDecoder {
 
-    private static final Logger log = LoggerFactory.getLogger(ClientGate.class);
+    private static final Logger log = LoggerFactory.getLogger(ClientAcceptHandshake.class);
     static final String NAME = "client-handshake";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -33,7 +33,7 @@ final class ClientGate extends ByteToMessageDecoder {
     private byte[] nonce;
     private boolean decided;
 
-    ClientGate(ClientAdmission admission, Executor blocking, Fingerprint relayCertificate, String relayVersion) {
+    ClientAcceptHandshake(ClientAdmission admission, Executor blocking, Fingerprint relayCertificate, String relayVersion) {
         this.admission = admission;
         this.blocking = blocking;
         this.relayCertificate = relayCertificate;
@@ -47,7 +47,7 @@ final class ClientGate extends ByteToMessageDecoder {
             return;
         }
         if (nonce == null) {
-            in.skipBytes(LinkCodec.CLIENT_MAGIC.length); // LinkPort checked it
+            in.skipBytes(LinkCodec.CLIENT_MAGIC.length); // LinkAcceptDispatch checked it
             nonce = new byte[LinkMessage.Challenge.NONCE_BYTES];
             RANDOM.nextBytes(nonce);
             ctx.writeAndFlush(Frames.encode(ctx.alloc(), new LinkMessage.Challenge(nonce, relayVersion), false));

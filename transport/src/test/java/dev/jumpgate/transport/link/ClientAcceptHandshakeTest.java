@@ -14,7 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class ClientGateTest {
+class ClientAcceptHandshakeTest {
 
     static final Fingerprint PIN = Fingerprint.of(new byte[] {1});
 
@@ -28,7 +28,7 @@ class ClientGateTest {
         Executor full = task -> {
             throw new RejectedExecutionException("queue full");
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new ClientGate(admission, full, PIN, "test"));
+        EmbeddedChannel ch = new EmbeddedChannel(new ClientAcceptHandshake(admission, full, PIN, "test"));
 
         ch.writeInbound(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
         ByteBuf login = Frames.encode(ByteBufAllocator.DEFAULT, new LinkMessage.Login("alice", new byte[] {1},

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * The relay's half of the link handshake: magic, Hello, decision, then HTTP/2 as the client. Replaces itself
  * with the HTTP/2 handlers when the agent is welcome, closes the link otherwise.
  */
-final class RelayHandshake extends ByteToMessageDecoder {
+final class AgentAcceptHandshake extends ByteToMessageDecoder {
 
-    private static final Logger log = LoggerFactory.getLogger(RelayHandshake.class);
+    private static final Logger log = LoggerFactory.getLogger(AgentAcceptHandshake.class);
     static final String NAME = "handshake";
 
     private final AgentAdmission admission;
@@ -34,7 +34,7 @@ final class RelayHandshake extends ByteToMessageDecoder {
     private boolean magicSeen;
     private boolean decided;
 
-    RelayHandshake(AgentAdmission admission, Executor blocking, Consumer<RelayLink> onLink) {
+    AgentAcceptHandshake(AgentAdmission admission, Executor blocking, Consumer<RelayLink> onLink) {
         this.admission = admission;
         this.blocking = blocking;
         this.onLink = onLink;

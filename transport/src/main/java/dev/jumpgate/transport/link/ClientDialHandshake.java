@@ -24,7 +24,7 @@ import java.util.concurrent.CompletionStage;
  * the user's key; on Welcome install HTTP/2 as the opener. The key may still be loading while TCP and TLS run:
  * the signature waits for it, the event loop does not.
  */
-final class ClientHandshake extends ByteToMessageDecoder {
+final class ClientDialHandshake extends ByteToMessageDecoder {
 
     static final String NAME = "client-handshake";
 
@@ -36,7 +36,7 @@ final class ClientHandshake extends ByteToMessageDecoder {
     private boolean challenged;
     private boolean loginSent;
 
-    ClientHandshake(String user, CompletionStage<Signer> signer, Fingerprint relayPin, String version,
+    ClientDialHandshake(String user, CompletionStage<Signer> signer, Fingerprint relayPin, String version,
             Promise<ClientLink> linked) {
         this.user = user;
         this.signer = signer;

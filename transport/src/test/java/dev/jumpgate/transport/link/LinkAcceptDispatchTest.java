@@ -7,7 +7,7 @@ import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLProtocolException;
 import org.junit.jupiter.api.Test;
 
-class LinkPortTest {
+class LinkAcceptDispatchTest {
 
     @Test
     void aFailedHandshakeIsLoggedByTheCauseThatSaysWhatHappened() {
@@ -16,7 +16,7 @@ class LinkPortTest {
                 new GeneralSecurityException(
                         "Unexpected plaintext alert received: Level: warning; Alert: user_canceled")));
 
-        assertThat(LinkPort.reason(abandoned)).endsWith("user_canceled");
-        assertThat(LinkPort.reason(new java.io.IOException("Connection reset"))).isEqualTo("Connection reset");
+        assertThat(LinkAcceptDispatch.reason(abandoned)).endsWith("user_canceled");
+        assertThat(LinkAcceptDispatch.reason(new java.io.IOException("Connection reset"))).isEqualTo("Connection reset");
     }
 }

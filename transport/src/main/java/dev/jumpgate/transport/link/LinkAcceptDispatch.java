@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * handshake it names, agent or client, or to the HTTP side ({@code GET }, {@code POST}: WebSocket and
  * long-poll). Anything else is closed.
  */
-final class LinkPort extends ByteToMessageDecoder {
+final class LinkAcceptDispatch extends ByteToMessageDecoder {
 
-    private static final Logger log = LoggerFactory.getLogger(LinkPort.class);
+    private static final Logger log = LoggerFactory.getLogger(LinkAcceptDispatch.class);
     static final String NAME = "port";
     private static final byte[] GET = "GET ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] POST = "POST".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -28,9 +28,10 @@ final class LinkPort extends ByteToMessageDecoder {
     private final Supplier<ChannelHandler> agents;
     private final Supplier<ChannelHandler> clients;
     /** For HTTP (WebSocket upgrades, long-poll); null inside a WebSocket, where HTTP cannot nest. */
-    private final Supplier<HttpFront> http;
+    private final Supplier<HttpAcceptDispatch> http;
 
-    LinkPort(Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients, Supplier<HttpFront> http) {
+    LinkAcceptDispatch(Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients,
+            Supplier<HttpAcceptDispatch> http) {
         this.agents = agents;
         this.clients = clients;
         this.http = http;
@@ -45,11 +46,11 @@ final class LinkPort extends ByteToMessageDecoder {
         in.getBytes(in.readerIndex(), magic);
         // The chosen handshake reads the magic again; replacing this decoder hands it the unread bytes.
         if (Arrays.equals(magic, LinkCodec.MAGIC)) {
-            ctx.pipeline().replace(this, RelayHandshake.NAME, agents.get());
+            ctx.pipeline().replace(this, AgentAcceptHandshake.NAME, agents.get());
         } else if (Arrays.equals(magic, LinkCodec.CLIENT_MAGIC)) {
-            ctx.pipeline().replace(this, ClientGate.NAME, clients.get());
+            ctx.pipeline().replace(this, ClientAcceptHandshake.NAME, clients.get());
         } else if (http != null && (Arrays.equals(magic, GET) || Arrays.equals(magic, POST))) {
-            HttpFront.install(ctx.pipeline(), NAME, http.get());
+            HttpAcceptDispatch.install(ctx.pipeline(), NAME, http.get());
         } else {
             log.info("connection from {} is not a jumpgate link (bad magic), closing", ctx.channel().remoteAddress());
             in.skipBytes(in.readableBytes());

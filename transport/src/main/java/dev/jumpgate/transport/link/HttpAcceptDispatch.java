@@ -33,26 +33,26 @@ import org.slf4j.LoggerFactory;
  * outer TLS has already shown the agent's certificate), long-poll requests go to the {@link PollEndpoint}, and
  * anything else is a 404.
  */
-final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class HttpAcceptDispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+    private static final Logger log = LoggerFactory.getLogger(HttpAcceptDispatch.class);
     static final String NAME = "http";
 
     private final PollEndpoint polls;
     /** The magic dispatch for a WebSocket's bytes; null where WebSocket is not served (plain HTTP). */
-    private final Supplier<ChannelHandler> linkPort;
+    private final Supplier<ChannelHandler> linkDispatch;
     private int idleStreak;
     /** Whether the last long-poll session this connection carried a request for has a linked agent or client. */
     private BooleanSupplier lastSession = () -> false;
 
-    HttpFront(PollEndpoint polls, Supplier<ChannelHandler> linkPort) {
+    HttpAcceptDispatch(PollEndpoint polls, Supplier<ChannelHandler> linkDispatch) {
         super(false);
         this.polls = polls;
-        this.linkPort = linkPort;
+        this.linkDispatch = linkDispatch;
     }
 
     /** Puts the HTTP/1.1 server in front of {@code this} at {@code name}'s place. */
-    static void install(ChannelPipeline p, String replacing, HttpFront front) {
+    static void install(ChannelPipeline p, String replacing, HttpAcceptDispatch front) {
         p.replace(replacing, "http-codec", new HttpServerCodec(4096, 8192, 64 * 1024));
         p.addAfter("http-codec", "http-body", new HttpObjectAggregator(PollWire.MAX_BODY + 64 * 1024));
         p.addAfter("http-body", NAME, front);
@@ -70,7 +70,7 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (PollEndpoint.handles(path)) {
             lastSession = polls.handle(ctx, req);
             proven(ctx.channel());
-        } else if (linkPort != null && path.equals(WsBytes.PATH)
+        } else if (linkDispatch != null && path.equals(WsBytes.PATH)
                 && req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
             upgrade(ctx, req);
         } else {
@@ -84,7 +84,7 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
      * session's id is a secret only its link's peer knows. True (and marked so) if {@code ch} does.
      */
     static boolean proven(Channel ch) {
-        HttpFront front = ch.pipeline().get(HttpFront.class);
+        HttpAcceptDispatch front = ch.pipeline().get(HttpAcceptDispatch.class);
         if (front == null || !front.lastSession.getAsBoolean()) {
             return false;
         }
@@ -105,7 +105,7 @@ final class HttpFront extends SimpleChannelInboundHandler<FullHttpRequest> {
             // dispatch, exactly as after TLS on a plain link.
             handshaker.handshake(ctx.channel(), req);
             ctx.pipeline().replace(this, "ws-bytes", new WsBytes());
-            ctx.pipeline().addAfter("ws-bytes", LinkPort.NAME, linkPort.get());
+            ctx.pipeline().addAfter("ws-bytes", LinkAcceptDispatch.NAME, linkDispatch.get());
         } finally {
             req.release();
         }
