@@ -5,7 +5,7 @@ import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
-import dev.jumpgate.transport.pipe.Route;
+import dev.jumpgate.transport.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;

@@ -3,7 +3,7 @@ package dev.jumpgate.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.transport.pipe.RoutePlan;
+import dev.jumpgate.transport.RoutePlan;
 import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -40,7 +40,7 @@ public final class Main {
         // picocli echoes the arguments it could not place, and one may be --proxy http://user:PASSWORD@...
         cli.setParameterExceptionHandler((e, rest) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("jumpgate: " + dev.jumpgate.transport.pipe.HttpProxy.mask(e.getMessage()));
+            cmd.getErr().println("jumpgate: " + dev.jumpgate.transport.proxy.HttpProxy.mask(e.getMessage()));
             cmd.usage(cmd.getErr());
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });

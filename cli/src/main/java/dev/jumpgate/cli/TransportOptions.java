@@ -1,9 +1,9 @@
 package dev.jumpgate.cli;
 
-import dev.jumpgate.transport.pipe.HttpProxy;
-import dev.jumpgate.transport.pipe.ProxyEnvironment;
-import dev.jumpgate.transport.pipe.RoutePlan;
-import dev.jumpgate.transport.pipe.Transport;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import dev.jumpgate.transport.proxy.ProxyEnvironment;
+import dev.jumpgate.transport.RoutePlan;
+import dev.jumpgate.transport.Transport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.transport.pipe.HttpProxy;
+import dev.jumpgate.transport.proxy.HttpProxy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

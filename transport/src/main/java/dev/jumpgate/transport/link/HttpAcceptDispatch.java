@@ -1,7 +1,7 @@
 package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.LogText;
-import dev.jumpgate.transport.pipe.WsBytes;
+import dev.jumpgate.transport.websocket.WsBytes;
 import dev.jumpgate.transport.poll.PollEndpoint;
 import dev.jumpgate.transport.poll.PollWire;
 import io.netty.buffer.Unpooled;

@@ -4,14 +4,14 @@ import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.StartupTrace;
-import dev.jumpgate.transport.pipe.PipeChannel;
-import dev.jumpgate.transport.pipe.ProxyFailures;
-import dev.jumpgate.transport.pipe.Route;
-import dev.jumpgate.transport.pipe.Tunnels;
-import dev.jumpgate.transport.pipe.WsBytes;
+import dev.jumpgate.transport.poll.PipeChannel;
+import dev.jumpgate.transport.proxy.ProxyFailures;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.Tunnels;
+import dev.jumpgate.transport.websocket.WsBytes;
 import dev.jumpgate.transport.poll.PollClient;
 import dev.jumpgate.transport.tls.TlsContexts;
-import dev.jumpgate.transport.tls.TlsHandlers;
+import dev.jumpgate.transport.TlsHandlers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import dev.jumpgate.transport.tls.ReadyOnTls;
 
 /**
  * Dialling the relay: as an agent (say Hello, then serve streams) or as a client (log in, then open them), over

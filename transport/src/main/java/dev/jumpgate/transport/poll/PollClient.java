@@ -1,7 +1,7 @@
 package dev.jumpgate.transport.poll;
 
-import dev.jumpgate.transport.pipe.ProxyFailures;
-import dev.jumpgate.transport.pipe.Route;
+import dev.jumpgate.transport.proxy.ProxyFailures;
+import dev.jumpgate.transport.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -1,9 +1,9 @@
 package dev.jumpgate.transport.poll;
 
-import dev.jumpgate.transport.pipe.HttpProxy;
-import dev.jumpgate.transport.pipe.ProxyFailures;
-import dev.jumpgate.transport.pipe.Route;
-import dev.jumpgate.transport.pipe.Tunnels;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import dev.jumpgate.transport.proxy.ProxyFailures;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.Tunnels;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;

@@ -1,6 +1,5 @@
 package dev.jumpgate.transport.poll;
 
-import dev.jumpgate.transport.pipe.PipeChannel;
 import dev.jumpgate.transport.AddressLimit;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

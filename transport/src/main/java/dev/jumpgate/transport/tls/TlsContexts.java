@@ -12,6 +12,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
+import dev.jumpgate.transport.TlsHandlers;
 
 /** The TLS configurations of links: TLS 1.3 only; agents present a certificate, clients do not. */
 public final class TlsContexts {

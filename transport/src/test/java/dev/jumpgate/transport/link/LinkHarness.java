@@ -85,11 +85,11 @@ public final class LinkHarness implements AutoCloseable {
 
     /** Dials as a fresh agent that pins the right relay, and returns the relay's side of the link. */
     public RelayLink link(String device, ChannelHandler streams) throws Exception {
-        return link(dev.jumpgate.transport.pipe.Route.direct(address()), device, streams);
+        return link(dev.jumpgate.transport.Route.direct(address()), device, streams);
     }
 
     /** {@link #link(String, ChannelHandler)} over {@code route}. */
-    public RelayLink link(dev.jumpgate.transport.pipe.Route route, String device, ChannelHandler streams)
+    public RelayLink link(dev.jumpgate.transport.Route route, String device, ChannelHandler streams)
             throws Exception {
         Channel agentSide = LinkDialer.dial(group, route, TlsContexts.agent(TlsIdentity.generate("agent " + device),
                 relayIdentity.fingerprint()), hello(device), streams).get(10, TimeUnit.SECONDS);

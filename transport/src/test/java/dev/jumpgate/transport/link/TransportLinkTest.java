@@ -2,8 +2,8 @@ package dev.jumpgate.transport.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jumpgate.transport.pipe.Route;
-import dev.jumpgate.transport.pipe.Transport;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.Transport;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.net.URI;
 import java.util.Optional;

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.transport.pipe.PipeChannel;
-import dev.jumpgate.transport.pipe.Route;
-import dev.jumpgate.transport.pipe.Transport;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import dev.jumpgate.transport.PipeReady;
 
 /**
  * Makes a WebSocket a byte pipe: binary frames in become bytes, bytes out become binary frames, so the link's

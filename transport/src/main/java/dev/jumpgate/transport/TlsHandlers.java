@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.tls;
+package dev.jumpgate.transport;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;

@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport.poll;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;

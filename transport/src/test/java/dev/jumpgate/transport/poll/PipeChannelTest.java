@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -6,6 +6,7 @@ import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import dev.jumpgate.transport.proxy.HttpProxy;
 
 /**
  * Where a route's TCP connection goes. Through a proxy with CONNECT, the bootstrap connects to the relay's

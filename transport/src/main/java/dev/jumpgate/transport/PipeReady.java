@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport;
 
 /**
  * The user event a transport fires down its pipeline once the byte pipe to the relay is open and authenticated

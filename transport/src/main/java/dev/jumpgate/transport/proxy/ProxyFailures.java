@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport.proxy;
 
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;

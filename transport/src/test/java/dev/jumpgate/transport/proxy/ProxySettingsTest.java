@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.jumpgate.transport.Transport;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.RoutePlan;
 
 /** Proxy URLs, the environment variables users already set, and the order auto tries transports in. */
 class ProxySettingsTest {

@@ -1,4 +1,4 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,14 +1,14 @@
-package dev.jumpgate.transport.link;
+package dev.jumpgate.transport.tls;
 
-import dev.jumpgate.transport.pipe.PipeReady;
+import dev.jumpgate.transport.PipeReady;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /** For a pipe that is ready as soon as its TLS is: the TLS transport, and the inner TLS of long-poll. */
-final class ReadyOnTls extends ChannelInboundHandlerAdapter {
+public final class ReadyOnTls extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "ready";
+    public static final String NAME = "ready";
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {

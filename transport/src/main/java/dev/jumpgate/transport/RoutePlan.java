@@ -1,10 +1,12 @@
-package dev.jumpgate.transport.pipe;
+package dev.jumpgate.transport;
 
 import dev.jumpgate.protocol.HostPort;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import dev.jumpgate.transport.proxy.ProxyEnvironment;
 
 /**
  * Which routes to try, best first: the one transport asked for, or with {@code auto} TLS, then WebSocket, then
