@@ -3,18 +3,12 @@ package dev.jumpgate.transport.link;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkCodec;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.protocol.MalformedException;
 import dev.jumpgate.transport.StartupTrace;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import dev.jumpgate.transport.PipeReady;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  * the user's key; on Welcome install HTTP/2 as the opener. The key may still be loading while TCP and TLS run:
  * the signature waits for it, the event loop does not.
  */
-final class ClientDialHandshake extends ByteToMessageDecoder {
+final class ClientDialHandshake extends DialHandshake<ClientLink> {
 
     static final String NAME = "client-handshake";
 
@@ -32,48 +26,26 @@ final class ClientDialHandshake extends ByteToMessageDecoder {
     private final CompletionStage<Signer> signer;
     private final Fingerprint relayPin;
     private final String version;
-    private final Promise<ClientLink> linked;
     private boolean challenged;
     private boolean loginSent;
 
     ClientDialHandshake(String user, CompletionStage<Signer> signer, Fingerprint relayPin, String version,
             Promise<ClientLink> linked) {
+        super(linked);
         this.user = user;
         this.signer = signer;
         this.relayPin = relayPin;
         this.version = version;
-        this.linked = linked;
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == PipeReady.INSTANCE) {
-            StartupTrace.mark("tls");
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
-        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-            linked.tryFailure(done.cause());
-            ctx.close();
-        }
-        super.userEventTriggered(ctx, evt);
+    void pipeReady(ChannelHandlerContext ctx) {
+        StartupTrace.mark("tls");
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (linked.isDone()) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        LinkMessage message;
-        try {
-            byte[] body = Frames.take(in);
-            if (body == null) {
-                return;
-            }
-            message = LinkCodec.decode(body);
-        } catch (MalformedException e) {
-            fail(ctx, new IOException("relay broke the link protocol: " + e.getMessage()));
-            return;
-        }
+    void onMessage(ChannelHandlerContext ctx, LinkMessage message) {
         switch (message) {
             case LinkMessage.Challenge c when !challenged -> {
                 challenged = true;
@@ -94,8 +66,7 @@ final class ClientDialHandshake extends ByteToMessageDecoder {
                 ctx.pipeline().remove(this);
                 linked.trySuccess(new ClientLink(ctx.channel()));
             }
-            case LinkMessage.Refusal r -> fail(ctx, new LinkRefusedException(r.reason(), r.detail()));
-            default -> fail(ctx, new IOException("relay broke the link protocol: unexpected " + message));
+            default -> refusedOrUnexpected(ctx, message);
         }
     }
 
@@ -120,21 +91,5 @@ final class ClientDialHandshake extends ByteToMessageDecoder {
         } catch (IOException e) {
             fail(ctx, new IOException("cannot sign with " + s.describe() + ": " + e.getMessage(), e));
         }
-    }
-
-    private void fail(ChannelHandlerContext ctx, Throwable cause) {
-        linked.tryFailure(cause);
-        ctx.close();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        linked.tryFailure(new IOException("relay closed the connection during the handshake"));
-        super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, cause);
     }
 }
