@@ -1,7 +1,6 @@
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.transport.link.ClientAdmission;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkServer;
 import dev.jumpgate.transport.link.RelayLink;
@@ -54,10 +53,9 @@ public final class TransportBench {
         EventLoopGroup agentGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         TlsIdentity relayId = TlsIdentity.generate("bench relay");
         LinkedBlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
-        LinkServer server = LinkServer.start(relayGroup, new HostPort("127.0.0.1", 0),
-                Optional.of(new HostPort("127.0.0.1", 0)), relayId, "bench",
-                (hello, key, remote) -> new LinkMessage.Welcome("bench", 10), links::add, ClientAdmission.NONE,
-                Executors.newSingleThreadExecutor());
+        LinkServer server = LinkServer.start(relayGroup, LinkServer.Settings.agents(new HostPort("127.0.0.1", 0),
+                relayId, "bench", (hello, key, remote) -> new LinkMessage.Welcome("bench", 10), links::add,
+                Executors.newSingleThreadExecutor()).withPollListen(new HostPort("127.0.0.1", 0)));
         HostPort relay = new HostPort("127.0.0.1", server.boundAddress().getPort());
         URI https = URI.create("https://127.0.0.1:" + relay.port());
         URI http = URI.create("http://127.0.0.1:" + server.pollAddress().orElseThrow().getPort());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.transport.link.ClientAdmission;
 import dev.jumpgate.transport.link.LinkServer;
 import dev.jumpgate.transport.link.RelayLink;
 import dev.jumpgate.transport.proxy.ProxyEnvironment;
@@ -85,8 +84,8 @@ class ReconnectAfterOutageTest {
 
     private static LinkServer relayOn(HostPort address, TlsIdentity relay, EventLoopGroup group,
             ExecutorService blocking, BlockingQueue<RelayLink> links) throws InterruptedException {
-        return LinkServer.start(group, address, relay, "test", (hello, key, remote) -> new LinkMessage.Welcome("test",
-                10), links::add, ClientAdmission.NONE, blocking);
+        return LinkServer.start(group, LinkServer.Settings.agents(address, relay, "test",
+                (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, blocking));
     }
 
     private static int closedPort() throws Exception {

@@ -4,7 +4,6 @@ import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkServer;
-import dev.jumpgate.transport.link.ClientAdmission;
 import dev.jumpgate.transport.link.RelayLink;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.tls.TlsContexts;
@@ -46,9 +45,8 @@ final class RelayEnd implements AutoCloseable {
     RelayEnd(Targets targets) throws Exception {
         TlsIdentity relay = TlsIdentity.generate("relay");
         BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
-        server = LinkServer.start(group, new HostPort("127.0.0.1", 0), relay, "test",
-                (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, ClientAdmission.NONE,
-                blocking);
+        server = LinkServer.start(group, LinkServer.Settings.agents(new HostPort("127.0.0.1", 0), relay, "test",
+                (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, blocking));
         var hello = new LinkMessage.Hello(targets.device(), new byte[0], List.of(), Version.CURRENT);
         LinkDialer.dial(group, new HostPort("127.0.0.1", server.boundAddress().getPort()),
                 TlsContexts.agent(TlsIdentity.generate("agent"), relay.fingerprint()), hello,

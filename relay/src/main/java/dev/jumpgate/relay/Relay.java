@@ -103,10 +103,10 @@ public final class Relay implements AutoCloseable {
         Access access = new Access(store, links);
         try {
             ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
-            linkServer = LinkServer.start(group, c.linkListen(), c.pollListen(), identity, VERSION, new DeviceAdmission(store, VERSION),
-                    links::add, new UserAdmission(store, access.logins(), clientStreams::forLogin), blocking,
-                    c.unauthenticated(),
-                    PollLimits.DEFAULTS.withUnlinked(c.unauthenticated().perAddress(), c.unauthenticated().total()));
+            linkServer = LinkServer.start(group, new LinkServer.Settings(c.linkListen(), c.pollListen(), identity,
+                    VERSION, new DeviceAdmission(store, VERSION), links::add,
+                    new UserAdmission(store, access.logins(), clientStreams::forLogin), blocking, c.unauthenticated(),
+                    PollLimits.DEFAULTS.withUnlinked(c.unauthenticated().perAddress(), c.unauthenticated().total())));
             InetSocketAddress bound = linkServer.boundAddress();
             linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
             pollAddress = linkServer.pollAddress().map(a -> new HostPort(c.pollListen().orElseThrow().host(),

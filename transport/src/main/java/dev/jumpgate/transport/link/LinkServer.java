@@ -39,34 +39,46 @@ public final class LinkServer implements AutoCloseable {
         this.polls = polls;
     }
 
-    public static LinkServer start(EventLoopGroup group, HostPort listen, TlsIdentity identity, String version,
-            AgentAdmission agents, Consumer<RelayLink> onLink, ClientAdmission clients, Executor blocking)
-            throws InterruptedException {
-        return start(group, listen, Optional.empty(), identity, version, agents, onLink, clients, blocking);
-    }
-
-    /** Serves agents and clients on one port with the default limits. */
-    public static LinkServer start(EventLoopGroup group, HostPort listen, Optional<HostPort> pollListen,
-            TlsIdentity identity, String version, AgentAdmission agents, Consumer<RelayLink> onLink,
-            ClientAdmission clients, Executor blocking) throws InterruptedException {
-        return start(group, listen, pollListen, identity, version, agents, onLink, clients, blocking,
-                StartLimit.Settings.DEFAULTS, PollLimits.DEFAULTS);
-    }
-
     /**
-     * Serves agents and clients on one port; the magic each sends first says which it is.
+     * What a link server serves, where, and whom it lets on.
      *
+     * @param listen the TLS port: agents and clients, over TLS, a WebSocket or long-poll requests
+     * @param pollListen a plain-HTTP port for long-poll alone, for proxies that refuse CONNECT
+     * @param agents the admission of agents; {@code onLink} gets the link of each one admitted
+     * @param clients the admission of clients ({@link ClientAdmission#NONE} for a relay that serves agents only)
+     * @param blocking where the admissions run: off the event loop, as they may touch the database
      * @param starts bounds the connections (both ports) that have not authenticated yet
      * @param pollLimits bounds the long-poll sessions, before and after their link authenticated
      */
-    public static LinkServer start(EventLoopGroup group, HostPort listen, Optional<HostPort> pollListen,
-            TlsIdentity identity, String version, AgentAdmission agents, Consumer<RelayLink> onLink,
-            ClientAdmission clients, Executor blocking, StartLimit.Settings starts, PollLimits pollLimits)
-            throws InterruptedException {
+    public record Settings(HostPort listen, Optional<HostPort> pollListen, TlsIdentity identity, String version,
+            AgentAdmission agents, Consumer<RelayLink> onLink, ClientAdmission clients, Executor blocking,
+            StartLimit.Settings starts, PollLimits pollLimits) {
+
+        /** Agents only, on one port, with the default limits. */
+        public static Settings agents(HostPort listen, TlsIdentity identity, String version, AgentAdmission agents,
+                Consumer<RelayLink> onLink, Executor blocking) {
+            return new Settings(listen, Optional.empty(), identity, version, agents, onLink, ClientAdmission.NONE,
+                    blocking, StartLimit.Settings.DEFAULTS, PollLimits.DEFAULTS);
+        }
+
+        public Settings withPollListen(HostPort poll) {
+            return new Settings(listen, Optional.of(poll), identity, version, agents, onLink, clients, blocking, starts,
+                    pollLimits);
+        }
+    }
+
+    /** Serves agents and clients on one port; the magic each sends first says which it is. */
+    public static LinkServer start(EventLoopGroup group, Settings settings) throws InterruptedException {
+        HostPort listen = settings.listen();
+        Optional<HostPort> pollListen = settings.pollListen();
+        TlsIdentity identity = settings.identity();
+        Executor blocking = settings.blocking();
         SslContext tls = TlsContexts.relay(identity);
-        StartLimit startLimit = new StartLimit(starts);
-        Supplier<ChannelHandler> agentHandshake = () -> new AgentAcceptHandshake(agents, blocking, onLink);
-        Supplier<ChannelHandler> clientHandshake = () -> new ClientAcceptHandshake(clients, blocking, identity.fingerprint(), version);
+        StartLimit startLimit = new StartLimit(settings.starts());
+        Supplier<ChannelHandler> agentHandshake = () -> new AgentAcceptHandshake(settings.agents(), blocking,
+                settings.onLink());
+        Supplier<ChannelHandler> clientHandshake = () -> new ClientAcceptHandshake(settings.clients(), blocking,
+                identity.fingerprint(), settings.version());
         Supplier<ChannelHandler> innerDispatch = () -> new LinkAcceptDispatch(agentHandshake, clientHandshake, null);
         PollSessions[] sessions = new PollSessions[1];
         Supplier<HttpAcceptDispatch> http = () -> new HttpAcceptDispatch(new PollEndpoint(sessions[0]), innerDispatch);
@@ -80,7 +92,7 @@ public final class LinkServer implements AutoCloseable {
         sessions[0] = new PollSessions(group, (ch, onLinked) -> {
             Authentication.then(ch, onLinked);
             linkEnd.accept(ch);
-        }, pollLimits);
+        }, settings.pollLimits());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)

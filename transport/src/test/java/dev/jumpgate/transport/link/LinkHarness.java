@@ -53,12 +53,12 @@ public final class LinkHarness implements AutoCloseable {
     private LinkHarness(TlsIdentity relayIdentity, dev.jumpgate.transport.poll.PollLimits pollLimits)
             throws InterruptedException {
         this.relayIdentity = relayIdentity;
-        server = LinkServer.start(group, new HostPort("127.0.0.1", 0),
+        server = LinkServer.start(group, new LinkServer.Settings(new HostPort("127.0.0.1", 0),
                 java.util.Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
                 (hello, key, remote) -> {
                     authorized.add(new Seen(hello, key));
                     return admission.admit(hello, key, remote);
-                }, links::add, ClientAdmission.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits);
+                }, links::add, ClientAdmission.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits));
     }
 
     public HostPort address() {
