@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.LogText;
+import dev.jumpgate.transport.websocket.WebSocketAcceptHandshake;
 import dev.jumpgate.transport.websocket.WsBytes;
 import dev.jumpgate.transport.poll.PollEndpoint;
 import dev.jumpgate.transport.poll.PollWire;
@@ -19,8 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -70,9 +69,8 @@ final class HttpAcceptDispatch extends SimpleChannelInboundHandler<FullHttpReque
         if (PollEndpoint.handles(path)) {
             lastSession = polls.handle(ctx, req);
             proven(ctx.channel());
-        } else if (linkDispatch != null && path.equals(WsBytes.PATH)
-                && req.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
-            upgrade(ctx, req);
+        } else if (linkDispatch != null && WebSocketAcceptHandshake.asked(path, req)) {
+            WebSocketAcceptHandshake.upgrade(ctx, req, LinkAcceptDispatch.NAME, linkDispatch);
         } else {
             req.release();
             reply(ctx, HttpResponseStatus.NOT_FOUND);
@@ -90,25 +88,6 @@ final class HttpAcceptDispatch extends SimpleChannelInboundHandler<FullHttpReque
         }
         Authentication.succeeded(ch);
         return true;
-    }
-
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
-        try {
-            String location = "wss://" + req.headers().get(HttpHeaderNames.HOST, "relay") + WsBytes.PATH;
-            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false,
-                    WsBytes.MAX_FRAME, true).newHandshaker(req);
-            if (handshaker == null) {
-                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-                return;
-            }
-            // The handshaker puts the WebSocket decoder in front at once; the bytes inside go to the magic
-            // dispatch, exactly as after TLS on a plain link.
-            handshaker.handshake(ctx.channel(), req);
-            ctx.pipeline().replace(this, "ws-bytes", new WsBytes());
-            ctx.pipeline().addAfter("ws-bytes", LinkAcceptDispatch.NAME, linkDispatch.get());
-        } finally {
-            req.release();
-        }
     }
 
     private static void reply(ChannelHandlerContext ctx, HttpResponseStatus status) {

@@ -3,57 +3,43 @@ package dev.jumpgate.transport.link;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.transport.StartupTrace;
-import dev.jumpgate.transport.poll.PipeChannel;
-import dev.jumpgate.transport.proxy.ProxyFailures;
+import dev.jumpgate.transport.Dial;
 import dev.jumpgate.transport.Route;
-import dev.jumpgate.transport.Tunnels;
-import dev.jumpgate.transport.websocket.WsBytes;
-import dev.jumpgate.transport.poll.PollClient;
-import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.TlsHandlers;
-import io.netty.bootstrap.Bootstrap;
+import dev.jumpgate.transport.Transport;
+import dev.jumpgate.transport.poll.PollDial;
+import dev.jumpgate.transport.proxy.ProxyFailures;
+import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.tls.TlsDial;
+import dev.jumpgate.transport.websocket.WebSocketDial;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.net.URI;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import dev.jumpgate.transport.tls.ReadyOnTls;
 
 /**
  * Dialling the relay: as an agent (say Hello, then serve streams) or as a client (log in, then open them), over
- * any {@link Route}. Each transport only builds a byte pipe and fires {@code PipeReady}; the handshake and
- * HTTP/2 above it are the same for all.
+ * any {@link Route}. Each transport's {@link Dial} only builds a byte pipe and fires {@code PipeReady}; the
+ * handshake and HTTP/2 above it are the same for all.
  *
  * <pre>
  *   tls        [CONNECT] idle tls ready handshake → h2
- *   websocket  [CONNECT] idle tls http ws-handshake ws-bytes handshake → h2
+ *   websocket  [CONNECT] idle tls http http-body ws ws-bytes handshake → h2
  *   http-poll  pipe pair:  idle tls ready handshake → h2   ⇄   PollClient → HTTP requests [via proxy]
  * </pre>
  */
 public final class LinkDialer {
 
-    private static final int CONNECT_TIMEOUT_MS = 10_000;
-    /** On a long-poll link: done once the relay has heard that the session is over. */
-    private static final io.netty.util.AttributeKey<Future<Void>> FINISHED =
-            io.netty.util.AttributeKey.valueOf("jumpgate.poll.finished");
+    private static final Dial TLS_DIAL = new TlsDial();
+    private static final Dial WEBSOCKET_DIAL = new WebSocketDial();
+    private static final Dial POLL_DIAL = new PollDial();
 
     private LinkDialer() {
     }
@@ -118,81 +104,27 @@ public final class LinkDialer {
     /** {@code tls} for the transports over TCP; long-poll's requests need Netty's {@code pollTls}. */
     private static void open(EventLoop loop, Route route, TlsHandlers tls, Supplier<SslContext> pollTls,
             Consumer<ChannelPipeline> handshake, Promise<?> linked) {
-        switch (route.transport()) {
-            case TLS -> overTcp(loop, route, tls, p -> {
-                p.addLast(ReadyOnTls.NAME, new ReadyOnTls());
-                handshake.accept(p);
-            }, linked);
-            case WEBSOCKET -> overTcp(loop, route, tls, p -> {
-                p.addLast("http", new HttpClientCodec());
-                p.addLast("http-body", new HttpObjectAggregator(16 * 1024));
-                p.addLast("ws", new WebSocketClientProtocolHandler(webSocket(route)));
-                p.addLast("ws-bytes", new WsBytes());
-                handshake.accept(p);
-            }, linked);
-            case HTTP_POLL -> overPolls(loop, route, pollTls.get(), handshake, linked);
-        }
-    }
-
-    private static WebSocketClientProtocolConfig webSocket(Route route) {
-        HostPort r = route.relay();
-        String host = r.host().contains(":") ? "[" + r.host() + "]" : r.host();
-        return WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(URI.create("wss://" + host + ":" + r.port() + WsBytes.PATH))
-                .maxFramePayloadLength(WsBytes.MAX_FRAME)
-                .allowExtensions(false)
-                .generateOriginHeader(false)
-                .dropPongFrames(true)
-                .performMasking(false)
-                .handshakeTimeoutMillis(15_000)
-                .build();
-    }
-
-    private static void overTcp(EventLoop loop, Route route, TlsHandlers tls, Consumer<ChannelPipeline> rest,
-            Promise<?> linked) {
-        HostPort relay = route.relay();
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (Tunnels.tunnels(route)) {
-                            ch.pipeline().addLast("proxy", Tunnels.connectHandler(route.proxy().get()));
-                        }
-                        ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
-                        ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), relay.host(), relay.port()));
-                        rest.accept(ch.pipeline());
-                    }
-                });
-        ChannelFuture connected = Tunnels.connect(b, route);
-        connected.addListener(f -> StartupTrace.mark("tcp"));
-        failTogether(connected, linked);
-    }
-
-    /**
-     * Long-poll: the link runs on one end of a local channel pair, exactly as over TCP (its own TLS, pinned, with
-     * the agent's certificate); the other end pumps its ciphertext through HTTP requests.
-     */
-    private static void overPolls(EventLoop loop, Route route, SslContext tls, Consumer<ChannelPipeline> handshake,
-            Promise<?> linked) {
-        HostPort relay = route.relay();
-        ChannelInitializer<Channel> linkEnd = new ChannelInitializer<>() {
+        Dial.LinkEnd end = new Dial.LinkEnd() {
             @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
-                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), relay.host(), relay.port()));
-                ch.pipeline().addLast(ReadyOnTls.NAME, new ReadyOnTls());
-                handshake.accept(ch.pipeline());
+            public void first(ChannelPipeline p) {
+                p.addLast(Keepalive.IDLE, Keepalive.idleDetector());
+            }
+
+            @Override
+            public void last(ChannelPipeline p) {
+                handshake.accept(p);
             }
         };
-        Promise<Void> finished = loop.newPromise();
-        ChannelFuture paired = PipeChannel.pair(loop, "long-poll " + route.pollBase(), linkEnd,
-                new PollClient(route, tls, linked::tryFailure, finished));
-        paired.channel().attr(FINISHED).set(finished);
-        failTogether(paired, linked);
+        dialFor(route.transport()).open(loop, route, new Dial.LinkTls(tls, pollTls), end, linked);
+    }
+
+    /** Where each {@link Transport} is dialled: a new transport adds its case. */
+    private static Dial dialFor(Transport transport) {
+        return switch (transport) {
+            case TLS -> TLS_DIAL;
+            case WEBSOCKET -> WEBSOCKET_DIAL;
+            case HTTP_POLL -> POLL_DIAL;
+        };
     }
 
     /**
@@ -202,22 +134,9 @@ public final class LinkDialer {
      */
     public static void closeAndWait(Channel link, java.time.Duration limit) throws InterruptedException {
         link.close().await(limit.toMillis());
-        Future<Void> finished = link.attr(FINISHED).get();
+        Future<Void> finished = link.attr(Dial.FINISHED).get();
         if (finished != null) {
             finished.await(limit.toMillis());
         }
-    }
-
-    private static void failTogether(ChannelFuture connect, Promise<?> linked) {
-        connect.addListener(f -> {
-            if (!f.isSuccess()) {
-                linked.tryFailure(f.cause());
-            }
-        });
-        linked.addListener(f -> {
-            if (!f.isSuccess()) {
-                connect.channel().close();
-            }
-        });
     }
 }
