@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -93,7 +94,8 @@ public final class LinkServer implements AutoCloseable {
             Authentication.then(ch, onLinked);
             linkEnd.accept(ch);
         }, settings.pollLimits());
-        ServerBootstrap b = new ServerBootstrap()
+        // Both ports let a connection on only within the bound on connections that have not authenticated yet.
+        Function<Consumer<Channel>, ServerBootstrap> port = start -> new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -102,34 +104,23 @@ public final class LinkServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (startLimit.admit(ch)) {
-                            linkEnd.accept(ch);
+                            start.accept(ch);
                         } else {
                             ch.close();
                         }
                     }
                 });
+        ServerBootstrap b = port.apply(linkEnd);
         Channel ch = b.bind(new InetSocketAddress(listen.host(), listen.port())).sync().channel();
         Optional<Channel> poll = Optional.empty();
         if (pollListen.isPresent()) {
             PollEndpoint endpoint = new PollEndpoint(sessions[0]);
-            ServerBootstrap p = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel c) {
-                            if (!startLimit.admit(c)) {
-                                c.close();
-                                return;
-                            }
-                            closeUnlessAuthenticatedInTime(c);
-                            c.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
-                            c.pipeline().addLast("first", new io.netty.channel.ChannelInboundHandlerAdapter());
-                            HttpAcceptDispatch.install(c.pipeline(), "first", new HttpAcceptDispatch(endpoint, null));
-                        }
-                    });
+            ServerBootstrap p = port.apply(c -> {
+                closeUnlessAuthenticatedInTime(c);
+                c.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
+                c.pipeline().addLast("first", new io.netty.channel.ChannelInboundHandlerAdapter());
+                HttpAcceptDispatch.install(c.pipeline(), "first", new HttpAcceptDispatch(endpoint, null));
+            });
             try {
                 poll = Optional.of(p.bind(new InetSocketAddress(pollListen.get().host(), pollListen.get().port()))
                         .sync().channel());
