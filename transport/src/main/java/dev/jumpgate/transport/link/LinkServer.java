@@ -103,7 +103,7 @@ public final class LinkServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (startLimit.admit(ch)) {
+                        if (startLimit.tryCount(ch)) {
                             start.accept(ch);
                         } else {
                             ch.close();

@@ -42,7 +42,7 @@ public final class StartLimit {
      * Counts {@code ch} until it authenticates or closes; false (and a rate-limited warning) if it is over the
      * bound, when the caller closes it.
      */
-    boolean admit(Channel ch) {
+    boolean tryCount(Channel ch) {
         InetAddress source = ch.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         if (source == null) {
             return true;

@@ -20,9 +20,9 @@ class ClientAcceptHandshakeTest {
 
     @Test
     void loginThatFindsTheDatabaseQueueFullIsRefusedAsRelayBusy() {
-        AtomicInteger authorized = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
         ClientAdmission admission = (login, nonce, cert, remote) -> {
-            authorized.incrementAndGet();
+            asked.incrementAndGet();
             return ClientAdmission.NONE.admit(login, nonce, cert, remote);
         };
         Executor full = task -> {
@@ -40,7 +40,7 @@ class ClientAcceptHandshakeTest {
         assertThat(decode(ch.readOutbound())).isEqualTo(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE,
                 "relay busy: too many logins waiting; try again in a minute"));
         assertThat(ch.isOpen()).isFalse();
-        assertThat(authorized).hasValue(0);
+        assertThat(asked).hasValue(0);
         ch.checkException();
         ch.finishAndReleaseAll();
     }

@@ -29,9 +29,9 @@ class HandshakeFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void relayLinkPort(byte[] input) {
-        AtomicInteger authorized = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
         AgentAdmission refuseAll = (hello, key, remote) -> {
-            authorized.incrementAndGet();
+            asked.incrementAndGet();
             return new LinkMessage.Refusal(LinkMessage.Reason.NOT_ENROLLED, "test");
         };
         EmbeddedChannel ch = new EmbeddedChannel(new LinkAcceptDispatch(
@@ -41,7 +41,7 @@ class HandshakeFuzzTest {
                 () -> new ClientAcceptHandshake(ClientAdmission.NONE, Runnable::run, PIN, "test"), null));
         feed(ch, input);
         // With no TLS there is no client certificate: no Hello may reach the admission.
-        assertThat(authorized).hasValue(0);
+        assertThat(asked).hasValue(0);
         assertThat(ch.isOpen() && input.length > UNDECIDED_BOUND).as("held open past one frame").isFalse();
         for (ByteBuf sent : outbound(ch)) {
             LinkMessage m = LinkCodec.decode(Frames.take(sent));

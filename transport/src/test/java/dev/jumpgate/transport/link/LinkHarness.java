@@ -32,7 +32,7 @@ public final class LinkHarness implements AutoCloseable {
 
     public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     public final TlsIdentity relayIdentity;
-    public final List<Seen> authorized = new CopyOnWriteArrayList<>();
+    public final List<Seen> asked = new CopyOnWriteArrayList<>();
     public final BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
     public volatile AgentAdmission admission = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 10);
     private final ExecutorService blocking = Executors.newSingleThreadExecutor();
@@ -56,7 +56,7 @@ public final class LinkHarness implements AutoCloseable {
         server = LinkServer.start(group, new LinkServer.Settings(new HostPort("127.0.0.1", 0),
                 java.util.Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
                 (hello, key, remote) -> {
-                    authorized.add(new Seen(hello, key));
+                    asked.add(new Seen(hello, key));
                     return admission.admit(hello, key, remote);
                 }, links::add, ClientAdmission.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits));
     }

@@ -77,7 +77,7 @@ class LinkServerHardeningTest {
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: relay\r\n\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII));
             assertThat(closedByPeer(s)).isTrue();
         }
-        assertThat(relay.authorized).isEmpty();
+        assertThat(relay.asked).isEmpty();
         assertAGoodAgentIsStillServed();
     }
 
@@ -87,7 +87,7 @@ class LinkServerHardeningTest {
         assertThat(client.closedWithin(10)).isTrue();
         assertThat(client.tlsUp).isCompleted();
         assertThat(client.received()).isEmpty();
-        assertThat(relay.authorized).isEmpty();
+        assertThat(relay.asked).isEmpty();
         assertAGoodAgentIsStillServed();
     }
 
@@ -99,7 +99,7 @@ class LinkServerHardeningTest {
         LinkMessage.Refusal refusal = refusalIn(client.received());
         assertThat(refusal.reason()).isEqualTo(LinkMessage.Reason.PROTOCOL);
         assertThat(refusal.detail()).contains("exceeds");
-        assertThat(relay.authorized).isEmpty();
+        assertThat(relay.asked).isEmpty();
         assertAGoodAgentIsStillServed();
     }
 
@@ -111,7 +111,7 @@ class LinkServerHardeningTest {
         LinkMessage.Refusal refusal = refusalIn(client.received());
         assertThat(refusal.reason()).isEqualTo(LinkMessage.Reason.PROTOCOL);
         assertThat(refusal.detail()).contains("invalid device name");
-        assertThat(relay.authorized).isEmpty();
+        assertThat(relay.asked).isEmpty();
         assertAGoodAgentIsStillServed();
     }
 
@@ -121,7 +121,7 @@ class LinkServerHardeningTest {
         RawTlsClient client = RawTlsClient.send(relay, frame(LinkCodec.MAGIC, welcome));
         assertThat(client.closedWithin(10)).isTrue();
         assertThat(refusalIn(client.received()).detail()).contains("expected Hello");
-        assertThat(relay.authorized).isEmpty();
+        assertThat(relay.asked).isEmpty();
         assertAGoodAgentIsStillServed();
     }
 

@@ -55,13 +55,13 @@ class LinkStreamTest {
     }
 
     @Test
-    void authorizerSeesTheHelloAndTheKeyTheAgentProvedOverTls() throws Exception {
+    void admissionSeesTheHelloAndTheKeyTheAgentProvedOverTls() throws Exception {
         TlsIdentity agent = TlsIdentity.generate("agent");
         Channel agentSide = relay.dial(agent, relay.relayIdentity.fingerprint(), "pi-garage", EchoStreams.handler())
                 .get(10, TimeUnit.SECONDS);
         assertThat(agentSide.isActive()).isTrue();
-        assertThat(relay.authorized).hasSize(1);
-        LinkHarness.Seen seen = relay.authorized.get(0);
+        assertThat(relay.asked).hasSize(1);
+        LinkHarness.Seen seen = relay.asked.get(0);
         assertThat(seen.hello().device()).isEqualTo(new DeviceName("pi-garage"));
         assertThat(seen.hello().agentVersion()).isEqualTo("test-agent");
         assertThat(seen.key()).isEqualTo(agent.publicKey());

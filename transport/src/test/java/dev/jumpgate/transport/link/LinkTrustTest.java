@@ -47,7 +47,7 @@ class LinkTrustTest {
 
     private void assertAuthorizerNeverCalled() {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> relay.authorized.isEmpty() && relay.links.isEmpty());
+                .until(() -> relay.asked.isEmpty() && relay.links.isEmpty());
     }
 
     @Test
@@ -60,7 +60,7 @@ class LinkTrustTest {
         assertThat(cause).isInstanceOf(LinkRefusedException.class)
                 .hasMessageContaining("token for pi-kitchen was already used");
         assertThat(((LinkRefusedException) cause).reason()).isEqualTo(LinkMessage.Reason.BAD_TOKEN);
-        assertThat(relay.authorized).hasSize(1);
+        assertThat(relay.asked).hasSize(1);
         assertThat(relay.links).isEmpty();
     }
 
@@ -77,7 +77,7 @@ class LinkTrustTest {
     }
 
     @Test
-    void authorizerFailureBecomesARetryableRefusal() throws Exception {
+    void admissionFailureBecomesARetryableRefusal() throws Exception {
         relay = new LinkHarness();
         relay.admission = (hello, key, remote) -> {
             throw new IllegalStateException("database is locked");

@@ -74,7 +74,7 @@ class TransportLinkTest {
     @ValueSource(strings = {"tls", "websocket", "https-poll", "http-poll"})
     void eightMegabytesRoundTripIntactOverEveryTransport(String transport) throws Exception {
         RelayLink link = relay.link(route(transport), "pi-kitchen", EchoStreams.handler());
-        assertThat(relay.authorized).hasSize(1);
+        assertThat(relay.asked).hasSize(1);
 
         StreamProbe probe = StreamProbe.open(link, "pi-kitchen:22");
         Http2Headers answer = probe.awaitResponse();
