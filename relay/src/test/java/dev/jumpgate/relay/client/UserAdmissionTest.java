@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-class ClientAdmissionTest {
+class UserAdmissionTest {
 
     @TempDir
     Path dir;
