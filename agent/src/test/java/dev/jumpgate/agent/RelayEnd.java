@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
@@ -49,7 +50,7 @@ final class RelayEnd implements AutoCloseable {
         server = LinkServer.start(group, new HostPort("127.0.0.1", 0), relay, "test",
                 (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, ClientAuthorizer.NONE,
                 blocking);
-        var hello = new LinkMessage.Hello(targets.device(), new byte[0], List.of(), Version.CURRENT);
+        var hello = new LinkMessage.Hello(targets.device(), new byte[0], List.of(), BuildVersion.ANNOUNCED);
         LinkDialer.dial(group, new HostPort("127.0.0.1", server.boundAddress().getPort()),
                 TlsContexts.agent(TlsIdentity.generate("agent"), relay.fingerprint()), hello,
                 new ChannelInitializer<Http2StreamChannel>() {

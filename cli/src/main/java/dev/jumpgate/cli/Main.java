@@ -1,5 +1,6 @@
 package dev.jumpgate.cli;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.transport.StartupTrace;
 import java.util.function.Supplier;
 import picocli.AutoComplete;
@@ -77,7 +78,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"jumpgate 0.1.0"};
+            return new String[] {"jumpgate " + BuildVersion.NUMBER};
         }
     }
 }
