@@ -64,10 +64,16 @@ public final class Main {
             case "mux" -> MuxCommand::new;
             default -> null;
         };
-        if (client == null) {
-            return new CommandLine(new Main());
-        }
-        return new CommandLine(new Lean()).addSubcommand(client.get());
+        CommandLine cli = client == null ? new CommandLine(new Main())
+                : new CommandLine(new Lean()).addSubcommand(client.get());
+        versionEverywhere(cli);
+        return cli;
+    }
+
+    /** {@code jumpgate SUBCOMMAND --version} says the same as {@code jumpgate --version}, not nothing. */
+    private static void versionEverywhere(CommandLine cli) {
+        cli.getCommandSpec().versionProvider(new Version());
+        cli.getSubcommands().values().forEach(Main::versionEverywhere);
     }
 
     /** {@code jumpgate} with no subcommands of its own; {@link #commandLine} adds the one asked for. */
