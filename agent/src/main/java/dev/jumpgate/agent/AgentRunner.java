@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.Backoff;
@@ -111,7 +112,7 @@ public final class AgentRunner {
             }
             targetAnswers = answers;
         }
-        return new LinkMessage.Hello(state.device(), new byte[0], hostKeys, Version.CURRENT);
+        return new LinkMessage.Hello(state.device(), new byte[0], hostKeys, BuildVersion.ANNOUNCED);
     }
 
     /** Serves {@code linked} until it closes, moving to a better route when one works and no stream is open. */

@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.LinkMessage;
@@ -57,7 +58,7 @@ public final class Enrollment {
                     + "; create a new one on the relay with `token create " + token.device() + "`");
         }
         TlsIdentity identity = pendingIdentity(stateDir, token.device());
-        var hello = new LinkMessage.Hello(token.device(), token.secret(), List.of(), Version.CURRENT);
+        var hello = new LinkMessage.Hello(token.device(), token.secret(), List.of(), BuildVersion.ANNOUNCED);
         var tls = TlsContexts.agent(identity, token.relayPin());
         RouteDialer dialer = new RouteDialer(group, tls, new ChannelInboundHandlerAdapter());
         List<String> failures = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.jumpgate.agent;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.LinkDialer;
@@ -47,7 +48,7 @@ final class RelayEnd implements AutoCloseable {
         BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
         server = LinkServer.start(group, LinkServer.Settings.agents(new HostPort("127.0.0.1", 0), relay, "test",
                 (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, blocking));
-        var hello = new LinkMessage.Hello(targets.device(), new byte[0], List.of(), Version.CURRENT);
+        var hello = new LinkMessage.Hello(targets.device(), new byte[0], List.of(), BuildVersion.ANNOUNCED);
         LinkDialer.dial(group, new HostPort("127.0.0.1", server.boundAddress().getPort()),
                 TlsContexts.agent(TlsIdentity.generate("agent"), relay.fingerprint()), hello,
                 new ChannelInitializer<Http2StreamChannel>() {

@@ -1,5 +1,6 @@
 package dev.jumpgate.cli;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.transport.StartupTrace;
 import java.util.function.Supplier;
 import picocli.AutoComplete;
@@ -63,10 +64,16 @@ public final class Main {
             case "mux" -> MuxCommand::new;
             default -> null;
         };
-        if (client == null) {
-            return new CommandLine(new Main());
-        }
-        return new CommandLine(new Lean()).addSubcommand(client.get());
+        CommandLine cli = client == null ? new CommandLine(new Main())
+                : new CommandLine(new Lean()).addSubcommand(client.get());
+        versionEverywhere(cli);
+        return cli;
+    }
+
+    /** {@code jumpgate SUBCOMMAND --version} says the same as {@code jumpgate --version}, not nothing. */
+    private static void versionEverywhere(CommandLine cli) {
+        cli.getCommandSpec().versionProvider(new Version());
+        cli.getSubcommands().values().forEach(Main::versionEverywhere);
     }
 
     /** {@code jumpgate} with no subcommands of its own; {@link #commandLine} adds the one asked for. */
@@ -77,7 +84,7 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"jumpgate 0.1.0"};
+            return new String[] {"jumpgate " + BuildVersion.NUMBER};
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jumpgate.client;
 
 import dev.jumpgate.client.keys.Signers;
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.transport.Backoff;
@@ -56,7 +57,6 @@ import java.util.function.Consumer;
  */
 public final class RelayClient implements AutoCloseable {
 
-    public static final String VERSION = "jumpgate/0.1";
     private static final long TIMEOUT_SECONDS = 20;
 
     /** A link that lived this long was healthy: the next loss starts the backoff afresh (as the agent's). */
@@ -116,7 +116,7 @@ public final class RelayClient implements AutoCloseable {
             List<String> failed = new ArrayList<>();
             for (Route route : tried) {
                 Future<ClientLink> dial = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), key,
-                        VERSION);
+                        BuildVersion.ANNOUNCED);
                 if (!key.isDone()) {
                     load(c, key); // here, while the event loop connects and runs TLS
                 }

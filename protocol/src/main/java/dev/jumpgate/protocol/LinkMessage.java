@@ -93,7 +93,11 @@ public sealed interface LinkMessage {
 
     /** Why a link was refused. Agents retry only the reasons that may pass by themselves. */
     enum Reason {
-        /** Unknown device, or a key other than the enrolled one. Retrying will not help. */
+        /**
+         * The relay knows no such device (a Hello without an enrollment secret for a name it has not enrolled), or
+         * the agent presented no TLS client certificate. A key other than the enrolled one is {@link #KEY_MISMATCH}.
+         * Not retried: {@code agent run} stops with the relay's reason.
+         */
         NOT_ENROLLED(1, false),
         /** The device is enrolled with a different key: someone else claims this name. */
         KEY_MISMATCH(2, false),

@@ -1,5 +1,6 @@
 package dev.jumpgate.relay;
 
+import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.bastion.Bastion;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class Relay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
-    public static final String VERSION = "jumpgate/0.1";
+    private static final String VERSION = BuildVersion.ANNOUNCED;
     private static final int DB_THREADS = 4;
     /** Tasks waiting for a {@code relay-db} thread at most; more are rejected (see the callers of execute). */
     static final int DB_QUEUE = 1024;

@@ -18,7 +18,12 @@ package dev.jumpgate.client.mux;
 final class MuxProtocol {
 
     static final int MAX_LINE = 1024;
-    /** The stream's frames are at most 16 KiB by HTTP/2's default; anything near this is not from a mux. */
+    /**
+     * A sanity bound, far above any frame either end writes: the mux frames one {@code Forwarder} batch (handed over
+     * at 128 KiB, so below that plus one HTTP/2 DATA frame of at most 64 KiB, {@code LinkSettings.MAX_FRAME}), the
+     * proxy one read of stdin (at most {@code MuxDial}'s 64 KiB chunk). Neither reader buffers a frame whole, so
+     * this bounds no memory; a longer length means the socket does not speak this protocol, and ends the session.
+     */
     static final int MAX_FRAME = 1 << 24;
     static final int END = 0;
     static final int BROKE = -1;
