@@ -25,6 +25,10 @@ class DeadLinkTest {
             Files.writeString(props, Files.readString(props)
                     .replaceAll("relay=.*", "relay=127.0.0.1\\\\:" + proxy.port()));
             Proc agent = lab.startAgent("pi-kitchen");
+            // Freeze only a link both ends hold as up: the relay has said the device is online, and the agent
+            // has its welcome. Frozen earlier, the link would fail as a dial, not die as a link.
+            lab.relay().awaitLog("device pi-kitchen online", Lab.START);
+            agent.awaitLog("device pi-kitchen linked to relay", Lab.START);
 
             proxy.freezeExisting();
             LocalTime frozen = LocalTime.now();
