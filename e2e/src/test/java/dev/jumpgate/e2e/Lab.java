@@ -152,7 +152,7 @@ final class Lab implements AutoCloseable {
             relay = Proc.start(dir.resolve("logs"), "relay-" + procs.size(), command);
         }
         procs.add(relay);
-        Matcher ready = relay.awaitOutput(READY, START);
+        Matcher ready = awaitReady(relay);
         sshPort = Integer.parseInt(ready.group(1));
         linkPort = Integer.parseInt(ready.group(2));
         pollPort = ready.group(3) == null ? 0 : Integer.parseInt(ready.group(3));
@@ -160,6 +160,14 @@ final class Lab implements AutoCloseable {
 
     Proc relay() {
         return relay;
+    }
+
+    /**
+     * Waits for {@code relay}'s ready line; its groups are the ports it bound: 1 SSH, 2 link, 3 HTTP polling (null
+     * without {@code --poll-listen}).
+     */
+    static Matcher awaitReady(Proc relay) {
+        return relay.awaitOutput(READY, START);
     }
 
     private void trustRelay() throws Exception {
