@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentRunner {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
-    /** A link that lived this long was healthy: the next failure starts the backoff afresh. */
-    private static final Duration HEALTHY = Duration.ofSeconds(10);
     public static final Duration UPGRADE_EVERY = Duration.ofMinutes(5);
 
     private final EventLoopGroup group;
@@ -45,7 +43,7 @@ public final class AgentRunner {
     private final Targets targets;
     private final RoutePlan plan;
     private final Duration upgradeEvery;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private final Backoff backoff;
     private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean stopped;
     private volatile Channel current;
@@ -57,7 +55,14 @@ public final class AgentRunner {
     }
 
     public AgentRunner(EventLoopGroup group, AgentState state, Targets targets, RoutePlan plan, Duration upgradeEvery) {
+        this(group, state, targets, plan, upgradeEvery, Backoff.relink());
+    }
+
+    /** With the waits between dials drawn from {@code backoff} instead of {@link Backoff#relink()}. */
+    AgentRunner(EventLoopGroup group, AgentState state, Targets targets, RoutePlan plan, Duration upgradeEvery,
+            Backoff backoff) {
         this.group = group;
+        this.backoff = backoff;
         this.state = state;
         this.targets = targets;
         this.plan = plan;
@@ -81,9 +86,7 @@ public final class AgentRunner {
                 }
                 log.warn("link to relay {} lost; reconnecting", state.relay());
             }
-            if (Duration.between(dialed, Instant.now()).compareTo(HEALTHY) > 0) {
-                backoff.reset();
-            }
+            backoff.linkLasted(Duration.between(dialed, Instant.now()));
             Duration wait = backoff.next();
             Instant until = Instant.now().plus(wait);
             // Asking the target for its host keys takes a while; do it during the wait, not after it.

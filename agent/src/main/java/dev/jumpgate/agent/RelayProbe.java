@@ -2,9 +2,10 @@ package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 
 /**
  * Watches a relay that is not listening, so the agent can link as soon as it listens again instead of sleeping
@@ -18,7 +19,15 @@ final class RelayProbe {
     static final Duration MAX_EVERY = Duration.ofSeconds(1);
     private static final Duration CONNECT_LIMIT = Duration.ofSeconds(1);
 
-    private RelayProbe() {
+    private final Ticker ticker;
+    private final RandomGenerator random;
+    private final Predicate<HostPort> accepts;
+
+    /** Probing with {@code accepts}, pausing as {@code random} draws, on {@code ticker}'s time: for tests. */
+    RelayProbe(Ticker ticker, RandomGenerator random, Predicate<HostPort> accepts) {
+        this.ticker = ticker;
+        this.random = random;
+        this.accepts = accepts;
     }
 
     /**
@@ -27,16 +36,22 @@ final class RelayProbe {
      */
     static boolean awaitListening(HostPort relay, Duration atMost, BooleanSupplier stopped)
             throws InterruptedException {
-        Instant end = Instant.now().plus(atMost);
+        return new RelayProbe(Ticker.SYSTEM, ThreadLocalRandom.current(),
+                where -> PortCheck.accepts(where, CONNECT_LIMIT)).await(relay, atMost, stopped);
+    }
+
+    /** {@link #awaitListening} with this probe's time, randomness and connect. */
+    boolean await(HostPort relay, Duration atMost, BooleanSupplier stopped) throws InterruptedException {
+        long end = ticker.nanoTime() + atMost.toNanos();
         while (!stopped.getAsBoolean()) {
-            long pause = ThreadLocalRandom.current().nextLong(MIN_EVERY.toMillis(), MAX_EVERY.toMillis() + 1);
-            long left = Duration.between(Instant.now(), end).toMillis();
+            long pause = random.nextLong(MIN_EVERY.toMillis(), MAX_EVERY.toMillis() + 1);
+            long left = Duration.ofNanos(end - ticker.nanoTime()).toMillis();
             if (left <= pause) {
-                Thread.sleep(Math.max(0, left));
+                ticker.sleep(Duration.ofMillis(Math.max(0, left)));
                 return false;
             }
-            Thread.sleep(pause);
-            if (PortCheck.accepts(relay, CONNECT_LIMIT)) {
+            ticker.sleep(Duration.ofMillis(pause));
+            if (accepts.test(relay)) {
                 return true;
             }
         }

@@ -59,9 +59,6 @@ public final class RelayClient implements AutoCloseable {
 
     private static final long TIMEOUT_SECONDS = 20;
 
-    /** A link that lived this long was healthy: the next loss starts the backoff afresh (as the agent's). */
-    private static final Duration HEALTHY = Duration.ofSeconds(10);
-
     private final EventLoopGroup group;
     private volatile ClientLink link;
     private final ClientConfig config;
@@ -202,7 +199,7 @@ public final class RelayClient implements AutoCloseable {
      */
     public void stayLinked(Consumer<String> say) {
         Thread.ofPlatform().daemon().name("relink").start(() -> {
-            Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+            Backoff backoff = Backoff.relink();
             try {
                 while (!closed) {
                     Instant linked = Instant.now();
@@ -210,9 +207,7 @@ public final class RelayClient implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    if (Duration.between(linked, Instant.now()).compareTo(HEALTHY) > 0) {
-                        backoff.reset();
-                    }
+                    backoff.linkLasted(Duration.between(linked, Instant.now()));
                     say.accept("the link to relay " + config.link() + " closed; linking again");
                     relink(backoff, say);
                 }

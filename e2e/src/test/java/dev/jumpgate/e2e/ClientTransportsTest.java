@@ -33,8 +33,8 @@ class ClientTransportsTest {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
-        pollPort = Lab.freePort();
-        lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:" + pollPort);
+        lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
+        pollPort = lab.pollPort;
         connectProxy = new Tinyproxy(lab.dir, "connect-proxy", "127.0.0.1",
                 List.of("BasicAuth alice pw1", "ConnectPort " + lab.linkPort));
         plainProxy = new Tinyproxy(lab.dir, "plain-proxy", "127.0.0.1", List.of("ConnectPort 0"));

@@ -24,7 +24,13 @@ class DeadLinkTest {
             Path props = lab.agentState("pi-kitchen").resolve("agent.properties");
             Files.writeString(props, Files.readString(props)
                     .replaceAll("relay=.*", "relay=127.0.0.1\\\\:" + proxy.port()));
+            LocalTime started = LocalTime.now();
             Proc agent = lab.startAgent("pi-kitchen");
+            // Freeze only a link both ends hold as up: the relay has said the device is online (since the agent
+            // started: enrolling brought it online for a moment too), and the agent has its welcome. Frozen
+            // earlier, the link would fail as a dial, not die as a link.
+            lab.relay().awaitLogSince("device pi-kitchen online", started, Lab.START);
+            agent.awaitLog("device pi-kitchen linked to relay", Lab.START);
 
             proxy.freezeExisting();
             LocalTime frozen = LocalTime.now();

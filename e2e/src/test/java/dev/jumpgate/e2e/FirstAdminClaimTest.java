@@ -22,16 +22,21 @@ class FirstAdminClaimTest {
         Path dir = Lab.workDir(getClass());
         Path data = dir.resolve("relay");
         Path logs = dir.resolve("logs");
-        int sshPort = Lab.freePort();
-        List<String> relayArgs = List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:" + sshPort,
-                "--listen", "127.0.0.1:" + Lab.freePort());
+        List<String> firstArgs = List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:0",
+                "--listen", "127.0.0.1:0");
         Path claimant = key(dir, "claimant");
         Path other = key(dir, "other");
         Path token = data.resolve("first-admin");
 
         String secret;
-        try (Proc relay = Proc.jumpgate(logs, "relay-0", relayArgs.toArray(String[]::new))) {
-            relay.awaitOutput("jumpgate relay ready", Lab.START);
+        int sshPort;
+        List<String> relayArgs;
+        try (Proc relay = Proc.jumpgate(logs, "relay-0", firstArgs.toArray(String[]::new))) {
+            java.util.regex.Matcher ready = Lab.awaitReady(relay);
+            sshPort = Integer.parseInt(ready.group(1));
+            // Restarted on the ports it got, as the known_hosts and config written below name them.
+            relayArgs = List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:" + sshPort,
+                    "--listen", "127.0.0.1:" + ready.group(2));
             relay.awaitLog("claim it with any SSH key: ssh -p " + sshPort + " first-admin@127.0.0.1 claim < "
                     + java.util.regex.Pattern.quote(token.toString()), Lab.START);
             secret = Files.readString(token).strip();

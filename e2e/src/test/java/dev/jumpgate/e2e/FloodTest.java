@@ -33,8 +33,8 @@ class FloodTest {
 
     @Test
     void agentsKeepTheirLinksAndSessionsWorkWhileThePortsAreFloodedBeforeAuthentication() throws Exception {
-        int pollPort = Lab.freePort();
-        try (Lab lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:" + pollPort)) {
+        try (Lab lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0")) {
+            int pollPort = lab.pollPort;
             String relayHttp = "http://127.0.0.1:" + pollPort;
             List<Proc> agents = List.of(lab.addDevice("pi-tls", "--transport", "tls"),
                     lab.addDevice("pi-poll", "--transport", "http-poll", "--relay-http", relayHttp));

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import org.awaitility.Awaitility;
 
 /**
@@ -27,10 +28,19 @@ import org.awaitility.Awaitility;
 final class Lab implements AutoCloseable {
 
     static final Duration START = Duration.ofSeconds(30);
+    /** The relay's ready line, with the ports it bound: SSH, link and, if it serves it, HTTP polling. */
+    private static final String READY = "^jumpgate relay ready ssh=\\S*:(\\d+) link=\\S*:(\\d+) tls=\\S+(?: poll=\\S*:(\\d+))?";
 
     final Path dir;
-    final int sshPort;
-    final int linkPort;
+    /**
+     * The relay's ports. The first relay binds port 0 and says in its ready line which ports it got: probing for a
+     * free port and binding it later races with every other process on the machine. A restarted relay binds
+     * the same ports again, as the agents and known_hosts know them.
+     */
+    int sshPort;
+    int linkPort;
+    /** The port of {@code --poll-listen HOST:0} among the relay's arguments, once bound; 0 without it. */
+    int pollPort;
     final OpenSshd sshd;
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<Proc> procs = new ArrayList<>();
@@ -81,8 +91,6 @@ final class Lab implements AutoCloseable {
             keys.put(user, key);
         }
         sshd = OpenSshd.start(dir.resolve("device-sshd"), pub("admin") + pub("alice") + pub("mallory"));
-        sshPort = freePort();
-        linkPort = freePort();
         startRelay();
         Files.writeString(dir.resolve("known_hosts"), "");
         trustRelay();
@@ -131,7 +139,11 @@ final class Lab implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("relay", "--data",
                 dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
                 linkHost + ":" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
-        args.addAll(relayArgs);
+        for (int i = 0; i < relayArgs.size(); i++) {
+            String arg = relayArgs.get(i);
+            boolean poll = i > 0 && relayArgs.get(i - 1).equals("--poll-listen");
+            args.add(poll && pollPort != 0 ? arg.replaceFirst(":0$", ":" + pollPort) : arg);
+        }
         if (relayCommand.isEmpty()) {
             relay = Proc.jumpgate(dir.resolve("logs"), "relay-" + procs.size(), args.toArray(String[]::new));
         } else {
@@ -140,11 +152,22 @@ final class Lab implements AutoCloseable {
             relay = Proc.start(dir.resolve("logs"), "relay-" + procs.size(), command);
         }
         procs.add(relay);
-        relay.awaitOutput("jumpgate relay ready", START);
+        Matcher ready = awaitReady(relay);
+        sshPort = Integer.parseInt(ready.group(1));
+        linkPort = Integer.parseInt(ready.group(2));
+        pollPort = ready.group(3) == null ? 0 : Integer.parseInt(ready.group(3));
     }
 
     Proc relay() {
         return relay;
+    }
+
+    /**
+     * Waits for {@code relay}'s ready line; its groups are the ports it bound: 1 SSH, 2 link, 3 HTTP polling (null
+     * without {@code --poll-listen}).
+     */
+    static Matcher awaitReady(Proc relay) {
+        return relay.awaitOutput(READY, START);
     }
 
     private void trustRelay() throws Exception {
@@ -365,6 +388,11 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * A port that was free a moment ago. Racy: another process may take it before the caller binds it. For
+     * processes that cannot bind port 0 and say which port they got; the relay's ports need none (see
+     * {@link #sshPort}).
+     */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

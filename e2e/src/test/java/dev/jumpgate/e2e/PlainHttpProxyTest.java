@@ -36,8 +36,8 @@ class PlainHttpProxyTest {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
-        pollPort = Lab.freePort();
-        lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:" + pollPort);
+        lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
+        pollPort = lab.pollPort;
         proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth bob " + PASSWORD, "ConnectPort 0"));
         String[] way = {"--proxy", proxy.url("bob"), "--proxy-password-file", lab.secretFile(PASSWORD).toString(),
             "--relay-http", "http://127.0.0.1:" + pollPort};

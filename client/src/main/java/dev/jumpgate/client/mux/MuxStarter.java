@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,13 +56,18 @@ public final class MuxStarter {
      * the two JVMs compete for the CPU while that connection is set up.
      */
     public static boolean startFor(ClientConfig login, Map<String, String> env, List<String> self) {
+        return startFor(login, env, self, Clock.systemUTC());
+    }
+
+    /** {@link #startFor(ClientConfig, Map, List)} with the time of {@code clock}. */
+    static boolean startFor(ClientConfig login, Map<String, String> env, List<String> self, Clock clock) {
         try {
             Optional<MuxSocket> where = MuxSocket.current(login, env);
             if (where.isEmpty()) {
                 return false;
             }
             where.get().secureDir();
-            if (retryAt(where.get()).isPresent() || locked(where.get())) {
+            if (retryAt(where.get(), clock).isPresent() || locked(where.get())) {
                 return false;
             }
             start(where.get(), env, self);
@@ -87,9 +93,14 @@ public final class MuxStarter {
 
     /** Marks that a mux did not come up: no proxy starts another for {@link #RETRY_AFTER}. */
     public static void markFailed(MuxSocket where) {
+        markFailed(where, Clock.systemUTC());
+    }
+
+    /** {@link #markFailed(MuxSocket)} at the time of {@code clock}. */
+    static void markFailed(MuxSocket where, Clock clock) {
         try {
             Files.writeString(where.failed(), "");
-            Files.setLastModifiedTime(where.failed(), FileTime.from(Instant.now()));
+            Files.setLastModifiedTime(where.failed(), FileTime.from(clock.instant()));
         } catch (IOException e) {
             // then the next proxy starts another, which fails the same way: slower, not wrong
         }
@@ -97,9 +108,14 @@ public final class MuxStarter {
 
     /** When proxies will try to start a mux again, if the last start failed recently. */
     public static Optional<Instant> retryAt(MuxSocket where) {
+        return retryAt(where, Clock.systemUTC());
+    }
+
+    /** {@link #retryAt(MuxSocket)} as of the time of {@code clock}. */
+    static Optional<Instant> retryAt(MuxSocket where, Clock clock) {
         try {
             Instant at = Files.getLastModifiedTime(where.failed()).toInstant().plus(RETRY_AFTER);
-            return at.isAfter(Instant.now()) ? Optional.of(at) : Optional.empty();
+            return at.isAfter(clock.instant()) ? Optional.of(at) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty(); // none, or unreadable: try
         }
