@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +62,7 @@ class ClientTest {
     /** What a user's PATH would hold: the jumpgate command, with alice's config directory. */
     private Path launcher(Path configHome) throws Exception {
         Path script = lab.dir.resolve("jumpgate-" + configHome.getFileName());
-        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + configHome + "\nexport JUMPGATE_LAUNCHER="
-                + script + "\nexec " + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
+        return lab.launcher(script, configHome, "export JUMPGATE_LAUNCHER=" + script);
     }
 
     @Test
@@ -129,10 +125,8 @@ class ClientTest {
         Path loaded = lab.dir.resolve("proxy-classes-" + mux + ".log");
         List<String> java = new ArrayList<>(Proc.javaCommand());
         java.add(1, "-Xlog:class+load=info:file=" + loaded);
-        Path script = lab.dir.resolve("jumpgate-class-log-" + mux);
-        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n"
-                + (mux ? "" : "export JUMPGATE_MUX=no\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path script = lab.launcher(lab.dir.resolve("jumpgate-class-log-" + mux), home,
+                mux ? "" : "export JUMPGATE_MUX=no", java);
         if (mux) {
             // The proxies before this one started alice's mux; wait until it serves, so this proxy goes through it.
             Awaitility.await("alice's mux").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))

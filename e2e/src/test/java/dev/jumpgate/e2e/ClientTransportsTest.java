@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -58,11 +57,7 @@ class ClientTransportsTest {
 
     /** The jumpgate command as alice's shell would run it, with {@code env} exported first. */
     private Path launcher(String name, String env) throws Exception {
-        Path script = lab.dir.resolve("jumpgate-" + name);
-        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n" + env + "\nexec "
-                + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
+        return lab.launcher(lab.dir.resolve("jumpgate-" + name), home, env);
     }
 
     @ParameterizedTest

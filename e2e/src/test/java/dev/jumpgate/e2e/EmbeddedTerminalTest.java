@@ -34,8 +34,7 @@ class EmbeddedTerminalTest {
     void start() throws Exception {
         tmp = Lab.workDir(getClass());
         lab = new Lab(tmp);
-        Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        agent = lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString(), "--ssh-keepalive", "1");
+        agent = lab.addEmbeddedDevice("box", "--ssh-keepalive", "1");
     }
 
     @AfterAll
