@@ -21,11 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client commands as a user runs them: {@code jumpgate login}, {@code ls}, {@code config}, {@code proxy},
@@ -57,6 +57,18 @@ class ClientTest {
     void stop() throws Exception {
         echo.close();
         lab.close();
+    }
+
+    /**
+     * The launcher of a copy of alice's config directory, {@code name}, in whose client.properties {@code regex}
+     * is replaced with {@code replacement}.
+     */
+    private Path aliceConfigWith(String name, String regex, String replacement) throws Exception {
+        Path other = lab.dir.resolve(name);
+        Files.createDirectories(other.resolve("jumpgate"));
+        Files.writeString(other.resolve("jumpgate/client.properties"),
+                Files.readString(home.resolve("jumpgate/client.properties")).replaceAll(regex, replacement));
+        return launcher(other);
     }
 
     /** What a user's PATH would hold: the jumpgate command, with alice's config directory. */
@@ -231,12 +243,7 @@ class ClientTest {
     @Test
     @Order(9)
     void aKeyThatIsNotTheUsersIsRefused() throws Exception {
-        Path other = lab.dir.resolve("mallory-config");
-        Files.createDirectories(other.resolve("jumpgate"));
-        Files.writeString(other.resolve("jumpgate/client.properties"),
-                Files.readString(home.resolve("jumpgate/client.properties"))
-                        .replaceAll("identity=.*", "identity=" + lab.key("mallory")));
-        Ssh.Result r = jg(launcher(other), "ls");
+        Ssh.Result r = jg(aliceConfigWith("mallory-config", "identity=.*", "identity=" + lab.key("mallory")), "ls");
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.err()).contains("took none of your keys").contains("is not a key of user 'alice'");
     }
@@ -244,26 +251,22 @@ class ClientTest {
     @Test
     @Order(10)
     void aRelayWithAnotherCertificateFailsClosed() throws Exception {
-        Path other = lab.dir.resolve("pinned-elsewhere");
-        Files.createDirectories(other.resolve("jumpgate"));
-        Files.writeString(other.resolve("jumpgate/client.properties"),
-                Files.readString(home.resolve("jumpgate/client.properties"))
-                        .replaceAll("tls=.*", "tls=SHA256\\\\:" + "A".repeat(43)));
-        Ssh.Result r = jg(launcher(other), "proxy", "pi-kitchen");
+        Path pinnedElsewhere = aliceConfigWith("pinned-elsewhere", "tls=.*", "tls=SHA256\\\\:" + "A".repeat(43));
+        Ssh.Result r = jg(pinnedElsewhere, "proxy", "pi-kitchen");
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("does not match the pinned");
         // A proxy whose own login failed starts no mux for it.
-        Ssh.Result status = jg(launcher(other), "mux", "status");
+        Ssh.Result status = jg(pinnedElsewhere, "mux", "status");
         assertThat(status.exit()).isEqualTo(1);
         assertThat(status.out()).contains("no mux serves this login");
         // A mux started by hand fails closed the same way, and proxies then leave the mux alone for a while.
-        Ssh.Result run = jg(launcher(other), "mux", "run");
+        Ssh.Result run = jg(pinnedElsewhere, "mux", "run");
         assertThat(run.exit()).isEqualTo(4);
         assertThat(run.err()).contains("does not match the pinned");
-        status = jg(launcher(other), "mux", "status");
+        status = jg(pinnedElsewhere, "mux", "status");
         assertThat(status.out()).contains("the last one failed to start, so proxies dial by themselves until");
-        Ssh.Result again = jg(launcher(other), "proxy", "pi-kitchen");
+        Ssh.Result again = jg(pinnedElsewhere, "proxy", "pi-kitchen");
         assertThat(again.exit()).isEqualTo(4);
         assertThat(again.err()).contains("does not match the pinned");
     }
