@@ -1,9 +1,7 @@
 package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +29,7 @@ class ClientTransportsTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
+        Tinyproxy.assumeInstalled();
         pollPort = Lab.freePort();
         lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:" + pollPort);
         connectProxy = new Tinyproxy(lab.dir, "connect-proxy", "127.0.0.1",

@@ -288,9 +288,14 @@ final class Lab implements AutoCloseable {
 
     /** Enrolls {@code device}, starts its agent, and adds its host keys, as the relay publishes them. */
     Proc addDevice(String device, String... agentArgs) throws Exception {
+        return addDevice(device, List.of(), agentArgs);
+    }
+
+    /** {@link #addDevice(String, String...)} with {@code enrollArgs} for {@code agent enroll} (a proxy, a transport). */
+    Proc addDevice(String device, List<String> enrollArgs, String... agentArgs) throws Exception {
         String token = token(device);
         tokens.add(token);
-        Proc enrolled = enroll(device, token);
+        Proc enrolled = enroll(device, token, enrollArgs.toArray(String[]::new));
         assertThat(enrolled.awaitExit(START)).as("enroll: %s", enrolled.stderr()).isZero();
         Proc agent = startAgent(device, agentArgs);
         refreshKnownHosts();
