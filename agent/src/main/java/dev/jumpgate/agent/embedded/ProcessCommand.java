@@ -42,7 +42,7 @@ final class ProcessCommand extends ProgramCommand<Process> {
     }
 
     @Override
-    void end(Process p) {
+    void clientGone(Process p) {
         log.info("embedded ssh {}: client gone; ending pid {} and its children", spawn.label(), p.pid());
         Reaper.endTree(p.toHandle());
     }

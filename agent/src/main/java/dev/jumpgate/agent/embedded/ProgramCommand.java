@@ -59,11 +59,11 @@ abstract sealed class ProgramCommand<P extends Process> implements Command, Chan
     abstract Drain connect(P p, String name);
 
     /** The program ended and its exit status went out (or could not be known). */
-    void ended(P p) {
+    void afterExit(P p) {
     }
 
     /** The client went away while the program still runs: end it and what it started. */
-    abstract void end(P p);
+    abstract void clientGone(P p);
 
     @Override
     public final void start(ChannelSession channel, Environment env) throws IOException {
@@ -92,7 +92,7 @@ abstract sealed class ProgramCommand<P extends Process> implements Command, Chan
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                ended(p);
+                afterExit(p);
             }
         });
     }
@@ -102,7 +102,7 @@ abstract sealed class ProgramCommand<P extends Process> implements Command, Chan
     public final void destroy(ChannelSession channel) {
         P p = process;
         if (p != null && p.isAlive()) {
-            end(p);
+            clientGone(p);
         }
     }
 

@@ -68,7 +68,7 @@ final class PtyCommand extends ProgramCommand<PtyProcess> {
     }
 
     @Override
-    void ended(PtyProcess p) {
+    void afterExit(PtyProcess p) {
         closeTerminal(p);
     }
 
@@ -77,7 +77,7 @@ final class PtyCommand extends ProgramCommand<PtyProcess> {
      * when sshd closes a PTY), then end the whole session.
      */
     @Override
-    void end(PtyProcess p) {
+    void clientGone(PtyProcess p) {
         log.info("embedded ssh {}: client gone; hanging up the terminal of pid {} and ending its session",
                 spawn.label(), p.pid());
         closeTerminal(p);
