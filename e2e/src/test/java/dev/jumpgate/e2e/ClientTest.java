@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client commands as a user runs them: {@code jumpgate login}, {@code ls}, {@code config}, {@code proxy},
@@ -60,13 +59,22 @@ class ClientTest {
         lab.close();
     }
 
+    /**
+     * The launcher of a copy of alice's config directory, {@code name}, in whose client.properties {@code regex}
+     * is replaced with {@code replacement}.
+     */
+    private Path aliceConfigWith(String name, String regex, String replacement) throws Exception {
+        Path other = lab.dir.resolve(name);
+        Files.createDirectories(other.resolve("jumpgate"));
+        Files.writeString(other.resolve("jumpgate/client.properties"),
+                Files.readString(home.resolve("jumpgate/client.properties")).replaceAll(regex, replacement));
+        return launcher(other);
+    }
+
     /** What a user's PATH would hold: the jumpgate command, with alice's config directory. */
     private Path launcher(Path configHome) throws Exception {
         Path script = lab.dir.resolve("jumpgate-" + configHome.getFileName());
-        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + configHome + "\nexport JUMPGATE_LAUNCHER="
-                + script + "\nexec " + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
+        return lab.launcher(script, configHome, "export JUMPGATE_LAUNCHER=" + script);
     }
 
     @Test
@@ -129,10 +137,8 @@ class ClientTest {
         Path loaded = lab.dir.resolve("proxy-classes-" + mux + ".log");
         List<String> java = new ArrayList<>(Proc.javaCommand());
         java.add(1, "-Xlog:class+load=info:file=" + loaded);
-        Path script = lab.dir.resolve("jumpgate-class-log-" + mux);
-        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n"
-                + (mux ? "" : "export JUMPGATE_MUX=no\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path script = lab.launcher(lab.dir.resolve("jumpgate-class-log-" + mux), home,
+                mux ? "" : "export JUMPGATE_MUX=no", java);
         if (mux) {
             // The proxies before this one started alice's mux; wait until it serves, so this proxy goes through it.
             Awaitility.await("alice's mux").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
@@ -237,12 +243,7 @@ class ClientTest {
     @Test
     @Order(9)
     void aKeyThatIsNotTheUsersIsRefused() throws Exception {
-        Path other = lab.dir.resolve("mallory-config");
-        Files.createDirectories(other.resolve("jumpgate"));
-        Files.writeString(other.resolve("jumpgate/client.properties"),
-                Files.readString(home.resolve("jumpgate/client.properties"))
-                        .replaceAll("identity=.*", "identity=" + lab.key("mallory")));
-        Ssh.Result r = jg(launcher(other), "ls");
+        Ssh.Result r = jg(aliceConfigWith("mallory-config", "identity=.*", "identity=" + lab.key("mallory")), "ls");
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.err()).contains("took none of your keys").contains("is not a key of user 'alice'");
     }
@@ -250,26 +251,22 @@ class ClientTest {
     @Test
     @Order(10)
     void aRelayWithAnotherCertificateFailsClosed() throws Exception {
-        Path other = lab.dir.resolve("pinned-elsewhere");
-        Files.createDirectories(other.resolve("jumpgate"));
-        Files.writeString(other.resolve("jumpgate/client.properties"),
-                Files.readString(home.resolve("jumpgate/client.properties"))
-                        .replaceAll("tls=.*", "tls=SHA256\\\\:" + "A".repeat(43)));
-        Ssh.Result r = jg(launcher(other), "proxy", "pi-kitchen");
+        Path pinnedElsewhere = aliceConfigWith("pinned-elsewhere", "tls=.*", "tls=SHA256\\\\:" + "A".repeat(43));
+        Ssh.Result r = jg(pinnedElsewhere, "proxy", "pi-kitchen");
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("does not match the pinned");
         // A proxy whose own login failed starts no mux for it.
-        Ssh.Result status = jg(launcher(other), "mux", "status");
+        Ssh.Result status = jg(pinnedElsewhere, "mux", "status");
         assertThat(status.exit()).isEqualTo(1);
         assertThat(status.out()).contains("no mux serves this login");
         // A mux started by hand fails closed the same way, and proxies then leave the mux alone for a while.
-        Ssh.Result run = jg(launcher(other), "mux", "run");
+        Ssh.Result run = jg(pinnedElsewhere, "mux", "run");
         assertThat(run.exit()).isEqualTo(4);
         assertThat(run.err()).contains("does not match the pinned");
-        status = jg(launcher(other), "mux", "status");
+        status = jg(pinnedElsewhere, "mux", "status");
         assertThat(status.out()).contains("the last one failed to start, so proxies dial by themselves until");
-        Ssh.Result again = jg(launcher(other), "proxy", "pi-kitchen");
+        Ssh.Result again = jg(pinnedElsewhere, "proxy", "pi-kitchen");
         assertThat(again.exit()).isEqualTo(4);
         assertThat(again.err()).contains("does not match the pinned");
     }

@@ -1,11 +1,8 @@
 package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +29,7 @@ class ClientTransportsTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
+        Tinyproxy.assumeInstalled();
         lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
         pollPort = lab.pollPort;
         connectProxy = new Tinyproxy(lab.dir, "connect-proxy", "127.0.0.1",
@@ -58,11 +55,7 @@ class ClientTransportsTest {
 
     /** The jumpgate command as alice's shell would run it, with {@code env} exported first. */
     private Path launcher(String name, String env) throws Exception {
-        Path script = lab.dir.resolve("jumpgate-" + name);
-        Files.writeString(script, "#!/bin/sh\n" + lab.clientEnv() + "export XDG_CONFIG_HOME=" + home + "\n" + env + "\nexec "
-                + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        return script;
+        return lab.launcher(lab.dir.resolve("jumpgate-" + name), home, env);
     }
 
     @ParameterizedTest

@@ -1,7 +1,6 @@
 package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ class ConnectProxyTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
+        Tinyproxy.assumeInstalled();
         lab = new Lab(Lab.workDir(getClass()));
         proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth alice " + PASSWORD,
                 "ConnectPort " + lab.linkPort));
@@ -55,11 +54,7 @@ class ConnectProxyTest {
     }
 
     private Proc device(String device, String transport) throws Exception {
-        Proc enrolled = lab.enroll(device, lab.token(device), through(transport));
-        assertThat(enrolled.awaitExit(Lab.START)).as("enroll: %s", enrolled.stderr()).isZero();
-        Proc agent = lab.startAgent(device, through(transport));
-        lab.refreshKnownHosts();
-        return agent;
+        return lab.addDevice(device, List.of(through(transport)), through(transport));
     }
 
     @Test

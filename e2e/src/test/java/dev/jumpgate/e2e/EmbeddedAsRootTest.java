@@ -49,8 +49,7 @@ class EmbeddedAsRootTest {
         Path ssh = Files.createDirectories(home.resolve(".ssh"));
         Files.writeString(ssh.resolve("authorized_keys"), lab.pub("alice"));
         Lab.run(List.of("chown", "-R", ACCOUNT + ":", ssh.toString()));
-        Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        agent = lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString());
+        agent = lab.addEmbeddedDevice("box");
     }
 
     @AfterAll

@@ -33,8 +33,7 @@ class EmbeddedFilesTest {
     void start() throws Exception {
         tmp = Lab.workDir(getClass());
         lab = new Lab(tmp);
-        Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString());
+        lab.addEmbeddedDevice("box");
         byte[] data = new byte[100 * 1024 * 1024];
         new Random(2026).nextBytes(data);
         original = Files.write(tmp.resolve("random.bin"), data);

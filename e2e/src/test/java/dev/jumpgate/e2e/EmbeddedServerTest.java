@@ -38,8 +38,7 @@ class EmbeddedServerTest {
         lab = new Lab(tmp);
         echo = Echo.start();
         listenPort = Lab.freePort();
-        Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        agent = lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString(), "--allow",
+        agent = lab.addEmbeddedDevice("box", "--allow",
                 "127.0.0.1:" + echo.port(), "--allow-listen", "127.0.0.1:" + listenPort, "--ssh-keepalive", "1");
     }
 

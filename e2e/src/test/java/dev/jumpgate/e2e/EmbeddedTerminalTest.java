@@ -34,8 +34,7 @@ class EmbeddedTerminalTest {
     void start() throws Exception {
         tmp = Lab.workDir(getClass());
         lab = new Lab(tmp);
-        Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        agent = lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString(), "--ssh-keepalive", "1");
+        agent = lab.addEmbeddedDevice("box", "--ssh-keepalive", "1");
     }
 
     @AfterAll
@@ -102,25 +101,28 @@ class EmbeddedTerminalTest {
         List<String> args = new ArrayList<>(lab.sshArgs("admin", "box",
                 "sh -c 'trap \"\" HUP TERM INT; sleep 7342' & sleep 7343"));
         args.add(1, "-tt");
-        Proc client = Proc.start(tmp.resolve("logs"), "killed-tty-client", args);
-        Awaitility.await().atMost(SCREEN).until(() -> sleeping(7342, 7343).size() == 2);
-
-        client.kill();
-
-        Awaitility.await("no sleep 7342/7343 left").atMost(Duration.ofSeconds(20))
-                .until(() -> sleeping(7342, 7343).isEmpty());
+        killingTheClientLeavesNothing("killed-tty-client", args, 7342, 7343);
     }
 
     @Test
     void nothingOutlivesAKilledClientOfACommand() throws Exception {
-        Proc client = Proc.start(tmp.resolve("logs"), "killed-exec-client", lab.sshArgs("admin", "box",
-                "sleep 7344 & sleep 7345"));
-        Awaitility.await().atMost(SCREEN).until(() -> sleeping(7344, 7345).size() == 2);
+        killingTheClientLeavesNothing("killed-exec-client", lab.sshArgs("admin", "box", "sleep 7344 & sleep 7345"),
+                7344, 7345);
+    }
+
+    /**
+     * Runs the ssh client {@code args} as {@code name} until both its {@code sleep first} and {@code sleep second}
+     * run on the device, kills it with -9, and waits until neither runs any more.
+     */
+    private void killingTheClientLeavesNothing(String name, List<String> args, int first, int second)
+            throws Exception {
+        Proc client = Proc.start(tmp.resolve("logs"), name, args);
+        Awaitility.await().atMost(SCREEN).until(() -> sleeping(first, second).size() == 2);
 
         client.kill();
 
-        Awaitility.await("no sleep 7344/7345 left").atMost(Duration.ofSeconds(20))
-                .until(() -> sleeping(7344, 7345).isEmpty());
+        Awaitility.await("no sleep " + first + "/" + second + " left").atMost(Duration.ofSeconds(20))
+                .until(() -> sleeping(first, second).isEmpty());
     }
 
     /**

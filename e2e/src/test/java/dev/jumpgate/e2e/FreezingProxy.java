@@ -3,8 +3,6 @@ package dev.jumpgate.e2e;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,30 +12,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * connections it has, without closing them, the way a dead NAT mapping or a pulled cable looks to both ends.
  * New connections are forwarded normally.
  */
-final class FreezingProxy implements AutoCloseable {
+final class FreezingProxy extends LoopbackForwarder {
 
-    private final ServerSocket server;
     private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
 
     FreezingProxy(int targetPort) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket in = server.accept();
-                    Socket out = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                    Pipe p = new Pipe(in, out);
-                    pipes.add(p);
-                    p.start();
-                } catch (IOException e) {
-                    // closed
-                }
-            }
-        });
+        accept(targetPort);
     }
 
-    int port() {
-        return server.getLocalPort();
+    @Override
+    void forward(Socket client, Socket target) {
+        Pipe p = new Pipe(client, target);
+        pipes.add(p);
+        p.start();
     }
 
     void freezeExisting() {
@@ -46,7 +33,7 @@ final class FreezingProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        super.close();
         for (Pipe p : pipes) {
             p.a.close();
             p.b.close();

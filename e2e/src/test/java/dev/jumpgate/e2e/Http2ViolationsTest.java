@@ -94,15 +94,7 @@ class Http2ViolationsTest {
     void aDevicesRefusalReasonIsLoggedEscaped() throws Exception {
         LocalTime started = LocalTime.now();
         try (HostileLink link = HostileLink.agent(lab.linkHost, lab.agentState("pi-hostile"))) {
-            lab.relay().awaitLogSince("device pi-hostile online", started, CLOSE_BOUND);
-            var session = new java.util.concurrent.CompletableFuture<Ssh.Result>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    session.complete(lab.ssh("admin", "pi-hostile", "true", null, Duration.ofSeconds(60)));
-                } catch (Exception e) {
-                    session.completeExceptionally(e);
-                }
-            });
+            var session = sshToHostileDevice(started);
             HostileLink.Frame opened = link.awaitFrame(HEADERS);
             link.send(frame(HEADERS, END_STREAM | END_HEADERS, opened.stream(), headers(":status", "403",
                     "jumpgate-reason", "no\u0085INFO forged\u009b2J")));
@@ -121,15 +113,7 @@ class Http2ViolationsTest {
     void dataOnAStreamTheAgentResetIsAnsweredWithAResetAndAFloodOfItClosesTheLink() throws Exception {
         LocalTime started = LocalTime.now();
         try (HostileLink link = HostileLink.agent(lab.linkHost, lab.agentState("pi-hostile"))) {
-            lab.relay().awaitLogSince("device pi-hostile online", started, CLOSE_BOUND);
-            var session = new java.util.concurrent.CompletableFuture<Ssh.Result>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    session.complete(lab.ssh("admin", "pi-hostile", "true", null, Duration.ofSeconds(60)));
-                } catch (Exception e) {
-                    session.completeExceptionally(e);
-                }
-            });
+            var session = sshToHostileDevice(started);
             HostileLink.Frame opened = link.awaitFrame(HEADERS);
             link.send(frame(RST_STREAM, 0, opened.stream(), u32(8)));
             assertThat(session.get(60, TimeUnit.SECONDS).exit()).as("ssh to a device that reset its stream")
@@ -158,6 +142,23 @@ class Http2ViolationsTest {
      * The violations, as the HTTP/2 server (agent link) or client (client link) sends them. Stream ids: a client
      * opens odd ones, a server even ones (pushes, which this relay never allows).
      */
+    /**
+     * Once the relay has logged the hostile device online (since {@code started}), {@code ssh admin@pi-hostile true}
+     * on a thread of its own, so the test can play the device meanwhile.
+     */
+    private java.util.concurrent.CompletableFuture<Ssh.Result> sshToHostileDevice(LocalTime started) {
+        lab.relay().awaitLogSince("device pi-hostile online", started, CLOSE_BOUND);
+        var session = new java.util.concurrent.CompletableFuture<Ssh.Result>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                session.complete(lab.ssh("admin", "pi-hostile", "true", null, Duration.ofSeconds(60)));
+            } catch (Exception e) {
+                session.completeExceptionally(e);
+            }
+        });
+        return session;
+    }
+
     private static List<Violation> violations(boolean asClient) {
         int wrongParity = asClient ? 2 : 1;
         int own = asClient ? 1 : 2;

@@ -35,8 +35,7 @@ class JumpAlgorithmsTest {
     void start() throws Exception {
         Path tmp = Lab.workDir(getClass());
         lab = new Lab(tmp);
-        Path keys = Files.writeString(tmp.resolve("device_authorized_keys"), lab.pub("admin"));
-        lab.addDevice("box", "--embedded", "--authorized-keys", keys.toString());
+        lab.addEmbeddedDevice("box");
         // Every host key of both servers: the relay's as it prints them at start, the device's as the relay has them.
         String relayKeys = lab.relay().stdout().lines().filter(l -> l.startsWith("[127.0.0.1]:" + lab.sshPort + " "))
                 .map(l -> "jumpgate-relay " + l.substring(l.indexOf(' ') + 1)).collect(Collectors.joining("\n"));

@@ -210,15 +210,27 @@ final class Lab implements AutoCloseable {
     }
 
     /**
+     * Writes {@code script}: the jumpgate command as a user's PATH would hold it, its config directory
+     * {@code configHome} and {@code exports} (shell lines, or "") set before it runs.
+     */
+    Path launcher(Path script, Path configHome, String exports) throws IOException {
+        return launcher(script, configHome, exports, Proc.javaCommand());
+    }
+
+    /** {@link #launcher(Path, Path, String)} running jumpgate with the JVM command line {@code java}. */
+    Path launcher(Path script, Path configHome, String exports, List<String> java) throws IOException {
+        Files.writeString(script, "#!/bin/sh\n" + clientEnv() + "export XDG_CONFIG_HOME=" + configHome + "\n"
+                + (exports.isEmpty() ? "" : exports + "\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    /**
      * The {@code jumpgate} command as on a user's PATH, with a config directory of its own, logged in to the
      * relay as admin (through {@code ssh relay-admin}, as a user does): ready for {@code proxy}.
      */
     Path loggedInClient() throws Exception {
-        Path home = dir.resolve("client-config");
-        Path jumpgate = dir.resolve("jumpgate");
-        Files.writeString(jumpgate, "#!/bin/sh\n" + clientEnv() + "export XDG_CONFIG_HOME=" + home + "\nexec "
-                + String.join(" ", Proc.javaCommand()) + " \"$@\"\n");
-        Files.setPosixFilePermissions(jumpgate, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path jumpgate = launcher(dir.resolve("jumpgate"), dir.resolve("client-config"), "");
         Ssh.Result login = Ssh.run(List.of(jumpgate.toString(), "login", "-F", config().toString(), "-i",
                 key("admin").toString(), "relay-admin"), null, Duration.ofSeconds(60));
         assertThat(login.exit()).as(login.err()).isZero();
@@ -299,13 +311,26 @@ final class Lab implements AutoCloseable {
 
     /** Enrolls {@code device}, starts its agent, and adds its host keys, as the relay publishes them. */
     Proc addDevice(String device, String... agentArgs) throws Exception {
+        return addDevice(device, List.of(), agentArgs);
+    }
+
+    /** {@link #addDevice(String, String...)} with {@code enrollArgs} for {@code agent enroll} (a proxy, a transport). */
+    Proc addDevice(String device, List<String> enrollArgs, String... agentArgs) throws Exception {
         String token = token(device);
         tokens.add(token);
-        Proc enrolled = enroll(device, token);
+        Proc enrolled = enroll(device, token, enrollArgs.toArray(String[]::new));
         assertThat(enrolled.awaitExit(START)).as("enroll: %s", enrolled.stderr()).isZero();
         Proc agent = startAgent(device, agentArgs);
         refreshKnownHosts();
         return agent;
+    }
+
+    /** {@link #addDevice} with the agent's embedded SSH server, which lets in admin's key. */
+    Proc addEmbeddedDevice(String device, String... agentArgs) throws Exception {
+        Path authorized = Files.writeString(dir.resolve("device_authorized_keys"), pub("admin"));
+        List<String> args = new ArrayList<>(List.of("--embedded", "--authorized-keys", authorized.toString()));
+        args.addAll(List.of(agentArgs));
+        return addDevice(device, args.toArray(String[]::new));
     }
 
     void refreshKnownHosts() throws Exception {

@@ -23,11 +23,12 @@ final class Netns implements AutoCloseable {
     final String nsAddress;
     private final String hostIf;
 
-    private Netns(String name, String hostIf, String hostAddress, String nsAddress) {
+    /** @param base the /30's network address: this side takes the first host address, the namespace the second */
+    private Netns(String name, long base) {
         this.name = name;
-        this.hostIf = hostIf;
-        this.hostAddress = hostAddress;
-        this.nsAddress = nsAddress;
+        this.hostIf = name + "h";
+        this.hostAddress = dotted(base + 1);
+        this.nsAddress = dotted(base + 2);
     }
 
     /** Makes the namespace, or skips the test when this is not root or has no {@code ip}. */
@@ -40,7 +41,7 @@ final class Netns implements AutoCloseable {
         assumeTrue(add.exit() == 0, "cannot create a network namespace (needs root): " + add.err());
         long subnet = (pid % 8192) * 4 + slot; // one /30 per (pid, slot) in 198.18.0.0/15: 32768 of them
         long base = (198L << 24 | 18L << 16) + subnet * 4;
-        Netns ns = new Netns(tag, tag + "h", dotted(base + 1), dotted(base + 2));
+        Netns ns = new Netns(tag, base);
         try {
             Lab.run(List.of("ip", "link", "add", ns.hostIf, "type", "veth", "peer", "name", tag + "n"));
             Lab.run(List.of("ip", "link", "set", tag + "n", "netns", tag));
@@ -84,10 +85,8 @@ final class Netns implements AutoCloseable {
 
     /** {@code jumpgate ARGS} inside the namespace, kept by {@code lab} to be closed with it. */
     Proc jumpgate(Lab lab, String procName, String... args) throws Exception {
-        List<String> cmd = inside();
-        cmd.addAll(Proc.javaCommand());
-        cmd.addAll(List.of(args));
-        return lab.adopt(Proc.start(lab.dir.resolve("logs"), procName, cmd));
+        return lab.adopt(Proc.start(lab.dir.resolve("logs"), procName,
+                inside(Proc.jumpgateCommand(args).toArray(String[]::new))));
     }
 
     /** The lab's device sshd configuration, run inside the namespace on its loopback at {@code port}. */

@@ -1,9 +1,7 @@
 package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -37,7 +35,7 @@ class NetnsProxyTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
+        Tinyproxy.assumeInstalled();
         ns = Netns.create(0);
         lab = new Lab(Lab.workDir(getClass()));
         proxy = new Tinyproxy(lab.dir, "proxy", ns.hostAddress, List.of("BasicAuth carol " + PASSWORD,

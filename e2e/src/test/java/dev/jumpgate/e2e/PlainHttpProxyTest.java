@@ -1,7 +1,6 @@
 package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -35,18 +34,15 @@ class PlainHttpProxyTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
+        Tinyproxy.assumeInstalled();
         lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
         pollPort = lab.pollPort;
         proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth bob " + PASSWORD, "ConnectPort 0"));
         String[] way = {"--proxy", proxy.url("bob"), "--proxy-password-file", lab.secretFile(PASSWORD).toString(),
             "--relay-http", "http://127.0.0.1:" + pollPort};
-        Proc enrolled = lab.enroll("pi-poll", lab.token("pi-poll"), way);
-        assertThat(enrolled.awaitExit(Lab.START)).as("enroll: %s", enrolled.stderr()).isZero();
         String[] run = java.util.stream.Stream.concat(java.util.Arrays.stream(way),
                 java.util.stream.Stream.of("--retry-better-after", "3")).toArray(String[]::new);
-        agent = lab.startAgent("pi-poll", run);
-        lab.refreshKnownHosts();
+        agent = lab.addDevice("pi-poll", List.of(way), run);
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package dev.jumpgate.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +46,14 @@ final class Proc implements AutoCloseable {
 
     /** {@code jumpgate ARGS} with its standard input read from {@code stdin}. */
     static Proc jumpgate(Path logDir, String name, Path stdin, String... args) throws IOException {
+        return start(logDir, name, stdin, jumpgateCommand(args));
+    }
+
+    /** The command line that runs {@code jumpgate ARGS} from the test's classpath. */
+    static List<String> jumpgateCommand(String... args) {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.addAll(List.of(args));
-        return start(logDir, name, stdin, cmd);
+        return cmd;
     }
 
     /** The command line that runs jumpgate's main class from the test's classpath. */

@@ -21,6 +21,12 @@ final class Tinyproxy implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/tinyproxy");
 
+    /** Skips the test where tinyproxy is not installed. */
+    static void assumeInstalled() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(BINARY),
+                "tinyproxy is not installed (run-tests installs it as root)");
+    }
+
     private final Path dir;
     private final String name;
     private final String listen;

@@ -4,8 +4,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,33 +18,22 @@ import java.util.concurrent.CompletableFuture;
  *   TLS record: u8 type (23 = application data, encrypted) | u16 version | u16 length | length bytes
  * </pre>
  */
-final class WelcomeLosingProxy implements AutoCloseable {
+final class WelcomeLosingProxy extends LoopbackForwarder {
 
     private static final int ENCRYPTED = 23;
 
-    private final ServerSocket server;
     private final CompletableFuture<Socket[]> first = new CompletableFuture<>();
     private volatile boolean holding;
 
     WelcomeLosingProxy(int relayPort) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket agent = server.accept();
-                    Socket relay = new Socket(InetAddress.getLoopbackAddress(), relayPort);
-                    boolean losing = first.complete(new Socket[] {agent, relay});
-                    Thread.ofVirtual().start(() -> fromAgent(agent, relay, losing));
-                    Thread.ofVirtual().start(() -> fromRelay(relay, agent, losing));
-                } catch (IOException e) {
-                    // closed
-                }
-            }
-        });
+        accept(relayPort);
     }
 
-    int port() {
-        return server.getLocalPort();
+    @Override
+    void forward(Socket agent, Socket relay) {
+        boolean losing = first.complete(new Socket[] {agent, relay});
+        Thread.ofVirtual().start(() -> fromAgent(agent, relay, losing));
+        Thread.ofVirtual().start(() -> fromRelay(relay, agent, losing));
     }
 
     /** Closes the first connection, both ends. */
@@ -102,7 +89,7 @@ final class WelcomeLosingProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        super.close();
         if (first.isDone()) {
             for (Socket s : first.join()) {
                 s.close();

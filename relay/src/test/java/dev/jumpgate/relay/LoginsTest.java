@@ -5,29 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.relay.link.Links;
+import dev.jumpgate.relay.store.FreshStore;
 import dev.jumpgate.relay.store.Role;
-import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.UserKey;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LoginsTest {
+class LoginsTest extends FreshStore {
 
     static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH";
 
-    @TempDir
-    Path dir;
-    Store store;
     Access access;
     UserKey alice;
 
     @BeforeEach
     void open() {
-        store = Store.open(dir);
         access = new Access(store, new Links(store, Runnable::run));
         store.addUser("alice", Role.USER);
         store.addUserKey("alice", KEY);
@@ -36,11 +29,6 @@ class LoginsTest {
         store.enrollDevice(DeviceName.parse("db-1"), Fingerprint.of(new byte[] {2}));
         store.grant("alice", "pi-*", "22");
         store.grant("alice", "db-*", "5432");
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     @Test

@@ -9,29 +9,23 @@ import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.relay.Access;
 import dev.jumpgate.relay.link.Links;
-import dev.jumpgate.relay.store.Store;
+import dev.jumpgate.relay.store.FreshStore;
 import dev.jumpgate.transport.link.ClientAdmission;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-class UserAdmissionTest {
+class UserAdmissionTest extends FreshStore {
 
-    @TempDir
-    Path dir;
-    Store store;
     UserAdmission admission;
     final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     final Logger logger = (Logger) LoggerFactory.getLogger(UserAdmission.class);
 
     @BeforeEach
     void open() {
-        store = Store.open(dir);
         Access access = new Access(store, new Links(store, Runnable::run));
         admission = new UserAdmission(store, access.logins(), login -> new ChannelInboundHandlerAdapter());
         logged.start();
@@ -41,7 +35,6 @@ class UserAdmissionTest {
     @AfterEach
     void close() {
         logger.detachAppender(logged);
-        store.close();
     }
 
     @Test

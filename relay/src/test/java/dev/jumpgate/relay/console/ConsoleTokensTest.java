@@ -5,44 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.Fingerprint;
-import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.relay.Access;
-import dev.jumpgate.relay.link.Links;
 import dev.jumpgate.relay.store.Role;
-import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.TokenCheck;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code token ls}, {@code token revoke} and what {@code device rm} does to tokens, as an admin types them. */
-class ConsoleTokensTest {
+class ConsoleTokensTest extends FreshConsole {
 
-    static final HostPort RELAY = HostPort.parse("relay.example.com:443");
-    static final Fingerprint PIN = Fingerprint.of(new byte[] {1});
     static final Fingerprint AGENT = Fingerprint.of(new byte[] {2});
 
-    @TempDir
-    Path dir;
-    Store store;
-    Console console;
-
     @BeforeEach
-    void open() {
-        store = Store.open(dir);
-        store.addUser("root", Role.ADMIN);
+    void addAlice() {
         store.addUser("alice", Role.USER);
-        Links links = new Links(store, Runnable::run);
-        console = new Console(store, links, new Access(store, links), RELAY, PIN);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     @Test

@@ -3,37 +3,20 @@ package dev.jumpgate.relay.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jumpgate.relay.store.FreshStore;
 import dev.jumpgate.relay.store.Role;
-import dev.jumpgate.relay.store.Store;
 import dev.jumpgate.relay.store.StoreException;
 import dev.jumpgate.relay.store.User;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FirstAdminTest {
+class FirstAdminTest extends FreshStore {
 
     static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH first-admin";
     static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
-
-    @TempDir
-    Path dir;
-    Store store;
-
-    @BeforeEach
-    void open() {
-        store = Store.open(dir);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
 
     @Test
     void relayWithoutAdminWritesAOneTimeTokenOnlyItsOwnerCanRead() throws Exception {

@@ -6,34 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class StoreDevicesTest {
+class StoreDevicesTest extends FreshStore {
 
     static final DeviceName PI = new DeviceName("pi-kitchen");
     static final Fingerprint KEY_A = Fingerprint.of("agent a".getBytes(StandardCharsets.UTF_8));
     static final Fingerprint KEY_B = Fingerprint.of("agent b".getBytes(StandardCharsets.UTF_8));
-
-    @TempDir
-    Path dir;
-    Store store;
-
-    @BeforeEach
-    void open() {
-        store = Store.open(dir);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
 
     @Test
     void enrolledDeviceIsPinnedToItsKeyAndNotYetSeen() {

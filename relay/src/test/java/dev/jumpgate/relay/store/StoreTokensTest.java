@@ -7,7 +7,6 @@ import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.Fingerprint;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class StoreTokensTest {
+class StoreTokensTest extends FreshStore {
 
     static final DeviceName PI = new DeviceName("pi-kitchen");
     static final Fingerprint KEY_A = Fingerprint.of("agent a".getBytes(StandardCharsets.UTF_8));
@@ -33,19 +30,9 @@ class StoreTokensTest {
     static final Instant EXPIRES = NOW.plus(Duration.ofHours(1));
     static final String HASH = EnrollmentToken.secretHash(new byte[32]);
 
-    @TempDir
-    Path dir;
-    Store store;
-
     @BeforeEach
     void open() {
-        store = Store.open(dir);
         store.addToken(HASH, PI, EXPIRES);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
     }
 
     @Test

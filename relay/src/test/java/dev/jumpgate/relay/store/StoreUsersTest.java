@@ -5,30 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class StoreUsersTest {
-
-    @TempDir
-    Path dir;
-    Store store;
-
-    @BeforeEach
-    void open() {
-        store = Store.open(dir);
-    }
-
-    @AfterEach
-    void close() {
-        store.close();
-    }
+class StoreUsersTest extends FreshStore {
 
     @Test
     void usersAreListedByName() {
