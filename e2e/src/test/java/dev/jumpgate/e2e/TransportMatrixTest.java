@@ -3,7 +3,7 @@ package dev.jumpgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.jumpgate.transport.pipe.Transport;
+import dev.jumpgate.transport.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +70,9 @@ class TransportMatrixTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Tinyproxy.BINARY), "tinyproxy is not installed (run-tests installs it as root)");
-        pollPort = Lab.freePort();
-        lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:" + pollPort);
+        Tinyproxy.assumeInstalled();
+        lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
+        pollPort = lab.pollPort;
         connectProxy = new Tinyproxy(lab.dir, "connect-proxy", "127.0.0.1", List.of("ConnectPort " + lab.linkPort));
         plainProxy = new Tinyproxy(lab.dir, "plain-proxy", "127.0.0.1", List.of("ConnectPort 0"));
         addDevices();
