@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's HTTP side, for connections whose first bytes are {@code GET } or {@code POST}: a WebSocket upgrade
- * at {@link WsBytes#PATH} becomes a link (the bytes inside go to the same magic dispatch as a TLS link, and the
- * outer TLS has already shown the agent's certificate), long-poll requests go to the {@link PollEndpoint}, and
- * anything else is a 404.
+ * at {@link WsBytes#PATH} becomes a link ({@link WebSocketAcceptHandshake}: the bytes inside go to the same magic
+ * dispatch as a TLS link, and the outer TLS has already shown the agent's certificate), long-poll requests go to
+ * the {@link PollEndpoint}, and anything else is a 404.
  */
 final class HttpAcceptDispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
 
