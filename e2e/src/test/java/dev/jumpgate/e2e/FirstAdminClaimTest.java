@@ -28,6 +28,10 @@ class FirstAdminClaimTest {
         Path other = key(dir, "other");
         Path token = data.resolve("first-admin");
 
+        // As the lab does: a host key from ssh-keygen, not one the relay's JVM takes many seconds to make.
+        Files.createDirectories(data, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Lab.seedRsaHostKey(data, "ssh_host_rsa_key");
         String secret;
         int sshPort;
         List<String> relayArgs;
