@@ -373,9 +373,13 @@ def main(argv):
         with open(results + ".tmp", "w", encoding=ENC, newline="\n") as f:
             f.write(results_text(R))
         os.replace(results + ".tmp", results)
-    out = open(sys.stdout.fileno(), "w", encoding=ENC, newline="\n", closefd=False)
-    out.write(report(R, raw))
-    out.flush()
+    text = report(R, raw)
+    if hasattr(sys.stdout, "buffer"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode(ENC))
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text)
     return 0
 
 
