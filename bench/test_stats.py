@@ -143,8 +143,9 @@ class Derive(unittest.TestCase):
 
 
 class Golden(unittest.TestCase):
-    """Raw measurements (stand-in values, all five paths, disturbed transfers redone and setup rounds left out)
-    with the report and results the awk code of bench/run printed for them before bench/stats.py."""
+    """Raw measurements with the report and results that the all-shell bench/run (462c34d) printed for them, made
+    by bench/replay/compare.sh on stand-in figures: "noisy" (all five paths, disturbed transfers redone, a setup
+    round redone) and "two-paths" (direct and jumpgate only, no mux, fewer than 5 setup rounds)."""
 
     def test_report_and_results_are_the_old_ones(self):
         for case in sorted(os.listdir(GOLDEN)):
