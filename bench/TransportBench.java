@@ -33,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.lang.management.ManagementFactory;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Throughput and 1-byte round-trip time of one link stream over each transport, on loopback, in one run: a relay
@@ -95,7 +97,7 @@ public final class TransportBench {
                     median(rs, Result::rttMedianMs), median(rs, Result::rttP99Ms)));
         }
         System.out.printf("%d MB each way, %d round trips, median of %d rounds; load average at the end: %s%n",
-                megabytes, trips, rounds, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                megabytes, trips, rounds, ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage());
         Result tls = results.get(0);
         System.out.printf("%-18s %12s %12s %12s %12s %14s%n", "transport", "down MB/s", "up MB/s", "rtt p50 ms",
@@ -110,7 +112,7 @@ public final class TransportBench {
         System.exit(0);
     }
 
-    static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
+    static double median(List<Result> rs, ToDoubleFunction<Result> f) {
         double[] v = rs.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }

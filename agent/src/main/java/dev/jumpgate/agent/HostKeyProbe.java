@@ -15,6 +15,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.net.ConnectException;
 
 /**
  * Learns the SSH host keys the device's target actually presents, by starting a key exchange with it once per
@@ -91,7 +92,7 @@ public final class HostKeyProbe {
 
     private static boolean isConnectFailure(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException) {
+            if (t instanceof ConnectException) {
                 return true;
             }
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
 
 /**
  * Tries routes in order until one links, and says in the log which one it settled on and why each one before
@@ -103,7 +104,7 @@ final class RouteDialer {
             throw e.getCause() instanceof Exception c ? c : e;
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new java.io.IOException("no link within " + LIMIT_SECONDS + " s");
+            throw new IOException("no link within " + LIMIT_SECONDS + " s");
         }
     }
 }

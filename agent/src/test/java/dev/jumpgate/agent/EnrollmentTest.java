@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /** The relay spends a token when it admits the agent, so whatever would keep the state from being saved fails first. */
 class EnrollmentTest {
@@ -54,7 +56,7 @@ class EnrollmentTest {
     @AfterEach
     void close() throws Exception {
         relay.close();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
     @Test
@@ -89,7 +91,7 @@ class EnrollmentTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
 
-        assertThatThrownBy(() -> Enrollment.enroll(group, token, state)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> Enrollment.enroll(group, token, state)).isInstanceOf(IOException.class);
         assertThat(dialled).hasValueGreaterThanOrEqualTo(2);
         assertThat(TlsIdentity.load(key, state.resolve("agent.crt")).fingerprint()).isEqualTo(first);
         assertThat(AgentState.exists(state)).isFalse();

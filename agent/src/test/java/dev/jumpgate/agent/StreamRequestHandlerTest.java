@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.nio.charset.StandardCharsets;
 
 /** The agent's answer to a stream request, over a real link: connect, 200 and splice, or say why not. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -54,7 +55,7 @@ class StreamRequestHandlerTest {
                 assertThat(in.readNBytes(early.length)).as("bytes sent before the 200").isEqualTo(early);
                 assertThat(in.readNBytes(late.length)).as("bytes sent after the 200").isEqualTo(late);
 
-                byte[] reply = "SSH-2.0-test\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] reply = "SSH-2.0-test\r\n".getBytes(StandardCharsets.US_ASCII);
                 local.getOutputStream().write(reply);
                 await().atMost(Duration.ofSeconds(5)).until(() -> stream.received().length == reply.length);
                 assertThat(stream.received()).isEqualTo(reply);

@@ -7,6 +7,8 @@ import dev.jumpgate.protocol.HostPort;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 class TargetsTest {
 
@@ -14,7 +16,7 @@ class TargetsTest {
     private static final HostPort SSH = new HostPort("127.0.0.1", 2222);
 
     private static Targets targets(String... allowed) {
-        return new Targets(PI, SSH, java.util.Arrays.stream(allowed).map(HostPort::parse).toList());
+        return new Targets(PI, SSH, Arrays.stream(allowed).map(HostPort::parse).toList());
     }
 
     private static Optional<HostPort> resolve(Targets t, String requested) {
@@ -80,7 +82,7 @@ class TargetsTest {
 
     @Test
     void allowedListIsCopied() {
-        java.util.ArrayList<HostPort> list = new java.util.ArrayList<>(List.of(HostPort.parse("127.0.0.1:1")));
+        ArrayList<HostPort> list = new ArrayList<>(List.of(HostPort.parse("127.0.0.1:1")));
         Targets t = new Targets(PI, SSH, list);
         list.add(HostPort.parse("127.0.0.1:2"));
         assertThat(t.allowed()).hasSize(1);

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run on a device: enroll once, then keep a link to the relay.",
@@ -58,7 +59,7 @@ final class AgentCommand {
                         + "jumpgate agent run --state " + state);
                 return 0;
             } finally {
-                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
         }
     }
@@ -122,7 +123,7 @@ final class AgentCommand {
             SshTarget ssh = SshTarget.choose(target, mode, settings);
             EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
             AgentRunner runner = new AgentRunner(group, s, new Targets(s.device(), ssh.address(), allow),
-                    transport.plan(), java.time.Duration.ofSeconds(retryBetterSeconds));
+                    transport.plan(), Duration.ofSeconds(retryBetterSeconds));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 runner.stop();
                 ssh.close(); // ends the sessions, and with them the programs they started
@@ -135,7 +136,7 @@ final class AgentCommand {
                 return 3;
             } finally {
                 ssh.close();
-                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
 
 /**
  * Prints ssh_config Host blocks for the user's devices and writes their host keys, as the relay publishes them,
@@ -44,7 +45,7 @@ final class ConfigCommand implements Callable<Integer> {
         });
     }
 
-    static Path writeKnownHosts(String lines) throws java.io.IOException {
+    static Path writeKnownHosts(String lines) throws IOException {
         Files.createDirectories(ClientConfig.dir());
         Path kh = ClientConfig.dir().resolve("known_hosts");
         Files.writeString(kh, lines);

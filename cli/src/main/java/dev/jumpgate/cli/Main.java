@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import java.util.Set;
 
 /** {@code jumpgate <command>}: the one binary for the relay, the agent and the user's side. */
 @Command(name = "jumpgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     /** Short-lived client commands say what they have to say on stderr themselves; they skip the logger. */
-    private static final java.util.Set<String> QUIET = java.util.Set.of("proxy", "ls", "config", "login");
+    private static final Set<String> QUIET = Set.of("proxy", "ls", "config", "login");
 
     public static void main(String[] args) {
         StartupTrace.begin(args.length > 0 ? args[0] : "");
@@ -41,7 +43,7 @@ public final class Main {
         // picocli echoes the arguments it could not place, and one may be --proxy http://user:PASSWORD@...
         cli.setParameterExceptionHandler((e, rest) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("jumpgate: " + dev.jumpgate.transport.proxy.HttpProxy.mask(e.getMessage()));
+            cmd.getErr().println("jumpgate: " + HttpProxy.mask(e.getMessage()));
             cmd.usage(cmd.getErr());
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });

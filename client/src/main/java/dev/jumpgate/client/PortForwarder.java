@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.netty.channel.ChannelFuture;
 
 /**
  * A port on 127.0.0.1 whose every connection becomes a stream to one device target: {@code jumpgate connect}
@@ -63,7 +64,7 @@ public final class PortForwarder implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    public io.netty.channel.ChannelFuture closeFuture() {
+    public ChannelFuture closeFuture() {
         return server.closeFuture();
     }
 

@@ -49,6 +49,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import io.netty.channel.ChannelFuture;
 
 /**
  * A logged-in client's link to its relay: opens streams to devices and asks the relay's read-only queries.
@@ -343,7 +344,7 @@ public final class RelayClient implements AutoCloseable {
         return link.isActive();
     }
 
-    public io.netty.channel.ChannelFuture closeFuture() {
+    public ChannelFuture closeFuture() {
         return link.closeFuture();
     }
 

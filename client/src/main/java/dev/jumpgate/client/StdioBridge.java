@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code jumpgate proxy}: one stream joined to this process's stdin and stdout, for ssh's ProxyCommand. Stdout
@@ -56,7 +57,7 @@ public final class StdioBridge {
         stream.closeFuture().addListener(f -> outputDone.complete(null));
         try {
             outputDone.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IOException("the stream to the device broke: " + e.getCause().getMessage(), e.getCause());
         } finally {
             stdin.interrupt();

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import org.awaitility.Awaitility;
 
 /**
  * Who may reach what, every cell of the table asserted with real {@code ssh -W TARGET relay}: each person
@@ -73,7 +76,7 @@ class AccessMatrixTest {
     private Map<String, List<String>> table() {
         List<String> refusedToAll = List.of(NOT_A_PROXY, NOT_A_PROXY, NOT_A_PROXY, NOT_A_PROXY, AUTH, AUTH);
         List<String> unknownToAll = List.of(NOT_YOURS, NOT_YOURS, NOT_YOURS, NOT_YOURS, AUTH, AUTH);
-        var t = new java.util.LinkedHashMap<String, List<String>>();
+        var t = new LinkedHashMap<String, List<String>>();
         //                                 admin                 alice     bob       carol     erin  mallory
         t.put("pi-kitchen:22", List.of(OK, OK, NOT_YOURS, NOT_YOURS, AUTH, AUTH));
         t.put("pi-kitchen:8080", List.of(NOT_ALLOWED_BY_AGENT, OTHER_PORT, NOT_YOURS, NOT_YOURS, AUTH, AUTH));
@@ -164,7 +167,7 @@ class AccessMatrixTest {
                 .redirectErrorStream(true).start();
         Process session = null;
         try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Ssh.run(List.of("ssh", "-F",
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Ssh.run(List.of("ssh", "-F",
                     lab.config().toString(), "-o", "ControlPath=" + controlPath, "-O", "check", "relay-frank"), null,
                     Duration.ofSeconds(10)).exit() == 0);
             session = new ProcessBuilder("ssh", "-F", lab.config().toString(), "-i", lab.key("alice").toString(),
@@ -206,7 +209,7 @@ class AccessMatrixTest {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return r.readLine();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return "read failed: " + e;
             }
         }).get(30, TimeUnit.SECONDS);

@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.LocalTime;
+import java.util.Base64;
+import java.util.Random;
 
 /**
  * How many idle agent links one relay holds and what each costs; run by {@code bench/capacity [LINKS]}.
@@ -107,8 +110,8 @@ final class CapacityBench {
     /** A stream through the bastion to a simulated agent's echo port ({@code ssh -W}); returns its time in ms. */
     static long echo(Lab lab, String device, int port, int bytes) throws Exception {
         byte[] raw = new byte[bytes * 3 / 4];
-        new java.util.Random(bytes).nextBytes(raw);
-        String data = java.util.Base64.getEncoder().encodeToString(raw);
+        new Random(bytes).nextBytes(raw);
+        String data = Base64.getEncoder().encodeToString(raw);
         long t = System.nanoTime();
         Ssh.Result r = lab.forward("admin", device, port, data.getBytes(StandardCharsets.US_ASCII),
                 Duration.ofSeconds(120));
@@ -216,6 +219,6 @@ final class CapacityBench {
     }
 
     static void progress(String line) {
-        System.err.println("[capacity " + java.time.LocalTime.now().withNano(0) + "] " + line);
+        System.err.println("[capacity " + LocalTime.now().withNano(0) + "] " + line);
     }
 }

@@ -11,6 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * Does a relay stay flat while agents and sessions come and go? Run by {@code bench/churn [MINUTES] [POOL]}.
@@ -135,7 +138,7 @@ final class ChurnBench {
         results.put("result", flat ? "PASS" : "FAIL");
     }
 
-    private static double mean(List<JvmMeter.Sample> s, java.util.function.ToLongFunction<JvmMeter.Sample> f) {
+    private static double mean(List<JvmMeter.Sample> s, ToLongFunction<JvmMeter.Sample> f) {
         return s.stream().mapToLong(f).average().orElseThrow();
     }
 
@@ -144,7 +147,7 @@ final class ChurnBench {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (running) {
             long start = System.nanoTime();
-            java.util.Set<AgentState> leaving = new java.util.HashSet<>();
+            Set<AgentState> leaving = new HashSet<>();
             while (leaving.size() < SWAPS) {
                 leaving.add(pick(sims, states, random, true));
             }

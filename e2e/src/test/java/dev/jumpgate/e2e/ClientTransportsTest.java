@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client helper behind the same kinds of proxy as an agent: {@code jumpgate proxy} as ssh's ProxyCommand
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * plain HTTP only, chosen with the JUMPGATE_* environment variables.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ClientTransportsTest {
 
     Lab lab;

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * A device whose only way out is an HTTP proxy that allows CONNECT to the relay's port alone, with Basic
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ConnectProxyTest {
 
     private static final String PASSWORD = "s3cret-Pw";
@@ -116,7 +118,7 @@ class ConnectProxyTest {
         Proc session = Transfers.longSession(lab, "pi-ws", "ws-session");
         session.awaitOutput("started", Duration.ofSeconds(30));
         proxy.restart();
-        org.awaitility.Awaitility.await("pi-ws links again").atMost(Duration.ofSeconds(45))
+        Awaitility.await("pi-ws links again").atMost(Duration.ofSeconds(45))
                 .until(() -> Transfers.links(wsAgent) > before);
         lab.awaitOnline("pi-ws", Duration.ofSeconds(30));
         Transfers.commandsRun(lab, "pi-ws");

@@ -8,12 +8,13 @@ import java.time.Duration;
 import java.time.LocalTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A link whose path dies silently (no FIN, no RST: a NAT mapping dropped, a cable pulled) is noticed by the
  * keepalive within 30 s on both ends, and the agent links again on its own.
  */
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DeadLinkTest {
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An interactive session (remote {@code cat}, no PTY) timed as a typing user feels it: one byte written, the
@@ -93,7 +94,7 @@ final class EchoLatency implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         in.close();
-        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
         assertThat(process.exitValue()).as("%s exit status", name).isZero();

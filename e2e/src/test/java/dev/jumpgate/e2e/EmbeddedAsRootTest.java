@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An agent running as root serves other users too: a session for {@code alice@box} runs as that account, with
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * (to run the agent as root and to make the account); skipped otherwise.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EmbeddedAsRootTest {
 
     static final String ACCOUNT = "jumpgate-e2e";

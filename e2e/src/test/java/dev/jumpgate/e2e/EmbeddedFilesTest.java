@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Files to and from a device that runs no sshd, with OpenSSH's own tools through the relay: scp (SFTP underneath
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * random bytes must arrive bit for bit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EmbeddedFilesTest {
 
     static final Duration COPY = Duration.ofMinutes(3);

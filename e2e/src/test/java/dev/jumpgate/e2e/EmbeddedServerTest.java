@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A device with no sshd: its agent serves SSH itself ({@code --embedded}), and the user's stock OpenSSH tools
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * refusals. The device's host key comes from the relay only, checked strictly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class EmbeddedServerTest {
 
     static final String USER = System.getProperty("user.name");

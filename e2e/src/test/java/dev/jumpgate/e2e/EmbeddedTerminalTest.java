@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded server's terminal sessions, driven the way a person drives them: OpenSSH's ssh in a tmux window,
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * keeps running on the device.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class EmbeddedTerminalTest {
 
     static final Duration SCREEN = Duration.ofSeconds(20);
@@ -149,7 +151,7 @@ class EmbeddedTerminalTest {
 
     /** {@code sleep N} processes on this machine (the device), for any of the given N. */
     static List<ProcessHandle> sleeping(int... seconds) {
-        List<String> wanted = java.util.Arrays.stream(seconds).mapToObj(String::valueOf).toList();
+        List<String> wanted = Arrays.stream(seconds).mapToObj(String::valueOf).toList();
         return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
                 && p.info().arguments().map(a -> a.length == 1 && wanted.contains(a[0])).orElse(false)).toList();
     }

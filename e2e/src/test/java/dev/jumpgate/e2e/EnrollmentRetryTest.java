@@ -8,12 +8,13 @@ import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An enrollment whose Welcome was lost: the relay has bound the device to the agent's key and spent the token, but
  * the agent never heard so and stored nothing. Running {@code agent enroll} again must finish it.
  */
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EnrollmentRetryTest {
 
     @Test

@@ -9,12 +9,16 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A relay started without {@code --admin-key}, claimed the way its log says, with the real OpenSSH client: the
  * token file proves who may claim, the claim makes that key the admin's, and it works once.
  */
-@Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FirstAdminClaimTest {
 
     @Test
@@ -29,20 +33,20 @@ class FirstAdminClaimTest {
         Path token = data.resolve("first-admin");
 
         // As the lab does: a host key from ssh-keygen, not one the relay's JVM takes many seconds to make.
-        Files.createDirectories(data, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(data, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
         Lab.seedRsaHostKey(data, "ssh_host_rsa_key");
         String secret;
         int sshPort;
         List<String> relayArgs;
         try (Proc relay = Proc.jumpgate(logs, "relay-0", firstArgs.toArray(String[]::new))) {
-            java.util.regex.Matcher ready = Lab.awaitReady(relay);
+            Matcher ready = Lab.awaitReady(relay);
             sshPort = Integer.parseInt(ready.group(1));
             // Restarted on the ports it got, as the known_hosts and config written below name them.
             relayArgs = List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:" + sshPort,
                     "--listen", "127.0.0.1:" + ready.group(2));
             relay.awaitLog("claim it with any SSH key: ssh -p " + sshPort + " first-admin@127.0.0.1 claim < "
-                    + java.util.regex.Pattern.quote(token.toString()), Lab.START);
+                    + Pattern.quote(token.toString()), Lab.START);
             secret = Files.readString(token).strip();
             writeConfig(dir, sshPort, claimant, other);
 

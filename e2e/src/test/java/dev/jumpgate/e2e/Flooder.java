@@ -22,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import java.util.Arrays;
 
 /**
  * Someone with no key who can reach the relay's TLS and long-poll ports, floods them from a few loopback
@@ -229,7 +230,7 @@ final class Flooder {
         Reply request(String method, String target, byte[] body) throws IOException {
             byte[] head = (method + " " + target + " HTTP/1.1\r\nHost: relay\r\nContent-Length: " + body.length
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+            byte[] all = Arrays.copyOf(head, head.length + body.length);
             System.arraycopy(body, 0, all, head.length, body.length);
             out.write(all);
             out.flush();

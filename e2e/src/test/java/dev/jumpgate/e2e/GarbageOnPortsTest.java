@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Garbage on every port the relay listens on (the SSH bastion and the TLS link port): random bytes, a truncated
@@ -139,7 +141,7 @@ class GarbageOnPortsTest {
                     return "closed while sending (" + name + ")";
                 }
                 return awaitClose(s, name, start);
-            } catch (SocketException | javax.net.ssl.SSLHandshakeException e) {
+            } catch (SocketException | SSLHandshakeException e) {
                 // Also the answer to connections beyond the per-address bound: closed as they are accepted.
                 return "closed during TLS (" + name + ")";
             }
@@ -155,7 +157,7 @@ class GarbageOnPortsTest {
             }
         } catch (SocketTimeoutException e) {
             return name + ": still open after " + (System.nanoTime() - start) / 1_000_000 + " ms";
-        } catch (SocketException | javax.net.ssl.SSLException e) {
+        } catch (SocketException | SSLException e) {
             // reset or alert: closed
         }
         return "closed (" + name + ")";

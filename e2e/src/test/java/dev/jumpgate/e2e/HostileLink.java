@@ -25,6 +25,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import java.io.EOFException;
+import java.nio.file.Path;
 
 /**
  * A peer that is admitted properly (pinned TLS 1.3, the agent's enrolled key or the user's signed login, Welcome)
@@ -54,7 +56,7 @@ final class HostileLink implements AutoCloseable {
      * Links as the enrolled agent whose state is in {@code agentState} (its key in TLS, its Hello), and starts
      * HTTP/2 as the agent does: as the server, its preface one SETTINGS frame.
      */
-    static HostileLink agent(String linkHost, java.nio.file.Path agentState) throws Exception {
+    static HostileLink agent(String linkHost, Path agentState) throws Exception {
         AgentState s = AgentState.load(agentState);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -146,7 +148,7 @@ final class HostileLink implements AutoCloseable {
             }
         } catch (SocketTimeoutException e) {
             return new Outcome(false, (System.nanoTime() - start) / 1_000_000, goAway);
-        } catch (java.io.EOFException | SocketException | SSLException e) {
+        } catch (EOFException | SocketException | SSLException e) {
             return new Outcome(true, (System.nanoTime() - start) / 1_000_000, goAway);
         }
         return new Outcome(false, (System.nanoTime() - start) / 1_000_000, goAway);

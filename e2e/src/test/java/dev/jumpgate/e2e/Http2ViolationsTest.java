@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * HTTP/2 that breaks the rules, from peers the relay has admitted: an agent with its enrolled key and a Welcome,
@@ -146,9 +148,9 @@ class Http2ViolationsTest {
      * Once the relay has logged the hostile device online (since {@code started}), {@code ssh admin@pi-hostile true}
      * on a thread of its own, so the test can play the device meanwhile.
      */
-    private java.util.concurrent.CompletableFuture<Ssh.Result> sshToHostileDevice(LocalTime started) {
+    private CompletableFuture<Ssh.Result> sshToHostileDevice(LocalTime started) {
         lab.relay().awaitLogSince("device pi-hostile online", started, CLOSE_BOUND);
-        var session = new java.util.concurrent.CompletableFuture<Ssh.Result>();
+        var session = new CompletableFuture<Ssh.Result>();
         Thread.ofVirtual().start(() -> {
             try {
                 session.complete(lab.ssh("admin", "pi-hostile", "true", null, Duration.ofSeconds(60)));
@@ -211,7 +213,7 @@ class Http2ViolationsTest {
         long rssBefore = lab.relay().rssKib();
         AtomicBoolean attacking = new AtomicBoolean(true);
         AtomicInteger served = new AtomicInteger();
-        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
         Thread user = Thread.ofVirtual().start(() -> {
             while (attacking.get()) {
                 try {

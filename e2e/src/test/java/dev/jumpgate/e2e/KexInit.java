@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.ByteArrayInputStream;
 
 /**
  * A scripted SSH client that goes as far as the server's SSH_MSG_KEXINIT, which is sent in the clear, and reads
@@ -61,7 +62,7 @@ record KexInit(String identification, Map<String, List<String>> lists) {
             if (payload[0] != 20) {
                 throw new IOException("expected SSH_MSG_KEXINIT, got message " + payload[0]);
             }
-            DataInputStream p = new DataInputStream(new java.io.ByteArrayInputStream(payload, 17, payload.length - 17));
+            DataInputStream p = new DataInputStream(new ByteArrayInputStream(payload, 17, payload.length - 17));
             Map<String, List<String>> lists = new LinkedHashMap<>();
             for (String name : NAMES) {
                 byte[] text = new byte[p.readInt()];

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.awaitility.Awaitility;
 
 /**
  * The client signs with keys made by the real ssh-keygen, from files and through the real ssh-agent, and the
@@ -51,7 +52,7 @@ class KeySignersTest {
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
                 .start();
         try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(sock));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(sock));
             Path ed = keygen("ed25519", "");
             Path rsa = keygen("rsa", "");
             for (Path k : List.of(ed, rsa)) {

@@ -18,6 +18,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.awaitility.Awaitility;
+import java.net.Socket;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalTime;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A whole deployment on loopback, every part a separate process: a relay, a real OpenSSH sshd as the device's
@@ -105,7 +112,7 @@ final class Lab implements AutoCloseable {
         Path d = Path.of("target", "e2e", testClass.getSimpleName()).toAbsolutePath();
         if (Files.exists(d)) {
             try (var all = Files.walk(d)) {
-                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }
@@ -370,13 +377,13 @@ final class Lab implements AutoCloseable {
      * From now on, tries to connect to the link port every 10 ms; completes with the clock time of the first
      * connection that was accepted (the moment a restarted relay returns, as any agent sees it).
      */
-    java.util.concurrent.CompletableFuture<java.time.LocalTime> firstAccept(Duration limit) {
-        var accepted = new java.util.concurrent.CompletableFuture<java.time.LocalTime>();
+    CompletableFuture<LocalTime> firstAccept(Duration limit) {
+        var accepted = new CompletableFuture<LocalTime>();
         Thread.ofVirtual().start(() -> {
             long end = System.nanoTime() + limit.toNanos();
             while (System.nanoTime() < end && !accepted.isDone()) {
-                try (java.net.Socket s = new java.net.Socket(linkHost, linkPort)) {
-                    accepted.complete(java.time.LocalTime.now());
+                try (Socket s = new Socket(linkHost, linkPort)) {
+                    accepted.complete(LocalTime.now());
                 } catch (IOException e) {
                     try {
                         Thread.sleep(10); // polling a port that is closed
@@ -467,19 +474,19 @@ final class Lab implements AutoCloseable {
         for (ProcessHandle mux : muxes()) {
             mux.destroy();
             try {
-                mux.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                mux.onExit().get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
                 mux.destroyForcibly();
             }
         }
         Path logs = Files.createDirectories(dir.resolve("logs"));
         try (var walk = Files.walk(runtime)) {
             for (Path log : walk.filter(f -> f.toString().endsWith(".log")).toList()) {
-                Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(log, logs.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         try (var walk = Files.walk(runtime)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 }

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The mux: the first {@code jumpgate proxy} starts one, later ones hand it their connection, and a user never
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class MuxTest {
 
     Lab lab;
@@ -116,7 +118,7 @@ class MuxTest {
         Path received = lab.dir.resolve("mux-received.bin");
         Process down = new ProcessBuilder(lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "cat " + file))
                 .redirectOutput(received.toFile()).redirectError(lab.dir.resolve("mux-down.err").toFile()).start();
-        assertThat(down.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(down.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(down.exitValue()).as(Files.readString(lab.dir.resolve("mux-down.err"))).isZero();
         assertThat(JumpTest.sha256(Files.readAllBytes(received))).isEqualTo(JumpTest.sha256(data));
     }
@@ -190,7 +192,7 @@ class MuxTest {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             Files.setPosixFilePermissions(lab.runtime, PosixFilePermissions.fromString("rwx------"));
             try (var walk = Files.walk(probeDir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -237,7 +239,7 @@ class MuxTest {
         awaitMux(brief);
         List<ProcessHandle> muxes = lab.muxes();
         assertThat(muxes).hasSize(1);
-        muxes.getFirst().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        muxes.getFirst().onExit().get(30, TimeUnit.SECONDS);
         try (var files = Files.list(lab.runtime.resolve("jumpgate"))) {
             assertThat(files.filter(f -> f.toString().endsWith(".sock"))).isEmpty();
         }

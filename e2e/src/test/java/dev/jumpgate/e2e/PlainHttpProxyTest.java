@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A device behind a proxy that refuses CONNECT and passes only plain HTTP requests, with Basic authentication (a
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class PlainHttpProxyTest {
 
     private static final String PASSWORD = "poll-Pw-7";
@@ -40,8 +43,8 @@ class PlainHttpProxyTest {
         proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth bob " + PASSWORD, "ConnectPort 0"));
         String[] way = {"--proxy", proxy.url("bob"), "--proxy-password-file", lab.secretFile(PASSWORD).toString(),
             "--relay-http", "http://127.0.0.1:" + pollPort};
-        String[] run = java.util.stream.Stream.concat(java.util.Arrays.stream(way),
-                java.util.stream.Stream.of("--retry-better-after", "3")).toArray(String[]::new);
+        String[] run = Stream.concat(Arrays.stream(way),
+                Stream.of("--retry-better-after", "3")).toArray(String[]::new);
         agent = lab.addDevice("pi-poll", List.of(way), run);
     }
 

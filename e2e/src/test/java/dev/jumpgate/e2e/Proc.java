@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import java.time.LocalTime;
+import java.util.concurrent.TimeUnit;
 
 /** A program under test running as its own process, its output in log files the test can wait on. */
 final class Proc implements AutoCloseable {
@@ -94,14 +96,14 @@ final class Proc implements AutoCloseable {
      * Waits for a log line matching {@code regex} written at or after {@code since}, and returns when it was
      * written, by the clock time the line starts with ({@code HH:mm:ss.SSS}: this machine's clock, as the test's).
      */
-    java.time.LocalTime awaitLogSince(String regex, java.time.LocalTime since, Duration limit) {
+    LocalTime awaitLogSince(String regex, LocalTime since, Duration limit) {
         Pattern p = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*" + regex, Pattern.MULTILINE);
-        java.time.LocalTime[] found = new java.time.LocalTime[1];
+        LocalTime[] found = new LocalTime[1];
         Awaitility.await(name + " logs /" + regex + "/ after " + since).atMost(limit)
                 .pollInterval(Duration.ofMillis(50)).until(() -> {
                     Matcher m = p.matcher(stderr());
                     while (m.find()) {
-                        java.time.LocalTime t = java.time.LocalTime.parse(m.group(1));
+                        LocalTime t = LocalTime.parse(m.group(1));
                         if (!t.isBefore(since.withNano(since.getNano() / 1_000_000 * 1_000_000))) {
                             found[0] = t;
                             return true;
@@ -113,7 +115,7 @@ final class Proc implements AutoCloseable {
     }
 
     int awaitExit(Duration limit) throws InterruptedException {
-        if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " still running after " + limit);
         }
         return process.exitValue();
@@ -154,7 +156,7 @@ final class Proc implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
     }

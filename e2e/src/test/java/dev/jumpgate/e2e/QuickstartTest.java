@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 
 /** The README's first command: one command, then the ssh line it prints works as printed. */
-@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class QuickstartTest {
 
     @Test
@@ -26,7 +28,7 @@ class QuickstartTest {
     }
 
     private void quickstartWorks(Path dir, String server, String... extra) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("quickstart", "--dir", dir.resolve("state").toString(),
+        List<String> args = new ArrayList<>(List.of("quickstart", "--dir", dir.resolve("state").toString(),
                 "--ssh-port", String.valueOf(Lab.freePort()), "--link-port", String.valueOf(Lab.freePort())));
         args.addAll(List.of(extra));
         try (Proc qs = Proc.jumpgate(dir.resolve("logs"), "quickstart", args.toArray(String[]::new))) {

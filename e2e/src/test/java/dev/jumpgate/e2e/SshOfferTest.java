@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import java.util.HashMap;
 
 /**
  * What the relay's bastion and the agent's embedded server offer in their KEXINIT, against what the installed
@@ -130,7 +131,7 @@ class SshOfferTest {
         Path config = Files.writeString(dir.resolve("sshd_config"), hostKeys);
         Ssh.Result t = Ssh.run(List.of("/usr/sbin/sshd", "-T", "-f", config.toString()), null, Duration.ofSeconds(30));
         assertThat(t.exit()).as(t.err()).isZero();
-        Map<String, String> settings = new java.util.HashMap<>();
+        Map<String, String> settings = new HashMap<>();
         t.out().lines().map(l -> l.split(" ", 2)).filter(kv -> kv.length == 2).forEach(kv -> settings.put(kv[0],
                 kv[1]));
         return Map.of("kex", List.of(settings.get("kexalgorithms").split(",")),
@@ -162,7 +163,7 @@ class SshOfferTest {
     @Test
     void theRelayOffersWhatSshdOffersSaveTheDocumentedDifferences() throws Exception {
         List<String> found = differences(KexInit.offer(relay.sshAddress().port(), PUTTY));
-        Map<String, String> documented = new java.util.HashMap<>(DIFFERENCES);
+        Map<String, String> documented = new HashMap<>(DIFFERENCES);
         documented.putAll(RELAY_DIFFERENCES);
         assertThat(found).as("differences from sshd -T not listed in docs/SECURITY.md")
                 .isSubsetOf(documented.keySet());

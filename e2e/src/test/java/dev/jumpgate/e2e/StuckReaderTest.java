@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.Callable;
 
 /**
  * Clients that stop reading while the device keeps writing: the hop {@code ssh -J} makes ({@code ssh -W}, whose
@@ -194,7 +195,7 @@ class StuckReaderTest {
         return Long.parseLong(v[v.length - 1]);
     }
 
-    private static <T> T within(Duration limit, Process p, java.util.concurrent.Callable<T> work) throws Exception {
+    private static <T> T within(Duration limit, Process p, Callable<T> work) throws Exception {
         Future<T> f = THREADS.submit(work);
         try {
             return f.get(limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real HTTP proxy (Debian's tinyproxy) started by the test with a generated configuration, listening on one
@@ -23,7 +24,7 @@ final class Tinyproxy implements AutoCloseable {
 
     /** Skips the test where tinyproxy is not installed. */
     static void assumeInstalled() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(BINARY),
+        Assumptions.assumeTrue(Files.isExecutable(BINARY),
                 "tinyproxy is not installed (run-tests installs it as root)");
     }
 

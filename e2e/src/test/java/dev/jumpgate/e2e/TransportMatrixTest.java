@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import java.util.regex.Pattern;
 
 /**
  * What a user relies on, held over every link transport an agent has: one relay, one device per {@link Transport}
@@ -210,7 +211,7 @@ class TransportMatrixTest {
 
     private Link lastLink(Transport transport) throws Exception {
         List<Link> links = new ArrayList<>();
-        var m = java.util.regex.Pattern.compile("linked to relay \\S+ over (.*) \\((\\d+) host keys reported\\)")
+        var m = Pattern.compile("linked to relay \\S+ over (.*) \\((\\d+) host keys reported\\)")
                 .matcher(agents.get(transport).stderr());
         while (m.find()) {
             links.add(new Link(m.group(1), Integer.parseInt(m.group(2))));

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class EnrollmentTokenTest {
 
@@ -121,7 +122,7 @@ class EnrollmentTokenTest {
     void everyTruncationIsMalformed() {
         byte[] raw = raw(new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()));
         for (int n = 0; n < raw.length; n++) {
-            byte[] cut = java.util.Arrays.copyOf(raw, n);
+            byte[] cut = Arrays.copyOf(raw, n);
             assertThatThrownBy(() -> EnrollmentToken.parse(text(cut))).as("first %d bytes", n)
                     .isInstanceOf(MalformedException.class).hasMessageContaining("truncated");
         }
@@ -130,7 +131,7 @@ class EnrollmentTokenTest {
     @Test
     void trailingBytesAreMalformed() {
         byte[] raw = raw(new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()));
-        byte[] longer = java.util.Arrays.copyOf(raw, raw.length + 1);
+        byte[] longer = Arrays.copyOf(raw, raw.length + 1);
         assertThatThrownBy(() -> EnrollmentToken.parse(text(longer)))
                 .isInstanceOf(MalformedException.class).hasMessageContaining("trailing");
     }
@@ -177,7 +178,7 @@ class EnrollmentTokenTest {
         byte[] raw = raw(new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()));
         String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(secret());
         for (int n = 0; n <= raw.length + 1; n++) {
-            byte[] variant = java.util.Arrays.copyOf(raw, n);
+            byte[] variant = Arrays.copyOf(raw, n);
             try {
                 EnrollmentToken.parse(text(variant));
             } catch (MalformedException e) {

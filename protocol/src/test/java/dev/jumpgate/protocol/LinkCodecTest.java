@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 class LinkCodecTest {
 
@@ -171,7 +172,7 @@ class LinkCodecTest {
 
     @Test
     void magicIsJgl1() {
-        assertThat(new String(LinkCodec.MAGIC, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("JGL1");
+        assertThat(new String(LinkCodec.MAGIC, StandardCharsets.US_ASCII)).isEqualTo("JGL1");
     }
 
     private static byte[] filled(int n, int value) {

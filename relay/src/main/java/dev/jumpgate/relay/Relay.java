@@ -202,13 +202,13 @@ public final class Relay implements AutoCloseable {
             links.closeAll();
         }
         if (group != null) {
-            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (blocking != null) {
             // Let the last-seen writes of the links just closed land before the store closes.
             blocking.shutdown();
             try {
-                blocking.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+                blocking.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.util.function.Supplier;
 
 /**
  * One transport's dialling side: opens a byte pipe to the relay along a {@link Route} and puts the link's end on
@@ -36,7 +37,7 @@ public interface Dial {
     ChannelFuture open(EventLoop loop, Route route, LinkTls tls, LinkEnd end, Promise<?> linked);
 
     /** The link's TLS: handlers for a link over TCP, Netty's context where the pipe is not a socket. */
-    record LinkTls(TlsHandlers handlers, java.util.function.Supplier<SslContext> context) {
+    record LinkTls(TlsHandlers handlers, Supplier<SslContext> context) {
     }
 
     /** What the link puts on a pipe's end, around the transport's handlers. */

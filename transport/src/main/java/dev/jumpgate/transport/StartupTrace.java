@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Where a short-lived client command spends its start, for {@code bench/run}: with {@code JUMPGATE_TRACE=FILE}
@@ -23,7 +25,7 @@ public final class StartupTrace {
 
     private static final String FILE = System.getenv("JUMPGATE_TRACE");
     private static final StringBuilder LINE = new StringBuilder();
-    private static final java.util.Set<String> SEEN = new java.util.HashSet<>();
+    private static final Set<String> SEEN = new HashSet<>();
     private static long originMicros;
 
     private StartupTrace() {

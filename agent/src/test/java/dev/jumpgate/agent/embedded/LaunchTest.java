@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
 
 class LaunchTest {
 
@@ -21,7 +22,7 @@ class LaunchTest {
 
     @Test
     void anotherUserIsSwitchedToBeforeAnythingRuns() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Launch.SETPRIV.isPresent(), "setpriv is installed");
+        Assumptions.assumeTrue(Launch.SETPRIV.isPresent(), "setpriv is installed");
         List<String> argv = new Launch(ALICE, true).command("id");
         assertThat(argv).containsExactly(Launch.SETPRIV.get().toString(), "--reuid=1000", "--regid=1001",
                 "--init-groups", "--", "/bin/zsh", "-c", "id");

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.file.FileAlreadyExistsException;
 
 /**
  * Where the mux for one login listens: {@code $XDG_RUNTIME_DIR/jumpgate/mux-HASH.sock} (else under the config
@@ -63,7 +64,7 @@ public record MuxSocket(Path dir, String name) {
             Files.createDirectories(dir.getParent());
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 // another client made it at the same moment; checked below
             }
         }

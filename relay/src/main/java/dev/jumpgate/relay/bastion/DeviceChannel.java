@@ -34,6 +34,8 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.server.channel.AbstractServerChannel;
+import java.util.List;
+import org.apache.sshd.common.Closeable;
 
 /**
  * A {@code direct-tcpip} channel (what {@code ssh -J} opens) joined to a stream on the device's link.
@@ -61,7 +63,7 @@ final class DeviceChannel extends AbstractServerChannel {
     private String asked;
 
     DeviceChannel(Access access) {
-        super("", java.util.List.of(), null);
+        super("", List.of(), null);
         this.access = access;
     }
 
@@ -242,7 +244,7 @@ final class DeviceChannel extends AbstractServerChannel {
     }
 
     @Override
-    protected org.apache.sshd.common.Closeable getInnerCloseable() {
+    protected Closeable getInnerCloseable() {
         return builder().close(out).close(super.getInnerCloseable()).build();
     }
 

@@ -24,6 +24,7 @@ import org.apache.sshd.common.signature.SignatureFactory;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
 
 /**
  * Logs a client in with the same SSH key the user logs in to the bastion with: the key must be one of the
@@ -94,7 +95,7 @@ public final class UserAdmission implements ClientAdmission {
     private static Optional<PublicKey> decode(byte[] blob) {
         try {
             return Optional.ofNullable(new ByteArrayBuffer(blob).getRawPublicKey());
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             return Optional.empty();
         }
     }

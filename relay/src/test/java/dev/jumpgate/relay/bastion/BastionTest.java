@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 
 /** The bastion's sockets: packets go out at once, and logins in progress are bounded ({@link LoginLimit}). */
 class BastionTest {
@@ -153,9 +155,9 @@ class BastionTest {
                 greeting.append((char) b);
             }
             return false; // closed
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return greeting.toString().startsWith("SSH-2.0-");
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return false; // reset
         }
     }

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.security.GeneralSecurityException;
 
 /**
  * A bastion session is bound to the key it logged in with: taking the key away (alone or with its user) ends
@@ -248,7 +249,7 @@ class SessionLoginsTest {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(256);
             return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

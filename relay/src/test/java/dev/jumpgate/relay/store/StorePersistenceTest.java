@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.sql.SQLException;
 
 class StorePersistenceTest {
 
@@ -157,7 +158,7 @@ class StorePersistenceTest {
         }
     }
 
-    private static String pragma(Connection c, String name) throws java.sql.SQLException {
+    private static String pragma(Connection c, String name) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + name)) {
             rs.next();
             return rs.getString(1);

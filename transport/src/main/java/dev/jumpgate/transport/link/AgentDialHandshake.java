@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 
 /**
  * The agent's half of the link handshake: after TLS, send magic and Hello; on Welcome install HTTP/2 as the
@@ -31,7 +32,7 @@ final class AgentDialHandshake extends DialHandshake<Channel> {
     @Override
     void onMessage(ChannelHandlerContext ctx, LinkMessage message) {
         if (message instanceof LinkMessage.Welcome welcome) {
-            java.time.Duration ping = Keepalive.interval(welcome.pingSeconds());
+            Duration ping = Keepalive.interval(welcome.pingSeconds());
             Keepalive.adoptInterval(ctx.pipeline(), ping);
             Http2Roles.installAcceptor(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams,
                     ping);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CancellationException;
 
 /**
  * The client's half of a client link's handshake: after TLS, send the magic; sign the relay's Challenge with
@@ -77,7 +78,7 @@ final class ClientDialHandshake extends DialHandshake<ClientLink> {
         Signer s;
         try {
             s = key.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             fail(ctx, e.getCause() != null ? e.getCause() : e);
             return;
         }

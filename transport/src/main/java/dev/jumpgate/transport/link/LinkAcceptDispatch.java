@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The first handler after TLS on the relay's link port: reads the 4-byte magic and hands the connection to the
@@ -22,8 +23,8 @@ final class LinkAcceptDispatch extends ByteToMessageDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(LinkAcceptDispatch.class);
     static final String NAME = "port";
-    private static final byte[] GET = "GET ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] POST = "POST".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] GET = "GET ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] POST = "POST".getBytes(StandardCharsets.US_ASCII);
 
     private final Supplier<ChannelHandler> agents;
     private final Supplier<ChannelHandler> clients;

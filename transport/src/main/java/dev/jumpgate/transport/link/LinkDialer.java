@@ -23,6 +23,7 @@ import io.netty.util.concurrent.Promise;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.time.Duration;
 
 /**
  * Dialling the relay: as an agent (say Hello, then serve streams) or as a client (log in, then open them), over
@@ -132,7 +133,7 @@ public final class LinkDialer {
      * connection's end says it; for long-poll, after the request that ends the session, which a process about
      * to exit would otherwise never send, leaving the relay to think the device online until the session expires.
      */
-    public static void closeAndWait(Channel link, java.time.Duration limit) throws InterruptedException {
+    public static void closeAndWait(Channel link, Duration limit) throws InterruptedException {
         link.close().await(limit.toMillis());
         Future<Void> finished = link.attr(Dial.FINISHED).get();
         if (finished != null) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * The relay's TLS endpoint: agents link here (each link a {@link RelayLink}), and clients too, over plain TLS,
@@ -118,7 +119,7 @@ public final class LinkServer implements AutoCloseable {
             ServerBootstrap p = port.apply(c -> {
                 closeUnlessAuthenticatedInTime(c);
                 c.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
-                c.pipeline().addLast("first", new io.netty.channel.ChannelInboundHandlerAdapter());
+                c.pipeline().addLast("first", new ChannelInboundHandlerAdapter());
                 HttpAcceptDispatch.install(c.pipeline(), "first", new HttpAcceptDispatch(endpoint, null));
             });
             try {

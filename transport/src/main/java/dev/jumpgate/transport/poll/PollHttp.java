@@ -39,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * The agent's HTTP/1.1 client for long-poll requests: one request per connection at a time, idle connections
@@ -193,7 +194,7 @@ final class PollHttp {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done) {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
                 if (done.isSuccess()) {
                     ready.trySuccess(ctx.channel());
                 } else {

@@ -4,6 +4,8 @@ import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns what goes wrong at a proxy into one line a person can act on. Netty reports a CONNECT refusal as a
@@ -35,7 +37,7 @@ public final class ProxyFailures {
     public static Throwable explain(HttpProxy proxy, String what, Throwable cause) {
         for (Throwable c = cause; c != null; c = c.getCause()) {
             if (c instanceof HttpProxyHandler.HttpProxyConnectException e) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("status: (\\d{3})").matcher(e.getMessage());
+                Matcher m = Pattern.compile("status: (\\d{3})").matcher(e.getMessage());
                 if (m.find()) {
                     return refused(proxy, Integer.parseInt(m.group(1)), what);
                 }

@@ -15,6 +15,9 @@ import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Hostile bytes on either side of both handshakes (agent link and client link), fed through the real handlers
@@ -53,7 +56,7 @@ class HandshakeFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void agentReadingTheRelay(byte[] input) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        Promise<io.netty.channel.Channel> linked = ch.eventLoop().newPromise();
+        Promise<Channel> linked = ch.eventLoop().newPromise();
         var hello = new LinkMessage.Hello(new DeviceName("pi"), new byte[0], List.of(), "test");
         ch.pipeline().addLast(AgentDialHandshake.NAME, new AgentDialHandshake(hello, new ChannelInboundHandlerAdapter(), linked));
         feed(ch, input);
@@ -89,7 +92,7 @@ class HandshakeFuzzTest {
             }
         };
         ch.pipeline().addLast(ClientDialHandshake.NAME, new ClientDialHandshake("alice",
-                java.util.concurrent.CompletableFuture.completedFuture(signer), PIN, "test", linked));
+                CompletableFuture.completedFuture(signer), PIN, "test", linked));
         feed(ch, input);
         assertThat(signatures.get()).as("the user's key signs at most one challenge").isLessThanOrEqualTo(1);
         if (linked.isSuccess()) {
@@ -118,7 +121,7 @@ class HandshakeFuzzTest {
     }
 
     private static List<ByteBuf> outbound(EmbeddedChannel ch) {
-        List<ByteBuf> out = new java.util.ArrayList<>();
+        List<ByteBuf> out = new ArrayList<>();
         for (Object o; (o = ch.readOutbound()) != null; ) {
             out.add((ByteBuf) o);
         }

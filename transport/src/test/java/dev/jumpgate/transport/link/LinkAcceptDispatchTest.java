@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderException;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLProtocolException;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
 
 class LinkAcceptDispatchTest {
 
@@ -17,6 +18,6 @@ class LinkAcceptDispatchTest {
                         "Unexpected plaintext alert received: Level: warning; Alert: user_canceled")));
 
         assertThat(LinkAcceptDispatch.reason(abandoned)).endsWith("user_canceled");
-        assertThat(LinkAcceptDispatch.reason(new java.io.IOException("Connection reset"))).isEqualTo("Connection reset");
+        assertThat(LinkAcceptDispatch.reason(new IOException("Connection reset"))).isEqualTo("Connection reset");
     }
 }

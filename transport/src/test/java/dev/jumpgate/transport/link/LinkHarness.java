@@ -19,6 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.poll.PollLimits;
+import java.net.URI;
+import java.security.PublicKey;
+import java.util.Optional;
 
 /**
  * A relay's link server and agents dialling it, in process over loopback with real TLS. The admission welcomes
@@ -27,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class LinkHarness implements AutoCloseable {
 
     /** What the relay's admission saw of one agent. */
-    public record Seen(LinkMessage.Hello hello, java.security.PublicKey key) {
+    public record Seen(LinkMessage.Hello hello, PublicKey key) {
     }
 
     public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -43,18 +48,18 @@ public final class LinkHarness implements AutoCloseable {
     }
 
     public LinkHarness(TlsIdentity relayIdentity) throws InterruptedException {
-        this(relayIdentity, dev.jumpgate.transport.poll.PollLimits.DEFAULTS);
+        this(relayIdentity, PollLimits.DEFAULTS);
     }
 
-    public LinkHarness(dev.jumpgate.transport.poll.PollLimits pollLimits) throws InterruptedException {
+    public LinkHarness(PollLimits pollLimits) throws InterruptedException {
         this(TlsIdentity.generate("test relay"), pollLimits);
     }
 
-    private LinkHarness(TlsIdentity relayIdentity, dev.jumpgate.transport.poll.PollLimits pollLimits)
+    private LinkHarness(TlsIdentity relayIdentity, PollLimits pollLimits)
             throws InterruptedException {
         this.relayIdentity = relayIdentity;
         server = LinkServer.start(group, new LinkServer.Settings(new HostPort("127.0.0.1", 0),
-                java.util.Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
+                Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
                 (hello, key, remote) -> {
                     asked.add(new Seen(hello, key));
                     return admission.admit(hello, key, remote);
@@ -66,8 +71,8 @@ public final class LinkHarness implements AutoCloseable {
     }
 
     /** The plain-HTTP long-poll port. */
-    public java.net.URI pollUrl() {
-        return java.net.URI.create("http://127.0.0.1:" + server.pollAddress().orElseThrow().getPort());
+    public URI pollUrl() {
+        return URI.create("http://127.0.0.1:" + server.pollAddress().orElseThrow().getPort());
     }
 
     public LinkServer server() {
@@ -85,11 +90,11 @@ public final class LinkHarness implements AutoCloseable {
 
     /** Dials as a fresh agent that pins the right relay, and returns the relay's side of the link. */
     public RelayLink link(String device, ChannelHandler streams) throws Exception {
-        return link(dev.jumpgate.transport.Route.direct(address()), device, streams);
+        return link(Route.direct(address()), device, streams);
     }
 
     /** {@link #link(String, ChannelHandler)} over {@code route}. */
-    public RelayLink link(dev.jumpgate.transport.Route route, String device, ChannelHandler streams)
+    public RelayLink link(Route route, String device, ChannelHandler streams)
             throws Exception {
         Channel agentSide = LinkDialer.dial(group, route, TlsContexts.agent(TlsIdentity.generate("agent " + device),
                 relayIdentity.fingerprint()), hello(device), streams).get(10, TimeUnit.SECONDS);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.jumpgate.protocol.WireWriter;
 
 /** Whatever arrives on the link port that is not a proper agent is closed, and good agents are still served. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -105,7 +106,7 @@ class LinkServerHardeningTest {
 
     @Test
     void malformedHelloIsRefusedAsProtocolError() throws Exception {
-        byte[] body = new dev.jumpgate.protocol.WireWriter().u8(1).str("192.168.1.1").toByteArray();
+        byte[] body = new WireWriter().u8(1).str("192.168.1.1").toByteArray();
         RawTlsClient client = RawTlsClient.send(relay, frame(LinkCodec.MAGIC, body));
         assertThat(client.closedWithin(10)).isTrue();
         LinkMessage.Refusal refusal = refusalIn(client.received());

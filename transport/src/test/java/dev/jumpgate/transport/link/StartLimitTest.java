@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.io.IOException;
 
 /**
  * Connections that have not authenticated are bounded per address and in all, on the TLS port and the plain-HTTP
@@ -122,7 +123,7 @@ class StartLimitTest {
         try {
             s.request("POST", "/v1/poll/" + id + "/up?seq=0", new byte[0]);
             return true;
-        } catch (java.io.IOException closed) {
+        } catch (IOException closed) {
             return false;
         }
     }

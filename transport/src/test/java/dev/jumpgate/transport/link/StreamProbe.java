@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 
 /**
  * The relay's end of one stream, as a test sees it: the answer headers, the bytes that came back (counted and
@@ -27,7 +29,7 @@ public final class StreamProbe extends ChannelInboundHandlerAdapter {
     public final CompletableFuture<Void> ended = new CompletableFuture<>();
     public final AtomicLong received = new AtomicLong();
     private final MessageDigest digest = sha256();
-    private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private volatile Http2StreamChannel stream;
 
     /** Opens a stream on {@code link} and sends the CONNECT request for {@code authority}. */
@@ -114,7 +116,7 @@ public final class StreamProbe extends ChannelInboundHandlerAdapter {
         if (end) {
             ended.complete(null);
         }
-        io.netty.util.ReferenceCountUtil.release(msg);
+        ReferenceCountUtil.release(msg);
     }
 
     @Override

@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.List;
 
 /** The agent fetches from the relay only while its link takes what it was given: a stalled link stops the GETs. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -76,7 +77,7 @@ class PollDownTest {
                     Unpooled.wrappedBuffer(new byte[PollWire.MAX_BODY]));
             r.headers().set(PollWire.SEQ, uri.parameters().get("from").get(0));
         } else {
-            long seq = Long.parseLong(uri.parameters().getOrDefault("seq", java.util.List.of("0")).get(0));
+            long seq = Long.parseLong(uri.parameters().getOrDefault("seq", List.of("0")).get(0));
             r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
             r.headers().set(PollWire.STORED, seq + req.content().readableBytes()).set(PollWire.ACK, 0);
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.Random;
 
 /**
  * Long-poll sessions cost little until their link authenticates: few per address, a small window for early bytes,
@@ -122,7 +123,7 @@ class PollSessionsTest {
             StreamProbe probe = StreamProbe.open(link, "pi-poll:22");
             assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
             byte[] data = new byte[1024 * 1024];
-            new java.util.Random(3).nextBytes(data);
+            new Random(3).nextBytes(data);
             probe.send(data, 64 * 1024, true, n -> { });
             probe.ended.get(30, TimeUnit.SECONDS);
             assertThat(probe.receivedDigest()).isEqualTo(StreamProbe.sha256(data));

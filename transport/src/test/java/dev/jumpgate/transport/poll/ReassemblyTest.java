@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import org.assertj.core.api.Assertions;
 
 /** Lost, duplicated, reordered or cut long-poll bodies never corrupt or reorder the byte stream. */
 class ReassemblyTest {
@@ -31,7 +33,7 @@ class ReassemblyTest {
     }
 
     private static byte[] range(byte[] all, int from, int to) {
-        return java.util.Arrays.copyOfRange(all, from, to);
+        return Arrays.copyOfRange(all, from, to);
     }
 
     private static byte[] random(int n, long seed) {
@@ -151,7 +153,7 @@ class ReassemblyTest {
         Reassembly r = new Reassembly(1000);
         offer(r, 10, new byte[400]);
         offer(r, 11, new byte[400]);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> offer(r, 12, new byte[400]))
+        Assertions.assertThatThrownBy(() -> offer(r, 12, new byte[400]))
                 .isInstanceOf(Reassembly.OverflowException.class).hasMessageContaining("overlap");
         assertThat(r.heldBytes()).isEqualTo(800);
     }

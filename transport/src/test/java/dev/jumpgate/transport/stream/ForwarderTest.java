@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
 
 class ForwarderTest {
 
@@ -144,7 +145,7 @@ class ForwarderTest {
     void aFailedWriteClosesTheSourceAndAbortsTheSink() {
         forwarder.resume();
         readCycle(bytes(KIB));
-        sink.pending.getFirst().accept(new java.io.IOException("broken pipe"));
+        sink.pending.getFirst().accept(new IOException("broken pipe"));
         assertThat(source.isOpen()).isFalse();
         assertThat(sink.aborts).isEqualTo(1);
     }
