@@ -5,10 +5,10 @@ import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.Backoff;
 import dev.jumpgate.transport.Causes;
-import dev.jumpgate.transport.link.LinkDialer;
-import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.Route;
 import dev.jumpgate.transport.RoutePlan;
+import dev.jumpgate.transport.link.LinkDialer;
+import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Keeps the device's one link to the relay up: dial (over the first route of the plan that works), serve streams
  * until the link drops, wait a jittered backoff, dial again. While nothing listens at the relay's address the
  * wait ends early, as soon as a {@link RelayProbe} finds the port open again: a relay that returns gets its agents
- * back within about a second, and one that accepts but fails them sends them into the growing backoff. On a route worse than the best, it tries the better
- * ones again every {@code upgradeEvery} while the link carries no stream, and moves over when one works. Stops
+ * back within about a second, and one that accepts but fails them sends them into the growing backoff. On a route
+ * worse than the best, it tries the better ones again every {@code upgradeEvery} while the link carries no stream,
+ * and moves over when one works. Stops
  * only when the relay refuses the device for good (removed, or another key) or when {@link #stop()} is called.
  */
 public final class AgentRunner {
@@ -59,7 +60,12 @@ public final class AgentRunner {
     }
 
     /** With the waits between dials drawn from {@code backoff} instead of {@link Backoff#relink()}. */
-    AgentRunner(EventLoopGroup group, AgentState state, Targets targets, RoutePlan plan, Duration upgradeEvery,
+    AgentRunner(
+            EventLoopGroup group,
+            AgentState state,
+            Targets targets,
+            RoutePlan plan,
+            Duration upgradeEvery,
             Backoff backoff) {
         this.group = group;
         this.backoff = backoff;
@@ -123,8 +129,12 @@ public final class AgentRunner {
             throws InterruptedException, LinkRefusedException {
         while (true) {
             current = linked.channel();
-            log.info("device {} linked to relay {} over {} ({} host keys reported)", state.device(), state.relay(),
-                    linked.route().describe(), linked.hello().hostKeys().size());
+            log.info(
+                    "device {} linked to relay {} over {} ({} host keys reported)",
+                    state.device(),
+                    state.relay(),
+                    linked.route().describe(),
+                    linked.hello().hostKeys().size());
             int rank = routes.indexOf(linked.route());
             while (!linked.channel().closeFuture().await(rank == 0 ? Long.MAX_VALUE / 2 : upgradeEvery.toMillis())) {
                 if (stopped || streams.get() > 0) {
@@ -132,9 +142,13 @@ public final class AgentRunner {
                 }
                 // The relay replaces a device's link with its newest, so a better one takes over cleanly; only
                 // try while idle, because the old link's streams die with it.
-                RouteDialer.Linked better = dialer.first(routes.subList(0, rank), hello(), "retrying better transports");
+                RouteDialer.Linked better =
+                        dialer.first(routes.subList(0, rank), hello(), "retrying better transports");
                 if (better != null) {
-                    log.info("moving from {} to {}", linked.route().transport(), better.route().transport());
+                    log.info(
+                            "moving from {} to {}",
+                            linked.route().transport(),
+                            better.route().transport());
                     linked.channel().close();
                     linked = better;
                     break;

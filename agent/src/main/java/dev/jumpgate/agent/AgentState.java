@@ -32,8 +32,8 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
     public static AgentState load(Path dir) throws IOException {
         Path props = dir.resolve(PROPERTIES);
         if (!Files.exists(props)) {
-            throw new IOException("no enrolled agent in " + dir + ": run `jumpgate agent enroll --state "
-                    + dir + " < TOKEN_FILE` first");
+            throw new IOException("no enrolled agent in " + dir + ": run `jumpgate agent enroll --state " + dir
+                    + " < TOKEN_FILE` first");
         }
         PrivateDirectory.check(dir);
         Properties p = new Properties();
@@ -41,7 +41,9 @@ public record AgentState(DeviceName device, HostPort relay, Fingerprint relayPin
             p.load(r);
         }
         try {
-            return new AgentState(DeviceName.parse(p.getProperty("device")), HostPort.parse(p.getProperty("relay")),
+            return new AgentState(
+                    DeviceName.parse(p.getProperty("device")),
+                    HostPort.parse(p.getProperty("relay")),
                     Fingerprint.parse(p.getProperty("relay-pin")),
                     TlsIdentity.load(dir.resolve(KEY), dir.resolve(CERTIFICATE)));
         } catch (IllegalArgumentException e) {

@@ -4,12 +4,12 @@ import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.LinkMessage;
-import dev.jumpgate.transport.link.LinkDialer;
-import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.Route;
 import dev.jumpgate.transport.RoutePlan;
-import dev.jumpgate.transport.tls.TlsContexts;
+import dev.jumpgate.transport.link.LinkDialer;
+import dev.jumpgate.transport.link.LinkRefusedException;
 import dev.jumpgate.transport.tls.PrivateDirectory;
+import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,8 +29,7 @@ import java.util.List;
  */
 public final class Enrollment {
 
-    private Enrollment() {
-    }
+    private Enrollment() {}
 
     public static AgentState enroll(EventLoopGroup group, String tokenText, Path stateDir)
             throws IOException, InterruptedException {
@@ -41,15 +40,18 @@ public final class Enrollment {
     public static AgentState enroll(EventLoopGroup group, String tokenText, Path stateDir, RoutePlan plan)
             throws IOException, InterruptedException {
         if (AgentState.exists(stateDir)) {
-            throw new IOException(stateDir + " already holds an enrolled agent (" + AgentState.load(stateDir).device()
+            throw new IOException(stateDir + " already holds an enrolled agent ("
+                    + AgentState.load(stateDir).device()
                     + "); use another --state directory, or delete this one to enroll again");
         }
         // The relay spends the token when it admits us: a directory that cannot keep the state must fail before.
         try {
             PrivateDirectory.create(stateDir);
         } catch (IOException e) {
-            throw new IOException("cannot create the state directory " + stateDir + " (" + e.getMessage()
-                    + "); the token was not used", e);
+            throw new IOException(
+                    "cannot create the state directory " + stateDir + " (" + e.getMessage()
+                            + "); the token was not used",
+                    e);
         }
         PrivateDirectory.check(stateDir);
         EnrollmentToken token = EnrollmentToken.parse(tokenText);
@@ -97,10 +99,13 @@ public final class Enrollment {
             try {
                 return TlsIdentity.load(key, certificate);
             } catch (IOException | RuntimeException e) {
-                throw new IOException("cannot read the key an earlier `agent enroll` left in " + stateDir + " ("
-                        + e.getMessage() + "); this attempt did not present the token. Delete " + stateDir
-                        + " and enroll again; if the earlier attempt reached the relay, an admin first runs `device rm "
-                        + device + "` and creates a new token", e);
+                throw new IOException(
+                        "cannot read the key an earlier `agent enroll` left in " + stateDir + " ("
+                                + e.getMessage() + "); this attempt did not present the token. Delete " + stateDir
+                                + " and enroll again; if the earlier attempt reached the relay, an admin first"
+                                + " runs `device rm "
+                                + device + "` and creates a new token",
+                        e);
             }
         }
         // Saved whole before any dial: if it is cut short, the token was not presented and a new key is made.

@@ -2,6 +2,7 @@ package dev.jumpgate.agent;
 
 import dev.jumpgate.protocol.HostPort;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.net.ConnectException;
 
 /**
  * Learns the SSH host keys the device's target actually presents, by starting a key exchange with it once per
@@ -30,8 +30,7 @@ public final class HostKeyProbe {
     private static final List<String> ALGORITHMS = List.of("ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-512");
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private HostKeyProbe() {
-    }
+    private HostKeyProbe() {}
 
     /** The target's host keys as OpenSSH public key lines ("ssh-ed25519 AAAA..."), possibly empty. */
     public static List<String> probe(HostPort target) {
@@ -67,8 +66,9 @@ public final class HostKeyProbe {
         return keys;
     }
 
-    private static PublicKey keyFor(SshClient client, HostPort target, String algorithm,
-            AtomicReference<List<String>> offered) throws IOException {
+    private static PublicKey keyFor(
+            SshClient client, HostPort target, String algorithm, AtomicReference<List<String>> offered)
+            throws IOException {
         AtomicReference<PublicKey> seen = new AtomicReference<>();
         client.setServerKeyVerifier((session, address, key) -> {
             seen.set(key);
@@ -80,7 +80,8 @@ public final class HostKeyProbe {
         });
         client.setSignatureFactoriesNames(algorithm);
         try (ClientSession session = client.connect("probe", target.host(), target.port())
-                .verify(TIMEOUT).getSession()) {
+                .verify(TIMEOUT)
+                .getSession()) {
             session.waitFor(EnumSet.of(ClientSessionEvent.CLOSED, ClientSessionEvent.WAIT_AUTH), TIMEOUT);
         } catch (IOException e) {
             if (seen.get() == null && isConnectFailure(e)) {

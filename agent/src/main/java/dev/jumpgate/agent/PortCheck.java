@@ -10,10 +10,13 @@ import java.time.Duration;
 /** Whether something accepts TCP connections at an address: a connect and a close, no bytes. */
 final class PortCheck {
 
-    private enum Answer { ACCEPTED, REFUSED, NO_ANSWER }
-
-    private PortCheck() {
+    private enum Answer {
+        ACCEPTED,
+        REFUSED,
+        NO_ANSWER
     }
+
+    private PortCheck() {}
 
     static boolean accepts(HostPort where, Duration limit) {
         return connect(where, limit) == Answer.ACCEPTED;

@@ -36,8 +36,9 @@ final class RelayProbe {
      */
     static boolean awaitListening(HostPort relay, Duration atMost, BooleanSupplier stopped)
             throws InterruptedException {
-        return new RelayProbe(Ticker.SYSTEM, ThreadLocalRandom.current(),
-                where -> PortCheck.accepts(where, CONNECT_LIMIT)).await(relay, atMost, stopped);
+        return new RelayProbe(
+                        Ticker.SYSTEM, ThreadLocalRandom.current(), where -> PortCheck.accepts(where, CONNECT_LIMIT))
+                .await(relay, atMost, stopped);
     }
 
     /** {@link #awaitListening} with this probe's time, randomness and connect. */

@@ -3,13 +3,14 @@ package dev.jumpgate.agent;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.LogText;
+import dev.jumpgate.transport.Route;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
-import dev.jumpgate.transport.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.IOException;
 
 /**
  * Tries routes in order until one links, and says in the log which one it settled on and why each one before
@@ -32,8 +32,7 @@ final class RouteDialer {
     /** A route that has not linked by then is not working (connect, CONNECT, TLS and handshake together). */
     private static final long LIMIT_SECONDS = 30;
 
-    record Linked(Route route, Channel channel, LinkMessage.Hello hello) {
-    }
+    record Linked(Route route, Channel channel, LinkMessage.Hello hello) {}
 
     private final EventLoopGroup group;
     private final SslContext tls;
@@ -51,12 +50,14 @@ final class RouteDialer {
      * route whose direct TCP connection failed ends the search for routes to the same address without a proxy:
      * they would fail alike, each after its own connect timeout.
      */
-    Linked first(List<Route> routes, LinkMessage.Hello hello, String what) throws InterruptedException,
-            LinkRefusedException {
+    Linked first(List<Route> routes, LinkMessage.Hello hello, String what)
+            throws InterruptedException, LinkRefusedException {
         List<String> failed = new ArrayList<>();
         unreachable = null;
         for (Route route : routes) {
-            if (unreachable != null && route.proxy().isEmpty() && route.destination().equals(unreachable)) {
+            if (unreachable != null
+                    && route.proxy().isEmpty()
+                    && route.destination().equals(unreachable)) {
                 continue;
             }
             try {
@@ -73,7 +74,8 @@ final class RouteDialer {
                 failed.add(route.transport() + " failed: " + LogText.of(e.getMessage()));
             } catch (Exception e) {
                 failed.add(route.transport() + " failed: " + LogText.of(AgentRunner.describe(e)));
-                if ((e instanceof ConnectException || e instanceof NoRouteToHostException) && route.proxy().isEmpty()) {
+                if ((e instanceof ConnectException || e instanceof NoRouteToHostException)
+                        && route.proxy().isEmpty()) {
                     unreachable = route.destination();
                 }
             }

@@ -46,7 +46,9 @@ public final class SshTarget implements AutoCloseable {
         }
         EmbeddedServer server = EmbeddedServer.start(settings);
         if (mode == Mode.AUTO) {
-            log.info("nothing listens on {}; serving SSH from the agent's embedded server on {}", configured,
+            log.info(
+                    "nothing listens on {}; serving SSH from the agent's embedded server on {}",
+                    configured,
                     server.address());
         } else {
             log.info("serving SSH from the agent's embedded server on {} (--embedded)", server.address());

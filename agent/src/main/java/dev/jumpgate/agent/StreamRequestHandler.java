@@ -10,10 +10,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -67,8 +67,11 @@ final class StreamRequestHandler extends ChannelInboundHandlerAdapter {
         }
         Optional<HostPort> target = targets.resolve(requested);
         if (target.isEmpty()) {
-            refuse(ctx, StreamRequest.STATUS_FORBIDDEN, "device " + targets.device() + " does not allow "
-                    + requested + "; its agent allows " + targets.describeAllowed());
+            refuse(
+                    ctx,
+                    StreamRequest.STATUS_FORBIDDEN,
+                    "device " + targets.device() + " does not allow " + requested + "; its agent allows "
+                            + targets.describeAllowed());
             return;
         }
         HostPort to = target.get();
@@ -80,16 +83,17 @@ final class StreamRequestHandler extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
-                    }
+                    protected void initChannel(SocketChannel ch) {}
                 })
                 .connect(to.host(), to.port());
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
                 String why = f.cause().getMessage();
                 log.warn("stream for {} to {}: cannot connect: {}", LogText.of(user), to, LogText.of(why));
-                refuse(ctx, StreamRequest.STATUS_BAD_GATEWAY, "device " + targets.device() + " cannot connect to "
-                        + to + ": " + why);
+                refuse(
+                        ctx,
+                        StreamRequest.STATUS_BAD_GATEWAY,
+                        "device " + targets.device() + " cannot connect to " + to + ": " + why);
                 return;
             }
             if (!stream.isActive()) {

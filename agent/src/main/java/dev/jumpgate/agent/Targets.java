@@ -29,8 +29,9 @@ public record Targets(DeviceName device, HostPort ssh, List<HostPort> allowed) {
         if (wanted.equals(ssh)) {
             return Optional.of(ssh);
         }
-        return allowed.stream().filter(a -> a.equals(wanted)
-                || (self && isLoopback(a.host()) && a.port() == requested.port())).findFirst();
+        return allowed.stream()
+                .filter(a -> a.equals(wanted) || (self && isLoopback(a.host()) && a.port() == requested.port()))
+                .findFirst();
     }
 
     private static boolean isLoopback(String host) {

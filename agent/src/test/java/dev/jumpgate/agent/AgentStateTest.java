@@ -20,8 +20,11 @@ class AgentStateTest {
     Path tmp;
 
     private static AgentState state() {
-        return new AgentState(new DeviceName("pi-kitchen"), new HostPort("relay.example.com", 443),
-                Fingerprint.of("relay".getBytes(StandardCharsets.UTF_8)), TlsIdentity.generate("test"));
+        return new AgentState(
+                new DeviceName("pi-kitchen"),
+                new HostPort("relay.example.com", 443),
+                Fingerprint.of("relay".getBytes(StandardCharsets.UTF_8)),
+                TlsIdentity.generate("test"));
     }
 
     private static String mode(Path p) throws Exception {

@@ -30,7 +30,7 @@ final class CloggedTarget implements AutoCloseable {
             c.configureBlocking(false);
             c.connect(at);
             if (!connectsWithin(c, 300)) {
-                c.close();   // its SYN was dropped: the queue is full
+                c.close(); // its SYN was dropped: the queue is full
                 if (fillers.isEmpty()) {
                     throw new IllegalStateException("even the first connection could not be made");
                 }

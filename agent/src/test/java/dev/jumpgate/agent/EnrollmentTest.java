@@ -11,6 +11,7 @@ import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,19 +19,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 /** The relay spends a token when it admits the agent, so whatever would keep the state from being saved fails first. */
 class EnrollmentTest {
 
     @TempDir
     Path tmp;
+
     ServerSocket relay;
     final AtomicInteger dialled = new AtomicInteger();
     EventLoopGroup group;
@@ -49,8 +50,12 @@ class EnrollmentTest {
             }
         });
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        token = EnrollmentToken.issue(new HostPort("127.0.0.1", relay.getLocalPort()), Fingerprint.of(new byte[] {1}),
-                new DeviceName("pi-kitchen"), Instant.now().plusSeconds(600)).encode();
+        token = EnrollmentToken.issue(
+                        new HostPort("127.0.0.1", relay.getLocalPort()),
+                        Fingerprint.of(new byte[] {1}),
+                        new DeviceName("pi-kitchen"),
+                        Instant.now().plusSeconds(600))
+                .encode();
     }
 
     @AfterEach
@@ -88,22 +93,26 @@ class EnrollmentTest {
                 .hasMessageContaining("run `agent enroll` again with the same token and --state " + state);
         Path key = state.resolve("agent.key");
         Fingerprint first = TlsIdentity.load(key, state.resolve("agent.crt")).fingerprint();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state)))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
 
         assertThatThrownBy(() -> Enrollment.enroll(group, token, state)).isInstanceOf(IOException.class);
         assertThat(dialled).hasValueGreaterThanOrEqualTo(2);
-        assertThat(TlsIdentity.load(key, state.resolve("agent.crt")).fingerprint()).isEqualTo(first);
+        assertThat(TlsIdentity.load(key, state.resolve("agent.crt")).fingerprint())
+                .isEqualTo(first);
         assertThat(AgentState.exists(state)).isFalse();
     }
 
     @Test
     void aKeptKeyThatCannotBeReadIsRefusedBeforeTheTokenIsPresented() throws Exception {
         Path state = tmp.resolve("state");
-        Files.createDirectory(state,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(
+                state, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         for (String name : new String[] {"agent.key", "agent.crt"}) {
-            Files.createFile(state.resolve(name),
+            Files.createFile(
+                    state.resolve(name),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
 

@@ -3,13 +3,13 @@ package dev.jumpgate.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.protocol.HostPort;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -63,8 +63,8 @@ class HostKeyProbeTest {
                 assertThat(p.get()).isEmpty();
             }
             // Virtual threads run on a few carriers; a client of its own per probe would add its I/O threads.
-            assertThat(threads.getPeakThreadCount()).isLessThanOrEqualTo(before + Runtime.getRuntime()
-                    .availableProcessors() + 4);
+            assertThat(threads.getPeakThreadCount())
+                    .isLessThanOrEqualTo(before + Runtime.getRuntime().availableProcessors() + 4);
         }
     }
 }

@@ -6,10 +6,10 @@ import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.Backoff;
+import dev.jumpgate.transport.RoutePlan;
 import dev.jumpgate.transport.link.LinkServer;
 import dev.jumpgate.transport.link.RelayLink;
 import dev.jumpgate.transport.proxy.ProxyEnvironment;
-import dev.jumpgate.transport.RoutePlan;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -45,10 +45,10 @@ class ReconnectAfterOutageTest {
         ExecutorService blocking = Executors.newSingleThreadExecutor();
         TlsIdentity relay = TlsIdentity.generate("relay");
         HostPort address = new HostPort("127.0.0.1", closedPort());
-        AgentState state = new AgentState(new DeviceName("pi-back"), address, relay.fingerprint(),
-                TlsIdentity.generate("agent"));
-        RoutePlan direct = new RoutePlan(Optional.empty(), Optional.empty(), Optional.empty(),
-                new ProxyEnvironment(Map.of()));
+        AgentState state =
+                new AgentState(new DeviceName("pi-back"), address, relay.fingerprint(), TlsIdentity.generate("agent"));
+        RoutePlan direct =
+                new RoutePlan(Optional.empty(), Optional.empty(), Optional.empty(), new ProxyEnvironment(Map.of()));
         // Each wait is drawn after a dial failed: the draw says the agent is waiting, and every wait is long.
         Semaphore waiting = new Semaphore(0);
         RandomGenerator noted = new RandomGenerator() {
@@ -63,8 +63,12 @@ class ReconnectAfterOutageTest {
                 return 0;
             }
         };
-        AgentRunner agent = new AgentRunner(group, state, new Targets(state.device(),
-                new HostPort("127.0.0.1", closedPort()), List.of()), direct, AgentRunner.UPGRADE_EVERY,
+        AgentRunner agent = new AgentRunner(
+                group,
+                state,
+                new Targets(state.device(), new HostPort("127.0.0.1", closedPort()), List.of()),
+                direct,
+                AgentRunner.UPGRADE_EVERY,
                 new Backoff(LONG, LONG, noted));
         Thread runner = Thread.ofVirtual().start(() -> {
             try {
@@ -77,14 +81,21 @@ class ReconnectAfterOutageTest {
         LinkServer server = null;
         try {
             // The relay is down: the agent's dial is refused and it settles into a wait of at least 15 minutes.
-            assertThat(waiting.tryAcquire(30, TimeUnit.SECONDS)).as("the agent waits after a refused dial").isTrue();
+            assertThat(waiting.tryAcquire(30, TimeUnit.SECONDS))
+                    .as("the agent waits after a refused dial")
+                    .isTrue();
 
             long back = System.nanoTime();
             server = relayOn(address, relay, group, blocking, links);
             RelayLink link = links.poll(40, TimeUnit.SECONDS);
-            assertThat(link).as("the agent linked again long before its backoff ran out").isNotNull();
-            assertThat(waiting.availablePermits()).as("no other dial failed meanwhile").isZero();
-            System.out.printf("the agent linked %d ms after the relay's return%n",
+            assertThat(link)
+                    .as("the agent linked again long before its backoff ran out")
+                    .isNotNull();
+            assertThat(waiting.availablePermits())
+                    .as("no other dial failed meanwhile")
+                    .isZero();
+            System.out.printf(
+                    "the agent linked %d ms after the relay's return%n",
                     Duration.ofNanos(System.nanoTime() - back).toMillis());
         } finally {
             agent.stop();
@@ -97,10 +108,22 @@ class ReconnectAfterOutageTest {
         }
     }
 
-    private static LinkServer relayOn(HostPort address, TlsIdentity relay, EventLoopGroup group,
-            ExecutorService blocking, BlockingQueue<RelayLink> links) throws InterruptedException {
-        return LinkServer.start(group, LinkServer.Settings.agents(address, relay, "test",
-                (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, blocking));
+    private static LinkServer relayOn(
+            HostPort address,
+            TlsIdentity relay,
+            EventLoopGroup group,
+            ExecutorService blocking,
+            BlockingQueue<RelayLink> links)
+            throws InterruptedException {
+        return LinkServer.start(
+                group,
+                LinkServer.Settings.agents(
+                        address,
+                        relay,
+                        "test",
+                        (hello, key, remote) -> new LinkMessage.Welcome("test", 10),
+                        links::add,
+                        blocking));
     }
 
     private static int closedPort() throws Exception {

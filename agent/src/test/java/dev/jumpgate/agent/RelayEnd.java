@@ -46,17 +46,28 @@ final class RelayEnd implements AutoCloseable {
     RelayEnd(Targets targets) throws Exception {
         TlsIdentity relay = TlsIdentity.generate("relay");
         BlockingQueue<RelayLink> links = new LinkedBlockingQueue<>();
-        server = LinkServer.start(group, LinkServer.Settings.agents(new HostPort("127.0.0.1", 0), relay, "test",
-                (hello, key, remote) -> new LinkMessage.Welcome("test", 10), links::add, blocking));
+        server = LinkServer.start(
+                group,
+                LinkServer.Settings.agents(
+                        new HostPort("127.0.0.1", 0),
+                        relay,
+                        "test",
+                        (hello, key, remote) -> new LinkMessage.Welcome("test", 10),
+                        links::add,
+                        blocking));
         var hello = new LinkMessage.Hello(targets.device(), new byte[0], List.of(), BuildVersion.ANNOUNCED);
-        LinkDialer.dial(group, new HostPort("127.0.0.1", server.boundAddress().getPort()),
-                TlsContexts.agent(TlsIdentity.generate("agent"), relay.fingerprint()), hello,
-                new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel ch) {
-                        ch.pipeline().addLast(new StreamRequestHandler(targets));
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        LinkDialer.dial(
+                        group,
+                        new HostPort("127.0.0.1", server.boundAddress().getPort()),
+                        TlsContexts.agent(TlsIdentity.generate("agent"), relay.fingerprint()),
+                        hello,
+                        new ChannelInitializer<Http2StreamChannel>() {
+                            @Override
+                            protected void initChannel(Http2StreamChannel ch) {
+                                ch.pipeline().addLast(new StreamRequestHandler(targets));
+                            }
+                        })
+                .get(10, TimeUnit.SECONDS);
         link = links.poll(10, TimeUnit.SECONDS);
     }
 

@@ -97,7 +97,8 @@ class RelayProbeTest {
             probes.incrementAndGet();
             return false;
         });
-        assertThat(probe.await(RELAY, Duration.ofSeconds(30), () -> probes.get() >= 2)).isFalse();
+        assertThat(probe.await(RELAY, Duration.ofSeconds(30), () -> probes.get() >= 2))
+                .isFalse();
         assertThat(probes).hasValue(2);
         assertThat(ticker.sleptMillis).containsExactly(600L, 600L);
     }
@@ -112,15 +113,17 @@ class RelayProbeTest {
                     // closed by the test
                 }
             });
-            assertThat(RelayProbe.awaitListening(new HostPort("127.0.0.1", s.getLocalPort()), Duration.ofSeconds(30),
-                    () -> false)).isTrue();
+            assertThat(RelayProbe.awaitListening(
+                            new HostPort("127.0.0.1", s.getLocalPort()), Duration.ofSeconds(30), () -> false))
+                    .isTrue();
         }
     }
 
     @Test
     void aClosedPortIsNotTakenForAListeningOne() throws Exception {
-        assertThat(RelayProbe.awaitListening(new HostPort("127.0.0.1", closedPort()), Duration.ofMillis(1200),
-                () -> false)).isFalse();
+        assertThat(RelayProbe.awaitListening(
+                        new HostPort("127.0.0.1", closedPort()), Duration.ofMillis(1200), () -> false))
+                .isFalse();
     }
 
     @Test
@@ -128,10 +131,15 @@ class RelayProbeTest {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             HostPort relay = new HostPort("127.0.0.1", closedPort());
-            RouteDialer dialer = new RouteDialer(group, TlsContexts.agent(TlsIdentity.generate("agent"),
-                    TlsIdentity.generate("relay").fingerprint()), new ChannelInboundHandlerAdapter());
+            RouteDialer dialer = new RouteDialer(
+                    group,
+                    TlsContexts.agent(
+                            TlsIdentity.generate("agent"),
+                            TlsIdentity.generate("relay").fingerprint()),
+                    new ChannelInboundHandlerAdapter());
             long start = System.nanoTime();
-            assertThat(dialer.first(RoutePlan.auto().routes(relay), null, "test")).isNull();
+            assertThat(dialer.first(RoutePlan.auto().routes(relay), null, "test"))
+                    .isNull();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(dialer.unreachable()).contains(relay);
         } finally {

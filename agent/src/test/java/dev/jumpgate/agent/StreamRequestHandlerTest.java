@@ -13,13 +13,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.nio.charset.StandardCharsets;
 
 /** The agent's answer to a stream request, over a real link: connect, 200 and splice, or say why not. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -39,7 +39,8 @@ class StreamRequestHandlerTest {
 
     @Test
     void bytesSentBeforeStreamOpensAreDeliveredInOrder() throws Exception {
-        try (CloggedTarget target = new CloggedTarget(); RelayEnd relay = new RelayEnd(sshAt(target.port()))) {
+        try (CloggedTarget target = new CloggedTarget();
+                RelayEnd relay = new RelayEnd(sshAt(target.port()))) {
             RelayEnd.Stream stream = relay.open("pi-kitchen:22");
             byte[] early = random(300 * 1024, 1);
             // The relay does not wait for the 200: these bytes reach the agent while its connect is pending.
@@ -52,8 +53,12 @@ class StreamRequestHandlerTest {
                 byte[] late = random(100 * 1024, 2);
                 stream.send(late, 7000);
                 InputStream in = local.getInputStream();
-                assertThat(in.readNBytes(early.length)).as("bytes sent before the 200").isEqualTo(early);
-                assertThat(in.readNBytes(late.length)).as("bytes sent after the 200").isEqualTo(late);
+                assertThat(in.readNBytes(early.length))
+                        .as("bytes sent before the 200")
+                        .isEqualTo(early);
+                assertThat(in.readNBytes(late.length))
+                        .as("bytes sent after the 200")
+                        .isEqualTo(late);
 
                 byte[] reply = "SSH-2.0-test\r\n".getBytes(StandardCharsets.US_ASCII);
                 local.getOutputStream().write(reply);
@@ -109,7 +114,9 @@ class StreamRequestHandlerTest {
             service.setSoTimeout(10_000);
             RelayEnd.Stream stream = relay.open("pi-kitchen:" + service.getLocalPort());
             try (Socket local = service.accept()) {
-                assertThat(StreamHeaders.isAccepted(stream.answer.get(10, TimeUnit.SECONDS).headers())).isTrue();
+                assertThat(StreamHeaders.isAccepted(
+                                stream.answer.get(10, TimeUnit.SECONDS).headers()))
+                        .isTrue();
                 byte[] up = random(64 * 1024, 3);
                 stream.send(up, 4096);
                 assertThat(local.getInputStream().readNBytes(up.length)).isEqualTo(up);

@@ -8,8 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.transport.proxy.ProxyEnvironment;
 import dev.jumpgate.transport.RoutePlan;
+import dev.jumpgate.transport.proxy.ProxyEnvironment;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -43,9 +43,15 @@ class TargetReportTest {
         logger.setLevel(Level.INFO);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         HostPort target = new HostPort("127.0.0.1", closedPort());
-        AgentState state = new AgentState(new DeviceName("pi-quiet"), new HostPort("127.0.0.1", closedPort()),
-                TlsIdentity.generate("relay").fingerprint(), TlsIdentity.generate("agent"));
-        AgentRunner agent = new AgentRunner(group, state, new Targets(state.device(), target, List.of()),
+        AgentState state = new AgentState(
+                new DeviceName("pi-quiet"),
+                new HostPort("127.0.0.1", closedPort()),
+                TlsIdentity.generate("relay").fingerprint(),
+                TlsIdentity.generate("agent"));
+        AgentRunner agent = new AgentRunner(
+                group,
+                state,
+                new Targets(state.device(), target, List.of()),
                 new RoutePlan(Optional.empty(), Optional.empty(), Optional.empty(), new ProxyEnvironment(Map.of())),
                 AgentRunner.UPGRADE_EVERY);
         Thread runner = Thread.ofVirtual().start(() -> {
@@ -85,7 +91,9 @@ class TargetReportTest {
 
     private static int count(ListAppender<ILoggingEvent> log, String text) {
         synchronized (log.list) {
-            return (int) List.copyOf(log.list).stream().filter(e -> e.getFormattedMessage().contains(text)).count();
+            return (int) List.copyOf(log.list).stream()
+                    .filter(e -> e.getFormattedMessage().contains(text))
+                    .count();
         }
     }
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import java.util.Arrays;
 
 class TargetsTest {
 
@@ -26,7 +26,9 @@ class TargetsTest {
     @Test
     void deviceColon22IsTheSshTargetWhereverItIs() {
         assertThat(resolve(targets(), "pi-kitchen:22")).contains(SSH);
-        assertThat(resolve(targets(), "PI-Kitchen:22")).as("host names are case-insensitive").contains(SSH);
+        assertThat(resolve(targets(), "PI-Kitchen:22"))
+                .as("host names are case-insensitive")
+                .contains(SSH);
         Targets remoteSsh = new Targets(PI, HostPort.parse("10.0.0.5:22"), List.of());
         assertThat(remoteSsh.resolve(HostPort.parse("pi-kitchen:22"))).contains(HostPort.parse("10.0.0.5:22"));
     }
@@ -34,7 +36,8 @@ class TargetsTest {
     @Test
     void theSshTargetItselfMayBeNamed() {
         assertThat(resolve(targets(), "127.0.0.1:2222")).contains(SSH);
-        assertThat(resolve(targets(), "pi-kitchen:2222")).as("the device's own port 2222 is the ssh target")
+        assertThat(resolve(targets(), "pi-kitchen:2222"))
+                .as("the device's own port 2222 is the ssh target")
                 .contains(SSH);
     }
 

@@ -19,8 +19,7 @@ final class ClientErrors {
     static final int RELAY = 4;
     static final int NOT_LOGGED_IN = 5;
 
-    private ClientErrors() {
-    }
+    private ClientErrors() {}
 
     static int run(Callable<Integer> body) {
         try {

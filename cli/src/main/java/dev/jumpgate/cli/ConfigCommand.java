@@ -3,25 +3,29 @@ package dev.jumpgate.cli;
 import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.protocol.StreamRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.io.IOException;
 
 /**
  * Prints ssh_config Host blocks for the user's devices and writes their host keys, as the relay publishes them,
  * to a known_hosts file those blocks use: the first connection already checks the host key strictly.
  */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
         description = "Print ssh_config Host blocks for your devices (append them to ~/.ssh/config); write "
                 + "their host keys to a known_hosts file those blocks use.")
 final class ConfigCommand implements Callable<Integer> {
 
-    @Option(names = "--proxy-jump", description = "Use ProxyJump through the relay's SSH port instead of "
-            + "ProxyCommand through `jumpgate proxy` (then ssh alone suffices).")
+    @Option(
+            names = "--proxy-jump",
+            description = "Use ProxyJump through the relay's SSH port instead of "
+                    + "ProxyCommand through `jumpgate proxy` (then ssh alone suffices).")
     boolean proxyJump;
 
     @Override
@@ -35,7 +39,10 @@ final class ConfigCommand implements Callable<Integer> {
                 knownHosts = relay.get(StreamRequest.KNOWN_HOSTS_PATH);
             }
             Path kh = writeKnownHosts(knownHosts);
-            List<String> names = devices.lines().map(l -> l.split("\t")[0]).filter(n -> !n.isBlank()).toList();
+            List<String> names = devices.lines()
+                    .map(l -> l.split("\t")[0])
+                    .filter(n -> !n.isBlank())
+                    .toList();
             if (names.isEmpty()) {
                 System.err.println("jumpgate: you may reach no devices yet; ask an admin for a grant");
                 return 0;
@@ -53,10 +60,13 @@ final class ConfigCommand implements Callable<Integer> {
     }
 
     static String hostBlock(List<String> names, ClientConfig config, Path knownHosts, boolean proxyJump) {
-        String via = proxyJump ? "  ProxyJump " + config.relay() + "\n"
+        String via = proxyJump
+                ? "  ProxyJump " + config.relay() + "\n"
                 : "  ProxyCommand " + quote(launcher()) + " proxy %h %p\n";
         // One identity: the key that logs the user in to the relay is the one the devices know them by.
-        String key = config.identity().map(i -> "  IdentityFile " + quote(i.toString()) + "\n").orElse("");
+        String key = config.identity()
+                .map(i -> "  IdentityFile " + quote(i.toString()) + "\n")
+                .orElse("");
         return "# jumpgate: devices of " + config.user() + " on " + config.relay() + "\n"
                 + "Host " + String.join(" ", names) + "\n"
                 + via

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
  * key under its own name ({@code HostKeyAlias}), so several devices behind localhost ports never trip
  * "host key changed".
  */
-@Command(name = "connect", mixinStandardHelpOptions = true,
+@Command(
+        name = "connect",
+        mixinStandardHelpOptions = true,
         description = "Open 127.0.0.1:PORT to DEVICE's SSH and print the ssh command to use; serves until stopped.")
 final class ConnectCommand implements Callable<Integer> {
 
@@ -39,8 +41,8 @@ final class ConnectCommand implements Callable<Integer> {
                     System.out.println("ssh -p " + f.port() + " -o HostKeyAlias=" + device + " -o UserKnownHostsFile="
                             + kh + " " + login + "@127.0.0.1");
                     System.out.flush();
-                    System.err.println("jumpgate: 127.0.0.1:" + f.port() + " reaches " + device
-                            + "'s SSH; Ctrl-C stops it");
+                    System.err.println(
+                            "jumpgate: 127.0.0.1:" + f.port() + " reaches " + device + "'s SSH; Ctrl-C stops it");
                     relay.stayLinked(ClientErrors::say);
                     f.closeFuture().await();
                     return 0;

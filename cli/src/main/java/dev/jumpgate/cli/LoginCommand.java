@@ -22,15 +22,21 @@ import picocli.CommandLine.Parameters;
  * (known_hosts, or ssh's own prompt); over that verified session the relay names its TLS endpoint and the
  * certificate fingerprint to pin, so the client's TLS link inherits ssh's trust.
  */
-@Command(name = "login", mixinStandardHelpOptions = true,
+@Command(
+        name = "login",
+        mixinStandardHelpOptions = true,
         description = "Log in to a relay: check its SSH host key as ssh does, then remember its TLS endpoint.")
 final class LoginCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "DESTINATION", description = "USER@RELAY:PORT, or a Host from your ssh config.")
     String destination;
 
-    @Option(names = "-i", paramLabel = "KEY_FILE", description = "The SSH private key to log in with "
-            + "(default: ssh-agent's keys, then the key files ssh would offer DESTINATION; the one taken is saved).")
+    @Option(
+            names = "-i",
+            paramLabel = "KEY_FILE",
+            description = "The SSH private key to log in with "
+                    + "(default: ssh-agent's keys, then the key files ssh would offer DESTINATION; "
+                    + "the one taken is saved).")
     Path identity;
 
     @Option(names = "-F", paramLabel = "SSH_CONFIG", description = "An ssh_config file for ssh to use.")
@@ -43,14 +49,21 @@ final class LoginCommand implements Callable<Integer> {
     public Integer call() {
         return ClientErrors.run(() -> {
             Map<String, String> info = clientInfo();
-            ClientConfig config = new ClientConfig(info.get("user"), sshDestination(destination),
-                    HostPort.parse(info.get("link")), Fingerprint.parse(info.get("tls")),
+            ClientConfig config = new ClientConfig(
+                    info.get("user"),
+                    sshDestination(destination),
+                    HostPort.parse(info.get("link")),
+                    Fingerprint.parse(info.get("tls")),
                     Optional.ofNullable(identity).map(Path::toAbsolutePath));
             List<Path> keyFiles = identity == null ? sshKeyFiles() : List.of();
             try (RelayClient relay = RelayClient.connect(config, keyFiles)) {
                 if (identity == null && relay.keyFile().isPresent()) {
                     // Later commands run no ssh to ask again: remember the file the relay took.
-                    config = new ClientConfig(config.user(), config.relay(), config.link(), config.pin(),
+                    config = new ClientConfig(
+                            config.user(),
+                            config.relay(),
+                            config.link(),
+                            config.pin(),
                             relay.keyFile().map(Path::toAbsolutePath));
                 }
                 Path saved = config.save();
@@ -65,8 +78,10 @@ final class LoginCommand implements Callable<Integer> {
     private Map<String, String> clientInfo() throws IOException, InterruptedException {
         List<String> cmd = ssh();
         cmd.addAll(List.of(sshDestination(destination), "client-info"));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("`" + String.join(" ", cmd) + "` failed (status " + p.exitValue()
@@ -75,8 +90,8 @@ final class LoginCommand implements Callable<Integer> {
         Map<String, String> info = new HashMap<>();
         out.lines().map(l -> l.split(" ", 2)).filter(f -> f.length == 2).forEach(f -> info.put(f[0], f[1].strip()));
         if (!info.keySet().containsAll(List.of("user", "link", "tls"))) {
-            throw new IOException(destination + " is not a jumpgate relay (or too old): `client-info` said: "
-                    + out.strip());
+            throw new IOException(
+                    destination + " is not a jumpgate relay (or too old): `client-info` said: " + out.strip());
         }
         return info;
     }
@@ -99,10 +114,14 @@ final class LoginCommand implements Callable<Integer> {
         List<String> cmd = ssh();
         cmd.addAll(List.of("-G", sshDestination(destination)));
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? SshIdentities.parse(out, Path.of(System.getProperty("user.home")),
-                    System.getProperty("user.name")) : List.of();
+            return p.waitFor() == 0
+                    ? SshIdentities.parse(
+                            out, Path.of(System.getProperty("user.home")), System.getProperty("user.name"))
+                    : List.of();
         } catch (IOException e) {
             return List.of(); // the default key files remain
         }

@@ -17,8 +17,7 @@ final class LsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON array, for scripts.")
     boolean json;
 
-    record Row(String name, boolean online, Instant lastSeen) {
-    }
+    record Row(String name, boolean online, Instant lastSeen) {}
 
     @Override
     public Integer call() {
@@ -27,9 +26,14 @@ final class LsCommand implements Callable<Integer> {
             try (RelayClient relay = RelayClient.connect(ClientConfig.load())) {
                 body = relay.get(StreamRequest.DEVICES_PATH);
             }
-            List<Row> rows = body.lines().map(l -> l.split("\t")).filter(f -> f.length == 3)
-                    .map(f -> new Row(f[0], f[1].equals("online"),
-                            f[2].equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(f[2])))).toList();
+            List<Row> rows = body.lines()
+                    .map(l -> l.split("\t"))
+                    .filter(f -> f.length == 3)
+                    .map(f -> new Row(
+                            f[0],
+                            f[1].equals("online"),
+                            f[2].equals("-") ? null : Instant.ofEpochMilli(Long.parseLong(f[2]))))
+                    .toList();
             System.out.print(json ? json(rows) : table(rows));
             return 0;
         });
@@ -43,7 +47,11 @@ final class LsCommand implements Callable<Integer> {
         String fmt = "%-" + w + "s  %-7s  %s%n";
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, fmt, "DEVICE", "STATUS", "LAST SEEN"));
         Instant now = Instant.now();
-        rows.forEach(r -> s.append(String.format(Locale.ROOT, fmt, r.name(), r.online() ? "online" : "offline",
+        rows.forEach(r -> s.append(String.format(
+                Locale.ROOT,
+                fmt,
+                r.name(),
+                r.online() ? "online" : "offline",
                 r.online() ? "now" : Ago.since(r.lastSeen(), now))));
         return s.toString();
     }
@@ -53,9 +61,14 @@ final class LsCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder("[");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            s.append(i == 0 ? "" : ",").append("\n  {\"name\":\"").append(r.name()).append("\",\"online\":")
-                    .append(r.online()).append(",\"lastSeen\":")
-                    .append(r.lastSeen() == null ? "null" : "\"" + r.lastSeen() + "\"").append('}');
+            s.append(i == 0 ? "" : ",")
+                    .append("\n  {\"name\":\"")
+                    .append(r.name())
+                    .append("\",\"online\":")
+                    .append(r.online())
+                    .append(",\"lastSeen\":")
+                    .append(r.lastSeen() == null ? "null" : "\"" + r.lastSeen() + "\"")
+                    .append('}');
         }
         return s.append(rows.isEmpty() ? "]\n" : "\n]\n").toString();
     }

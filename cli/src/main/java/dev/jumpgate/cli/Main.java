@@ -2,20 +2,33 @@ package dev.jumpgate.cli;
 
 import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.transport.StartupTrace;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import java.util.Set;
 import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import dev.jumpgate.transport.proxy.HttpProxy;
-import java.util.Set;
 
 /** {@code jumpgate <command>}: the one binary for the relay, the agent and the user's side. */
-@Command(name = "jumpgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "jumpgate",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Reach machines that accept no inbound connection, by name, with plain ssh.",
-        subcommands = {RelayCommand.class, AgentCommand.class, QuickstartCommand.class, LoginCommand.class,
-                LsCommand.class, ConfigCommand.class, ProxyCommandCli.class, ConnectCommand.class, TunnelCommand.class,
-                MuxCommand.class,
-                AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RelayCommand.class,
+            AgentCommand.class,
+            QuickstartCommand.class,
+            LoginCommand.class,
+            LsCommand.class,
+            ConfigCommand.class,
+            ProxyCommandCli.class,
+            ConnectCommand.class,
+            TunnelCommand.class,
+            MuxCommand.class,
+            AutoComplete.GenerateCompletion.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     /** Short-lived client commands say what they have to say on stderr themselves; they skip the logger. */
@@ -56,18 +69,20 @@ public final class Main {
      * BouncyCastle, which {@code jumpgate proxy} (started once per ssh connection) never needs.
      */
     static CommandLine commandLine(String... args) {
-        Supplier<Object> client = args.length == 0 ? null : switch (args[0]) {
-            case "proxy" -> ProxyCommandCli::new;
-            case "ls" -> LsCommand::new;
-            case "config" -> ConfigCommand::new;
-            case "login" -> LoginCommand::new;
-            case "connect" -> ConnectCommand::new;
-            case "tunnel" -> TunnelCommand::new;
-            case "mux" -> MuxCommand::new;
-            default -> null;
-        };
-        CommandLine cli = client == null ? new CommandLine(new Main())
-                : new CommandLine(new Lean()).addSubcommand(client.get());
+        Supplier<Object> client = args.length == 0
+                ? null
+                : switch (args[0]) {
+                    case "proxy" -> ProxyCommandCli::new;
+                    case "ls" -> LsCommand::new;
+                    case "config" -> ConfigCommand::new;
+                    case "login" -> LoginCommand::new;
+                    case "connect" -> ConnectCommand::new;
+                    case "tunnel" -> TunnelCommand::new;
+                    case "mux" -> MuxCommand::new;
+                    default -> null;
+                };
+        CommandLine cli =
+                client == null ? new CommandLine(new Main()) : new CommandLine(new Lean()).addSubcommand(client.get());
         versionEverywhere(cli);
         return cli;
     }
@@ -80,8 +95,7 @@ public final class Main {
 
     /** {@code jumpgate} with no subcommands of its own; {@link #commandLine} adds the one asked for. */
     @Command(name = "jumpgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
-    static final class Lean {
-    }
+    static final class Lean {}
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override

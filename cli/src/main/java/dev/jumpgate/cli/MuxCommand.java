@@ -28,20 +28,30 @@ import picocli.CommandLine.Option;
  * {@code jumpgate mux}: the client's shared link. {@code jumpgate proxy} starts it on first use and hands it each
  * connection after that (see {@link MuxServer}); these commands look at it and stop it.
  */
-@Command(name = "mux", mixinStandardHelpOptions = true,
-        description = {"The shared link that `jumpgate proxy` uses: started by the first proxy, it keeps one logged-in "
-                + "link to the relay, so that later ssh connections skip the client's start, TLS and login. It ends "
-                + "after 10 minutes without connections (JUMPGATE_MUX_PERSIST=SECONDS). JUMPGATE_MUX=no turns it off."},
+@Command(
+        name = "mux",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The shared link that `jumpgate proxy` uses: started by the first proxy, it keeps one logged-in "
+                    + "link to the relay, so that later ssh connections skip the client's start, TLS and login. "
+                    + "It ends after 10 minutes without connections (JUMPGATE_MUX_PERSIST=SECONDS). "
+                    + "JUMPGATE_MUX=no turns it off."
+        },
         subcommands = {MuxCommand.Run.class, MuxCommand.Status.class, MuxCommand.Stop.class})
 final class MuxCommand {
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
             description = "Serve in the foreground (what `jumpgate proxy` starts, in the background).")
     static final class Run implements Callable<Integer> {
 
         private static final Logger log = LoggerFactory.getLogger("dev.jumpgate.mux");
 
-        @Option(names = "--persist", defaultValue = "600", paramLabel = "SECONDS",
+        @Option(
+                names = "--persist",
+                defaultValue = "600",
+                paramLabel = "SECONDS",
                 description = "End after this long with no connection (default: ${DEFAULT-VALUE}).")
         long persist;
 
@@ -51,16 +61,18 @@ final class MuxCommand {
                 ClientConfig config = ClientConfig.load();
                 MuxSocket where = socket(config);
                 where.secureDir();
-                try (FileChannel pid = FileChannel.open(where.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try (FileChannel pid =
+                                FileChannel.open(where.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                         FileLock lock = pid.tryLock()) {
                     if (lock == null) {
                         ClientErrors.say("a mux already serves this login; `jumpgate mux status` shows it");
                         return 0;
                     }
-                    pid.truncate(0).write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                            .getBytes(StandardCharsets.US_ASCII)));
-                    try (FileChannel logFile = FileChannel.open(where.log(), StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE)) {
+                    pid.truncate(0)
+                            .write(ByteBuffer.wrap(
+                                    (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    try (FileChannel logFile =
+                            FileChannel.open(where.log(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                         logFile.truncate(0); // the log of this mux only; its output is appended to the file
                     }
                     RelayClient linked;
@@ -73,8 +85,12 @@ final class MuxCommand {
                     try (RelayClient relay = linked) {
                         relay.stayLinked(log::info);
                         try (MuxServer mux = MuxServer.start(relay, where, Duration.ofSeconds(persist))) {
-                            log.info("mux (pid {}) serving {} on relay {} at {}", ProcessHandle.current().pid(),
-                                    config.user(), config.link(), where.socket());
+                            log.info(
+                                    "mux (pid {}) serving {} on relay {} at {}",
+                                    ProcessHandle.current().pid(),
+                                    config.user(),
+                                    config.link(),
+                                    where.socket());
                             log.info("mux ended: {}", mux.ended().get());
                         }
                     }
@@ -84,7 +100,9 @@ final class MuxCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "Say whether a mux serves this login, and how it is doing.")
     static final class Status implements Callable<Integer> {
         @Override
@@ -94,13 +112,15 @@ final class MuxCommand {
                 Optional<MuxDial> mux = MuxDial.connect(where);
                 if (mux.isEmpty()) {
                     Optional<Instant> retry = MuxStarter.retryAt(where);
-                    System.out.println(retry.isPresent()
-                            ? "no mux serves this login: the last one failed to start, so proxies dial by themselves "
-                                    + "until " + LocalTime.ofInstant(retry.get(), ZoneId.systemDefault())
-                                            .truncatedTo(ChronoUnit.SECONDS)
-                                    + " (see " + where.log() + "; `jumpgate mux run` tries now)"
-                            : "no mux serves this login; the next `jumpgate proxy` starts one (log: " + where.log()
-                                    + ")");
+                    System.out.println(
+                            retry.isPresent()
+                                    ? "no mux serves this login: the last one failed to start, "
+                                            + "so proxies dial by themselves until "
+                                            + LocalTime.ofInstant(retry.get(), ZoneId.systemDefault())
+                                                    .truncatedTo(ChronoUnit.SECONDS)
+                                            + " (see " + where.log() + "; `jumpgate mux run` tries now)"
+                                    : "no mux serves this login; the next `jumpgate proxy` starts one (log: "
+                                            + where.log() + ")");
                     return 1;
                 }
                 try (MuxDial m = mux.get()) {
@@ -132,7 +152,8 @@ final class MuxCommand {
     }
 
     static MuxSocket socket(ClientConfig login) throws IOException {
-        return MuxSocket.current(login, System.getenv()).orElseThrow(() -> new IOException("the mux's socket path would be "
-                + "too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter directory"));
+        return MuxSocket.current(login, System.getenv())
+                .orElseThrow(() -> new IOException("the mux's socket path would be "
+                        + "too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter directory"));
     }
 }

@@ -34,9 +34,11 @@ public final class OpenSshd implements AutoCloseable {
     }
 
     public static OpenSshd start(Path dir, String authorizedKeys) throws IOException, InterruptedException {
-        String sshd = SSHD.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElseThrow(() ->
-                new IOException("no OpenSSH sshd found (looked at " + SSHD + "); install it: apt-get install "
-                        + "openssh-server"));
+        String sshd = SSHD.stream()
+                .filter(p -> Files.isExecutable(Path.of(p)))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no OpenSSH sshd found (looked at " + SSHD
+                        + "); install it: apt-get install " + "openssh-server"));
         Files.createDirectories(dir);
         Path hostKey = dir.resolve("ssh_host_ed25519_key");
         if (!Files.exists(hostKey)) {
@@ -48,7 +50,8 @@ public final class OpenSshd implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path config = dir.resolve("sshd_config");
-        Files.writeString(config, """
+        Files.writeString(
+                config, """
                 Port %d
                 ListenAddress 127.0.0.1
                 HostKey %s
@@ -73,12 +76,15 @@ public final class OpenSshd implements AutoCloseable {
             // not root: sshd does not need it then
         }
         Process p = new ProcessBuilder(sshd, "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
         HostPort address = new HostPort("127.0.0.1", port);
         Instant end = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(end)) {
             if (!p.isAlive()) {
-                throw new IOException("sshd exited at once: " + Files.readString(dir.resolve("sshd.log")).strip());
+                throw new IOException("sshd exited at once: "
+                        + Files.readString(dir.resolve("sshd.log")).strip());
             }
             try (Socket s = new Socket(address.host(), port)) {
                 return new OpenSshd(p, address);

@@ -18,11 +18,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = {"Join stdin/stdout to DEVICE's SSH, for ssh's ProxyCommand: "
-                + "ssh -o ProxyCommand='jumpgate proxy %%h %%p' user@DEVICE",
-                "The first one starts your mux, which stays logged in so that later ones start fast "
-                + "(see `jumpgate mux --help`; JUMPGATE_MUX=no: each proxy dials the relay itself)."})
+@Command(
+        name = "proxy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Join stdin/stdout to DEVICE's SSH, for ssh's ProxyCommand: "
+                    + "ssh -o ProxyCommand='jumpgate proxy %%h %%p' user@DEVICE",
+            "The first one starts your mux, which stays logged in so that later ones start fast "
+                    + "(see `jumpgate mux --help`; JUMPGATE_MUX=no: each proxy dials the relay itself)."
+        })
 final class ProxyCommandCli implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DEVICE")
@@ -37,8 +41,12 @@ final class ProxyCommandCli implements Callable<Integer> {
      * for anything else (options, --help, a bad port), which picocli then parses and explains.
      */
     static ProxyCommandCli quickParse(String... args) {
-        if (args.length < 2 || args.length > 3 || !args[0].equals("proxy") || args[1].isEmpty()
-                || args[1].startsWith("-") || (args.length == 3 && !args[2].matches("[0-9]{1,5}"))) {
+        if (args.length < 2
+                || args.length > 3
+                || !args[0].equals("proxy")
+                || args[1].isEmpty()
+                || args[1].startsWith("-")
+                || (args.length == 3 && !args[2].matches("[0-9]{1,5}"))) {
             return null;
         }
         ProxyCommandCli p = new ProxyCommandCli();
@@ -67,7 +75,8 @@ final class ProxyCommandCli implements Callable<Integer> {
                         MuxStarter.startFor(config, System.getenv(), self()); // this login works: a mux for later
                     }
                 }
-                StdioBridge.run(opened, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
+                StdioBridge.run(
+                        opened, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
             }
             return 0;
         });
@@ -86,7 +95,8 @@ final class ProxyCommandCli implements Callable<Integer> {
             if (!m.open(device, target)) {
                 return false;
             }
-            m.bridge(new FileInputStream(FileDescriptor.in).getChannel(),
+            m.bridge(
+                    new FileInputStream(FileDescriptor.in).getChannel(),
                     new FileOutputStream(FileDescriptor.out).getChannel());
             return true;
         }
@@ -98,7 +108,11 @@ final class ProxyCommandCli implements Callable<Integer> {
         if (launcher != null) {
             return List.of(launcher);
         }
-        return List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName());
+        return List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName());
     }
 }

@@ -34,13 +34,17 @@ import picocli.CommandLine.Option;
  * server is a private OpenSSH sshd when one is installed, else the agent's embedded server: the demo needs
  * nothing but Java on the machine (and an ssh client to try it).
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
+@Command(
+        name = "quickstart",
+        mixinStandardHelpOptions = true,
         description = "Start a relay on loopback with a demo device, and print the ssh command to reach it.")
 final class QuickstartCommand implements Callable<Integer> {
 
     private static final DeviceName DEMO = new DeviceName("demo");
 
-    @Option(names = "--dir", defaultValue = ".jumpgate-quickstart",
+    @Option(
+            names = "--dir",
+            defaultValue = ".jumpgate-quickstart",
             description = "Where the demo keeps its state (default: ${DEFAULT-VALUE}).")
     Path dir;
 
@@ -50,8 +54,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--link-port", defaultValue = "8443", description = "Relay agent port if free (default: 8443).")
     int linkPort;
 
-    @Option(names = "--embedded", description = "Serve the demo device's SSH from the agent's embedded server even"
-            + " when OpenSSH's sshd is installed.")
+    @Option(
+            names = "--embedded",
+            description = "Serve the demo device's SSH from the agent's embedded server even"
+                    + " when OpenSSH's sshd is installed.")
     boolean embedded;
 
     @Override
@@ -64,27 +70,39 @@ final class QuickstartCommand implements Callable<Integer> {
         OpenSshd sshd = null;
         SshTarget ssh;
         if (embedded || !OpenSshd.installed()) {
-            ssh = SshTarget.choose(new HostPort("127.0.0.1", 22), SshTarget.Mode.EMBEDDED, new EmbeddedSettings(
-                    dir.resolve("embedded"), List.of(adminPub), ForwardingPolicy.none(), EnvAllowList.defaults(),
-                    EmbeddedSettings.DEFAULT_KEEPALIVE));
+            ssh = SshTarget.choose(
+                    new HostPort("127.0.0.1", 22),
+                    SshTarget.Mode.EMBEDDED,
+                    new EmbeddedSettings(
+                            dir.resolve("embedded"),
+                            List.of(adminPub),
+                            ForwardingPolicy.none(),
+                            EnvAllowList.defaults(),
+                            EmbeddedSettings.DEFAULT_KEEPALIVE));
         } else {
             sshd = OpenSshd.start(dir.resolve("sshd"), Files.readString(adminPub));
             ssh = SshTarget.of(sshd.address());
         }
-        Relay relay = Relay.start(new Relay.Config(dir.resolve("relay"),
-                new HostPort("127.0.0.1", Tools.freeOr(sshPort)), new HostPort("127.0.0.1", Tools.freeOr(linkPort)),
-                Optional.of(dir.resolve("admin_ed25519.pub")), Optional.empty()));
+        Relay relay = Relay.start(new Relay.Config(
+                dir.resolve("relay"),
+                new HostPort("127.0.0.1", Tools.freeOr(sshPort)),
+                new HostPort("127.0.0.1", Tools.freeOr(linkPort)),
+                Optional.of(dir.resolve("admin_ed25519.pub")),
+                Optional.empty()));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         Path agentState = dir.resolve("agent");
         if (AgentState.exists(agentState) && relay.store().device(DEMO).isEmpty()) {
             Tools.deleteTree(agentState); // the relay's state was reset; enroll afresh
         }
         if (!AgentState.exists(agentState)) {
-            String token = relay.console().run("admin", "token create " + DEMO + " --ttl 10m").out().strip();
+            String token = relay.console()
+                    .run("admin", "token create " + DEMO + " --ttl 10m")
+                    .out()
+                    .strip();
             Enrollment.enroll(group, token, agentState);
         }
-        AgentRunner agent = new AgentRunner(group, AgentState.load(agentState),
-                new Targets(DEMO, ssh.address(), List.of()));
+        AgentRunner agent =
+                new AgentRunner(group, AgentState.load(agentState), new Targets(DEMO, ssh.address(), List.of()));
         Thread.ofPlatform().name("demo-agent").daemon().start(() -> {
             try {
                 agent.run();
@@ -106,7 +124,8 @@ final class QuickstartCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         String f = Tools.relativeToCwd(config);
-        System.out.printf("""
+        System.out.printf(
+                """
                 jumpgate quickstart is running:
                   relay  SSH bastion %s, agent endpoint %s (TLS %s)
                   device %s, %s on %s reached only through its agent's outbound link
@@ -120,9 +139,19 @@ final class QuickstartCommand implements Callable<Integer> {
 
                 %s holds a Host block per name, with the relay's and the device's host keys
                 pinned (StrictHostKeyChecking yes). Ctrl-C stops everything.
-                """, relay.sshAddress(), relay.linkAddress(), relay.pin(), DEMO,
-                ssh.isEmbedded() ? "the agent's embedded SSH server" : "a private OpenSSH sshd", ssh.address(),
-                f, f, f, f, f, f);
+                """,
+                relay.sshAddress(),
+                relay.linkAddress(),
+                relay.pin(),
+                DEMO,
+                ssh.isEmbedded() ? "the agent's embedded SSH server" : "a private OpenSSH sshd",
+                ssh.address(),
+                f,
+                f,
+                f,
+                f,
+                f,
+                f);
         System.out.flush();
         stopped.await();
         return 0;
@@ -143,7 +172,8 @@ final class QuickstartCommand implements Callable<Integer> {
     private Path writeSshConfig(Relay relay, Device demo) throws IOException {
         Path knownHosts = dir.resolve("known_hosts");
         StringBuilder kh = new StringBuilder();
-        relay.sshHostKeyLines().forEach(k -> kh.append("jumpgate-relay ").append(k).append('\n'));
+        relay.sshHostKeyLines()
+                .forEach(k -> kh.append("jumpgate-relay ").append(k).append('\n'));
         demo.hostKeys().forEach(k -> kh.append(DEMO).append(' ').append(k).append('\n'));
         Files.writeString(knownHosts, kh.toString());
         String common = """
@@ -163,8 +193,13 @@ final class QuickstartCommand implements Callable<Integer> {
                 Host %s
                   User %s
                   ProxyJump jumpgate-relay
-                %s""".formatted(relay.sshAddress().host(), relay.sshAddress().port(), common, DEMO,
-                System.getProperty("user.name"), common);
+                %s""".formatted(
+                        relay.sshAddress().host(),
+                        relay.sshAddress().port(),
+                        common,
+                        DEMO,
+                        System.getProperty("user.name"),
+                        common);
         Path config = dir.resolve("ssh_config");
         Files.writeString(config, text);
         return config;

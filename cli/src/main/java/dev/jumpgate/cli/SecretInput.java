@@ -30,8 +30,8 @@ record SecretInput(String what, String fileOption, String envName) {
     static final int MAX_BYTES = 64 * 1024;
 
     /** The process's own standard input, environment and terminal. */
-    record Sources(Map<String, String> env, InputStream stdin, Supplier<Optional<Console>> terminal,
-            PrintStream stderr) {
+    record Sources(
+            Map<String, String> env, InputStream stdin, Supplier<Optional<Console>> terminal, PrintStream stderr) {
         static Sources system() {
             return new Sources(System.getenv(), System.in, SecretInput::terminal, System.err);
         }
@@ -59,9 +59,10 @@ record SecretInput(String what, String fileOption, String envName) {
         }
         String text;
         if (argument != null) {
-            in.stderr().println("jumpgate: warning: the " + what + " on the command line can be read by every user of"
-                    + " this machine while the command runs; pass it on standard input, with " + fileOption
-                    + " FILE, or in " + envName + " instead");
+            in.stderr()
+                    .println("jumpgate: warning: the " + what + " on the command line can be read by every user of"
+                            + " this machine while the command runs; pass it on standard input, with " + fileOption
+                            + " FILE, or in " + envName + " instead");
             text = argument;
         } else if (file != null) {
             text = file.toString().equals("-") ? fromStream(in.stdin(), "standard input") : fromFile(file);
@@ -115,7 +116,11 @@ record SecretInput(String what, String fileOption, String envName) {
     /** The first line that is not blank: a file may end with a newline, or hold the secret and a comment after. */
     private static String firstLine(String text) {
         try (BufferedReader r = new BufferedReader(new StringReader(text))) {
-            return r.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+            return r.lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .findFirst()
+                    .orElse("");
         } catch (IOException e) {
             throw new IllegalStateException(e); // a StringReader does not fail
         }

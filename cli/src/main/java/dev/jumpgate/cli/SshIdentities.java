@@ -14,8 +14,7 @@ import java.util.Map;
  */
 final class SshIdentities {
 
-    private SshIdentities() {
-    }
+    private SshIdentities() {}
 
     /**
      * The existing files among the {@code identityfile} lines of {@code ssh -G} output, with {@code ~} and the
@@ -35,8 +34,17 @@ final class SshIdentities {
                 settings.putIfAbsent(kv[0], kv[1]);
             }
         }
-        Map<Character, String> tokens = Map.of('d', home.toString(), 'u', localUser,
-                'r', settings.getOrDefault("user", localUser), 'h', settings.getOrDefault("hostname", ""), '%', "%");
+        Map<Character, String> tokens = Map.of(
+                'd',
+                home.toString(),
+                'u',
+                localUser,
+                'r',
+                settings.getOrDefault("user", localUser),
+                'h',
+                settings.getOrDefault("hostname", ""),
+                '%',
+                "%");
         List<Path> out = new ArrayList<>();
         for (String f : files) {
             String expanded = expand(f.startsWith("~/") ? home + f.substring(1) : f, tokens);

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** Small helpers for commands that set things up on this machine. */
 final class Tools {
 
-    private Tools() {
-    }
+    private Tools() {}
 
     /** Runs a program to completion; its output goes to ours, a failure becomes an exception naming it. */
     static void run(List<String> command) throws IOException, InterruptedException {

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tunnel", mixinStandardHelpOptions = true,
+@Command(
+        name = "tunnel",
+        mixinStandardHelpOptions = true,
         description = "Forward 127.0.0.1:LOCAL to HOST:PORT as DEVICE sees it (RDP, web UIs, databases). The "
                 + "device's agent must allow it (agent run --allow HOST:PORT) and your grant must cover PORT.")
 final class TunnelCommand implements Callable<Integer> {

@@ -22,8 +22,11 @@ class SecretInputTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private SecretInput.Sources sources(Map<String, String> env, String stdin) {
-        return new SecretInput.Sources(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                Optional::empty, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new SecretInput.Sources(
+                env,
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                Optional::empty,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String warnings() {
@@ -32,13 +35,15 @@ class SecretInputTest {
 
     @Test
     void withNothingGivenTheTokenIsReadFromStandardInput() {
-        assertThat(TOKEN.read(null, null, true, sources(Map.of(), "\n" + SECRET + "\n"))).contains(SECRET);
+        assertThat(TOKEN.read(null, null, true, sources(Map.of(), "\n" + SECRET + "\n")))
+                .contains(SECRET);
         assertThat(warnings()).isEmpty();
     }
 
     @Test
     void aDashTokenFileIsStandardInput() {
-        assertThat(TOKEN.read(null, Path.of("-"), true, sources(Map.of(), SECRET))).contains(SECRET);
+        assertThat(TOKEN.read(null, Path.of("-"), true, sources(Map.of(), SECRET)))
+                .contains(SECRET);
     }
 
     @Test
@@ -49,15 +54,20 @@ class SecretInputTest {
 
     @Test
     void theEnvironmentServesAutomation() {
-        assertThat(TOKEN.read(null, null, true, sources(Map.of("JUMPGATE_TOKEN", SECRET), ""))).contains(SECRET);
+        assertThat(TOKEN.read(null, null, true, sources(Map.of("JUMPGATE_TOKEN", SECRET), "")))
+                .contains(SECRET);
     }
 
     /** The process list shows arguments to every local user while enrollment runs. */
     @Test
     void aTokenOnTheCommandLineStillWorksButWarnsWithoutEchoingIt() {
         assertThat(TOKEN.read(SECRET, null, true, sources(Map.of(), ""))).contains(SECRET);
-        assertThat(warnings()).contains("warning").contains("every user of this machine").contains("--token-file")
-                .contains("JUMPGATE_TOKEN").doesNotContain(SECRET);
+        assertThat(warnings())
+                .contains("warning")
+                .contains("every user of this machine")
+                .contains("--token-file")
+                .contains("JUMPGATE_TOKEN")
+                .doesNotContain(SECRET);
     }
 
     @Test

@@ -27,9 +27,16 @@ class TransportOptionsTest {
         o.transport = "auto";
         o.proxy = proxy;
         o.proxyPasswordFile = passwordFile;
-        var in = new SecretInput.Sources(env, new ByteArrayInputStream(new byte[0]), Optional::empty,
+        var in = new SecretInput.Sources(
+                env,
+                new ByteArrayInputStream(new byte[0]),
+                Optional::empty,
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        return o.plan(in).routes(new HostPort("relay", 443)).get(0).proxy().flatMap(HttpProxy::basicAuthorization)
+        return o.plan(in)
+                .routes(new HostPort("relay", 443))
+                .get(0)
+                .proxy()
+                .flatMap(HttpProxy::basicAuthorization)
                 .map(b -> new String(Base64.getDecoder().decode(b.substring(6)), StandardCharsets.UTF_8));
     }
 
@@ -52,25 +59,30 @@ class TransportOptionsTest {
 
     @Test
     void aPasswordInTheUrlStillWorksButWarnsWithoutEchoingIt() {
-        assertThat(credentials("http://alice:s3cret@proxy:3128", null, Map.of())).contains("alice:s3cret");
-        assertThat(warnings()).contains("warning: the proxy password in --proxy can be read by every user")
+        assertThat(credentials("http://alice:s3cret@proxy:3128", null, Map.of()))
+                .contains("alice:s3cret");
+        assertThat(warnings())
+                .contains("warning: the proxy password in --proxy can be read by every user")
                 .contains("--proxy http://alice@proxy:3128 with --proxy-password-file FILE or JUMPGATE_PROXY_PASSWORD")
                 .doesNotContain("s3cret");
     }
 
     @Test
     void twoPasswordsAreRefusedWithoutEchoingEither() {
-        assertThatThrownBy(() -> credentials("http://alice:one1@proxy:3128", null,
-                Map.of("JUMPGATE_PROXY_PASSWORD", "two2")))
-                .hasMessageContaining("give the proxy password one way").hasMessageContaining("JUMPGATE_PROXY_PASSWORD")
-                .hasMessageNotContaining("one1").hasMessageNotContaining("two2");
+        assertThatThrownBy(() ->
+                        credentials("http://alice:one1@proxy:3128", null, Map.of("JUMPGATE_PROXY_PASSWORD", "two2")))
+                .hasMessageContaining("give the proxy password one way")
+                .hasMessageContaining("JUMPGATE_PROXY_PASSWORD")
+                .hasMessageNotContaining("one1")
+                .hasMessageNotContaining("two2");
     }
 
     @Test
     void aPasswordFileWithoutAUserSaysHowToNameOne(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("pw"), "s3cret\n");
         assertThatThrownBy(() -> credentials("http://proxy:3128", f, Map.of()))
-                .hasMessageContaining("needs a user").hasMessageContaining("http://USER@proxy:3128")
+                .hasMessageContaining("needs a user")
+                .hasMessageContaining("http://USER@proxy:3128")
                 .hasMessageNotContaining("s3cret");
     }
 

@@ -11,14 +11,14 @@ class VersionTest {
 
     @Test
     void versionPrintsTheBuildsNumber() {
-        for (String[] args : new String[][] {{"--version"}, {"relay", "--version"}, {"ls", "--version"},
-                {"mux", "run", "--version"}}) {
+        for (String[] args :
+                new String[][] {{"--version"}, {"relay", "--version"}, {"ls", "--version"}, {"mux", "run", "--version"}
+                }) {
             StringWriter out = new StringWriter();
             var cli = Main.commandLine(args);
             cli.setOut(new PrintWriter(out));
             assertThat(cli.execute(args)).as(String.join(" ", args)).isZero();
-            assertThat(out.toString().strip()).as(String.join(" ", args))
-                    .isEqualTo("jumpgate " + BuildVersion.NUMBER);
+            assertThat(out.toString().strip()).as(String.join(" ", args)).isEqualTo("jumpgate " + BuildVersion.NUMBER);
         }
     }
 }

@@ -35,7 +35,10 @@ public record ClientConfig(String user, String relay, HostPort link, Fingerprint
             p.load(r);
         }
         try {
-            return new ClientConfig(p.getProperty("user"), p.getProperty("relay"), HostPort.parse(p.getProperty("link")),
+            return new ClientConfig(
+                    p.getProperty("user"),
+                    p.getProperty("relay"),
+                    HostPort.parse(p.getProperty("link")),
                     Fingerprint.parse(p.getProperty("tls")),
                     Optional.ofNullable(p.getProperty("identity")).map(Path::of));
         } catch (IllegalArgumentException e) {

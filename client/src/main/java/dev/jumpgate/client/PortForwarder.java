@@ -3,6 +3,7 @@ package dev.jumpgate.client;
 import dev.jumpgate.transport.stream.Splice;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -12,7 +13,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.netty.channel.ChannelFuture;
 
 /**
  * A port on 127.0.0.1 whose every connection becomes a stream to one device target: {@code jumpgate connect}
@@ -57,7 +57,8 @@ public final class PortForwarder implements AutoCloseable {
                         });
                     }
                 });
-        return new PortForwarder(b.bind(new InetSocketAddress("127.0.0.1", localPort)).sync().channel());
+        return new PortForwarder(
+                b.bind(new InetSocketAddress("127.0.0.1", localPort)).sync().channel());
     }
 
     public int port() {

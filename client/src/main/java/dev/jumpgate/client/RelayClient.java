@@ -6,7 +6,10 @@ import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.transport.Backoff;
 import dev.jumpgate.transport.Causes;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.RoutePlan;
 import dev.jumpgate.transport.StartupTrace;
+import dev.jumpgate.transport.Transport;
 import dev.jumpgate.transport.link.ClientLink;
 import dev.jumpgate.transport.link.LinkDialer;
 import dev.jumpgate.transport.link.LinkRefusedException;
@@ -15,11 +18,9 @@ import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.proxy.HttpProxy;
 import dev.jumpgate.transport.proxy.ProxyEnvironment;
 import dev.jumpgate.transport.proxy.ProxyFailures;
-import dev.jumpgate.transport.Route;
-import dev.jumpgate.transport.RoutePlan;
-import dev.jumpgate.transport.Transport;
 import dev.jumpgate.transport.stream.StreamAnswer;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
@@ -49,7 +50,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import io.netty.channel.ChannelFuture;
 
 /**
  * A logged-in client's link to its relay: opens streams to devices and asks the relay's read-only queries.
@@ -74,8 +74,7 @@ public final class RelayClient implements AutoCloseable {
     }
 
     /** A link, and the key the relay took on it. */
-    private record LoggedIn(ClientLink link, Signers.Candidate key) {
-    }
+    private record LoggedIn(ClientLink link, Signers.Candidate key) {}
 
     /** Dials the relay and logs in, trying the user's keys in turn until the relay takes one. */
     public static RelayClient connect(ClientConfig config) throws IOException, InterruptedException {
@@ -86,8 +85,8 @@ public final class RelayClient implements AutoCloseable {
      * As {@link #connect(ClientConfig)}, with {@code keyFiles} tried after ssh-agent's keys instead of the default
      * files when the config names no identity: the files ssh would offer this relay.
      */
-    public static RelayClient connect(ClientConfig config, List<Path> keyFiles) throws IOException,
-            InterruptedException {
+    public static RelayClient connect(ClientConfig config, List<Path> keyFiles)
+            throws IOException, InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             return new RelayClient(group, login(group, config, keyFiles), config);
@@ -113,8 +112,8 @@ public final class RelayClient implements AutoCloseable {
             List<Route> tried = routes.subList(Math.max(0, works), routes.size());
             List<String> failed = new ArrayList<>();
             for (Route route : tried) {
-                Future<ClientLink> dial = LinkDialer.dialAsClient(group, route, config.pin(), config.user(), key,
-                        BuildVersion.ANNOUNCED);
+                Future<ClientLink> dial =
+                        LinkDialer.dialAsClient(group, route, config.pin(), config.user(), key, BuildVersion.ANNOUNCED);
                 if (!key.isDone()) {
                     load(c, key); // here, while the event loop connects and runs TLS
                 }
@@ -127,9 +126,11 @@ public final class RelayClient implements AutoCloseable {
                     return new LoggedIn(dial.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), c);
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
-                    if (cause instanceof LinkRefusedException r
-                            && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
-                        refused.append("\n  ").append(key.join().describe()).append(": ").append(r.getMessage());
+                    if (cause instanceof LinkRefusedException r && r.reason() == LinkMessage.Reason.NOT_AUTHENTICATED) {
+                        refused.append("\n  ")
+                                .append(key.join().describe())
+                                .append(": ")
+                                .append(r.getMessage());
                         works = routes.indexOf(route); // this way reaches the relay: keep it for the next key
                         break;
                     }
@@ -143,8 +144,8 @@ public final class RelayClient implements AutoCloseable {
                 }
             }
         }
-        throw new IOException("relay " + config.relay() + " took none of your keys as user '" + config.user() + "':"
-                + refused);
+        throw new IOException(
+                "relay " + config.relay() + " took none of your keys as user '" + config.user() + "':" + refused);
     }
 
     private static void load(Signers.Candidate c, CompletableFuture<Signer> key) {
@@ -165,7 +166,9 @@ public final class RelayClient implements AutoCloseable {
     static RoutePlan plan() {
         String t = System.getenv().getOrDefault("JUMPGATE_TRANSPORT", "tls");
         Optional<Transport> forced = t.equalsIgnoreCase("auto") ? Optional.empty() : Optional.of(Transport.parse(t));
-        return new RoutePlan(forced, Optional.ofNullable(System.getenv("JUMPGATE_PROXY")).map(HttpProxy::parse),
+        return new RoutePlan(
+                forced,
+                Optional.ofNullable(System.getenv("JUMPGATE_PROXY")).map(HttpProxy::parse),
                 Optional.ofNullable(System.getenv("JUMPGATE_RELAY_HTTP")).map(URI::create),
                 ProxyEnvironment.system());
     }
@@ -251,8 +254,8 @@ public final class RelayClient implements AutoCloseable {
             if (headers == null) {
                 opened.completeExceptionally(new IOException("the relay closed the stream without an answer"));
             } else if (!StreamHeaders.isAccepted(headers)) {
-                opened.completeExceptionally(new StreamRefusedException(String.valueOf(headers.status()),
-                        StreamHeaders.reason(headers)));
+                opened.completeExceptionally(
+                        new StreamRefusedException(String.valueOf(headers.status()), StreamHeaders.reason(headers)));
             } else {
                 StartupTrace.mark("stream-open");
                 opened.complete(a);
@@ -260,7 +263,8 @@ public final class RelayClient implements AutoCloseable {
         });
         link.openStream(answer).addListener(f -> {
             if (!f.isSuccess()) {
-                opened.completeExceptionally(new IOException("link to the relay failed: " + f.cause().getMessage()));
+                opened.completeExceptionally(
+                        new IOException("link to the relay failed: " + f.cause().getMessage()));
                 return;
             }
             Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
@@ -275,8 +279,8 @@ public final class RelayClient implements AutoCloseable {
     }
 
     /** Blocking {@link #open}; for the main thread, never an event loop. */
-    public StreamAnswer openAndWait(String device, int port, String targetHost) throws IOException,
-            InterruptedException {
+    public StreamAnswer openAndWait(String device, int port, String targetHost)
+            throws IOException, InterruptedException {
         return await(open(device, port, targetHost));
     }
 
@@ -284,46 +288,50 @@ public final class RelayClient implements AutoCloseable {
     public String get(String path) throws IOException, InterruptedException {
         CompletableFuture<String> body = new CompletableFuture<>();
         link.openStream(new ChannelInboundHandlerAdapter() {
-            private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            private String status;
+                    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    private String status;
 
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                try {
-                    if (msg instanceof Http2HeadersFrame h) {
-                        status = String.valueOf(h.headers().status());
-                    } else if (msg instanceof Http2DataFrame d) {
-                        ByteBuf c = d.content();
-                        byte[] chunk = new byte[c.readableBytes()];
-                        c.readBytes(chunk);
-                        bytes.writeBytes(chunk);
-                        if (d.isEndStream()) {
-                            String text = bytes.toString(StandardCharsets.UTF_8);
-                            if ("200".equals(status)) {
-                                body.complete(text);
-                            } else {
-                                body.completeExceptionally(new IOException("relay: " + text.strip()));
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        try {
+                            if (msg instanceof Http2HeadersFrame h) {
+                                status = String.valueOf(h.headers().status());
+                            } else if (msg instanceof Http2DataFrame d) {
+                                ByteBuf c = d.content();
+                                byte[] chunk = new byte[c.readableBytes()];
+                                c.readBytes(chunk);
+                                bytes.writeBytes(chunk);
+                                if (d.isEndStream()) {
+                                    String text = bytes.toString(StandardCharsets.UTF_8);
+                                    if ("200".equals(status)) {
+                                        body.complete(text);
+                                    } else {
+                                        body.completeExceptionally(new IOException("relay: " + text.strip()));
+                                    }
+                                }
                             }
+                        } finally {
+                            ReferenceCountUtil.release(msg);
                         }
                     }
-                } finally {
-                    ReferenceCountUtil.release(msg);
-                }
-            }
 
-            @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                body.completeExceptionally(new IOException("the relay closed the request without an answer"));
-            }
-        }).addListener(f -> {
-            if (!f.isSuccess()) {
-                body.completeExceptionally(f.cause());
-                return;
-            }
-            Http2Headers h = new DefaultHttp2Headers().method("GET").path(path).scheme("https")
-                    .authority("relay");
-            ((Http2StreamChannel) f.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
-        });
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                        body.completeExceptionally(new IOException("the relay closed the request without an answer"));
+                    }
+                })
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        body.completeExceptionally(f.cause());
+                        return;
+                    }
+                    Http2Headers h = new DefaultHttp2Headers()
+                            .method("GET")
+                            .path(path)
+                            .scheme("https")
+                            .authority("relay");
+                    ((Http2StreamChannel) f.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
+                });
         return await(body);
     }
 

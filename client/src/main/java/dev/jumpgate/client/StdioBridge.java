@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.concurrent.ExecutionException;
 
 /**
  * {@code jumpgate proxy}: one stream joined to this process's stdin and stdout, for ssh's ProxyCommand. Stdout
@@ -31,12 +31,11 @@ public final class StdioBridge {
     /** Chunks from stdin written to the stream and not yet gone out: at most 256 KiB held for a stalled stream. */
     static final int IN_FLIGHT = 4;
 
-    private StdioBridge() {
-    }
+    private StdioBridge() {}
 
     /** Runs until both directions are done; returns normally on a clean end, throws if the stream broke. */
-    public static void run(StreamAnswer opened, InputStream in, OutputStream out) throws IOException,
-            InterruptedException {
+    public static void run(StreamAnswer opened, InputStream in, OutputStream out)
+            throws IOException, InterruptedException {
         Http2StreamChannel stream = opened.stream();
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "stdout");
@@ -58,7 +57,8 @@ public final class StdioBridge {
         try {
             outputDone.get();
         } catch (ExecutionException e) {
-            throw new IOException("the stream to the device broke: " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "the stream to the device broke: " + e.getCause().getMessage(), e.getCause());
         } finally {
             stdin.interrupt();
             writer.shutdown();

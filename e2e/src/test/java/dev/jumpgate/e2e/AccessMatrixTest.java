@@ -3,25 +3,25 @@ package dev.jumpgate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import org.awaitility.Awaitility;
 
 /**
  * Who may reach what, every cell of the table asserted with real {@code ssh -W TARGET relay}: each person
@@ -39,6 +39,7 @@ class AccessMatrixTest {
     private static final String AUTH = "Permission denied (publickey)";
     /** A device that does not exist and one the user may not reach read alike: no names to enumerate. */
     private static final String NOT_YOURS = "that you may reach; ssh relay lists yours";
+
     private static final String OTHER_PORT = "is not granted to user";
     private static final String OFFLINE = "is offline, last seen";
     private static final String NOT_ALLOWED_BY_AGENT = "does not allow";
@@ -53,12 +54,17 @@ class AccessMatrixTest {
         lab = new Lab(Lab.workDir(getClass()));
         lab.addDevice("pi-kitchen");
         lab.addDevice("db-1");
-        assertThat(lab.enroll("pi-cellar", lab.token("pi-cellar")).awaitExit(Lab.START)).isZero(); // never online
+        assertThat(lab.enroll("pi-cellar", lab.token("pi-cellar")).awaitExit(Lab.START))
+                .isZero(); // never online
         for (String user : List.of("bob", "carol", "erin", "dave")) {
             lab.addKey(user);
         }
         for (String user : List.of("alice", "bob", "carol", "erin", "dave")) {
-            assertThat(lab.console("admin", "user add " + user + " '" + lab.pub(user).strip() + "'").exit()).isZero();
+            assertThat(lab.console(
+                                    "admin",
+                                    "user add " + user + " '" + lab.pub(user).strip() + "'")
+                            .exit())
+                    .isZero();
         }
         for (String user : List.of("alice", "carol", "erin", "dave")) {
             assertThat(lab.console("admin", "grant " + user + " 'pi-*'").exit()).isZero();
@@ -95,8 +101,7 @@ class AccessMatrixTest {
 
     @Test
     void everyPersonReachesExactlyWhatTheirGrantsAllow() throws Exception {
-        record Cell(String person, String target, String expected, CompletableFuture<String> outcome) {
-        }
+        record Cell(String person, String target, String expected, CompletableFuture<String> outcome) {}
         List<Cell> cells = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -104,7 +109,10 @@ class AccessMatrixTest {
                 for (int i = 0; i < PEOPLE.size(); i++) {
                     String person = PEOPLE.get(i);
                     String target = row.getKey();
-                    cells.add(new Cell(person, target, row.getValue().get(i),
+                    cells.add(new Cell(
+                            person,
+                            target,
+                            row.getValue().get(i),
                             CompletableFuture.supplyAsync(() -> probe(person, target), pool)));
                 }
             }
@@ -133,15 +141,27 @@ class AccessMatrixTest {
     @Test
     void revokeEndsOpenSessionsWithinOneSecondAndRefusesNewOnes() throws Exception {
         // dave jumps; the device's sshd knows alice's key, which dave's inner session borrows.
-        Process open = new ProcessBuilder("ssh", "-F", lab.config().toString(), "-i", lab.key("alice").toString(),
-                "-J", "relay-dave", System.getProperty("user.name") + "@pi-kitchen", "cat").start();
+        Process open = new ProcessBuilder(
+                        "ssh",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("alice").toString(),
+                        "-J",
+                        "relay-dave",
+                        System.getProperty("user.name") + "@pi-kitchen",
+                        "cat")
+                .start();
         try {
             echoes(open, "before");
 
             assertThat(lab.console("admin", "revoke dave 'pi-*'").exit()).isZero();
             long revoked = System.nanoTime();
-            assertThat(open.waitFor(1, TimeUnit.SECONDS)).as("the session ended within 1 s of the revoke").isTrue();
-            System.out.printf("revoke: the open session ended %d ms after the console returned%n",
+            assertThat(open.waitFor(1, TimeUnit.SECONDS))
+                    .as("the session ended within 1 s of the revoke")
+                    .isTrue();
+            System.out.printf(
+                    "revoke: the open session ended %d ms after the console returned%n",
                     (System.nanoTime() - revoked) / 1_000_000);
             assertThat(probe("dave", "pi-kitchen:22")).contains(NOT_YOURS);
         } finally {
@@ -159,34 +179,89 @@ class AccessMatrixTest {
     void userRmEndsAControlMasterAndANewKeyForTheNameRevivesNothing() throws Exception {
         lab.addKey("frank");
         lab.addKey("frank-new");
-        assertThat(lab.console("admin", "user add frank '" + lab.pub("frank").strip() + "'").exit()).isZero();
+        assertThat(lab.console("admin", "user add frank '" + lab.pub("frank").strip() + "'")
+                        .exit())
+                .isZero();
         assertThat(lab.console("admin", "grant frank 'pi-*'").exit()).isZero();
         String controlPath = lab.runtime.resolve("cm-frank").toString();
-        Process master = new ProcessBuilder("ssh", "-F", lab.config().toString(), "-o", "ControlMaster=yes",
-                "-o", "ControlPath=" + controlPath, "-o", "ControlPersist=no", "-N", "relay-frank")
-                .redirectErrorStream(true).start();
+        Process master = new ProcessBuilder(
+                        "ssh",
+                        "-F",
+                        lab.config().toString(),
+                        "-o",
+                        "ControlMaster=yes",
+                        "-o",
+                        "ControlPath=" + controlPath,
+                        "-o",
+                        "ControlPersist=no",
+                        "-N",
+                        "relay-frank")
+                .redirectErrorStream(true)
+                .start();
         Process session = null;
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Ssh.run(List.of("ssh", "-F",
-                    lab.config().toString(), "-o", "ControlPath=" + controlPath, "-O", "check", "relay-frank"), null,
-                    Duration.ofSeconds(10)).exit() == 0);
-            session = new ProcessBuilder("ssh", "-F", lab.config().toString(), "-i", lab.key("alice").toString(),
-                    "-o", "ProxyCommand=ssh -F " + lab.config() + " -o ControlMaster=no -o ControlPath=" + controlPath
-                    + " -W %h:%p relay-frank", System.getProperty("user.name") + "@pi-kitchen", "cat").start();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> Ssh.run(
+                                            List.of(
+                                                    "ssh",
+                                                    "-F",
+                                                    lab.config().toString(),
+                                                    "-o",
+                                                    "ControlPath=" + controlPath,
+                                                    "-O",
+                                                    "check",
+                                                    "relay-frank"),
+                                            null,
+                                            Duration.ofSeconds(10))
+                                    .exit()
+                            == 0);
+            session = new ProcessBuilder(
+                            "ssh",
+                            "-F",
+                            lab.config().toString(),
+                            "-i",
+                            lab.key("alice").toString(),
+                            "-o",
+                            "ProxyCommand=ssh -F " + lab.config() + " -o ControlMaster=no -o ControlPath=" + controlPath
+                                    + " -W %h:%p relay-frank",
+                            System.getProperty("user.name") + "@pi-kitchen",
+                            "cat")
+                    .start();
             echoes(session, "through the master");
 
             assertThat(lab.console("admin", "user rm frank").exit()).isZero();
             long removed = System.nanoTime();
-            assertThat(master.waitFor(1, TimeUnit.SECONDS)).as("the ControlMaster ended within 1 s").isTrue();
-            assertThat(session.waitFor(1, TimeUnit.SECONDS)).as("the session through it too").isTrue();
-            System.out.printf("user rm: the ControlMaster and its session ended %d ms after the console returned%n",
+            assertThat(master.waitFor(1, TimeUnit.SECONDS))
+                    .as("the ControlMaster ended within 1 s")
+                    .isTrue();
+            assertThat(session.waitFor(1, TimeUnit.SECONDS))
+                    .as("the session through it too")
+                    .isTrue();
+            System.out.printf(
+                    "user rm: the ControlMaster and its session ended %d ms after the console returned%n",
                     (System.nanoTime() - removed) / 1_000_000);
 
-            assertThat(lab.console("admin", "user add frank '" + lab.pub("frank-new").strip() + "'").exit()).isZero();
+            assertThat(lab.console(
+                                    "admin",
+                                    "user add frank '" + lab.pub("frank-new").strip() + "'")
+                            .exit())
+                    .isZero();
             assertThat(lab.console("admin", "grant frank 'pi-*'").exit()).isZero();
-            Ssh.Result viaOld = Ssh.run(List.of("ssh", "-F", lab.config().toString(), "-o", "ControlMaster=no",
-                    "-o", "ControlPath=" + controlPath, "-W", "pi-kitchen:22", "relay-frank"),
-                    "SSH-2.0-probe\r\n".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(30));
+            Ssh.Result viaOld = Ssh.run(
+                    List.of(
+                            "ssh",
+                            "-F",
+                            lab.config().toString(),
+                            "-o",
+                            "ControlMaster=no",
+                            "-o",
+                            "ControlPath=" + controlPath,
+                            "-W",
+                            "pi-kitchen:22",
+                            "relay-frank"),
+                    "SSH-2.0-probe\r\n".getBytes(StandardCharsets.US_ASCII),
+                    Duration.ofSeconds(30));
             assertThat(viaOld.out()).as("the old key, by its master or afresh").doesNotContain(OK);
             assertThat(viaOld.err()).contains(AUTH);
         } finally {
@@ -207,21 +282,25 @@ class AccessMatrixTest {
 
     private static String readLine(BufferedReader r) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
-            try {
-                return r.readLine();
-            } catch (IOException e) {
-                return "read failed: " + e;
-            }
-        }).get(30, TimeUnit.SECONDS);
+                    try {
+                        return r.readLine();
+                    } catch (IOException e) {
+                        return "read failed: " + e;
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
     }
 
     /** What {@code ssh -W TARGET relay-PERSON} shows: the banner on success, else ssh's stderr. */
     private String probe(String person, String target) {
         try {
-            Ssh.Result r = Ssh.run(List.of("ssh", "-F", lab.config().toString(), "-W", target, "relay-" + person),
-                    "SSH-2.0-probe\r\n".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(60));
-            return r.out().startsWith(OK) ? r.out().lines().findFirst().orElseThrow() : "exit " + r.exit() + ": "
-                    + r.err().strip();
+            Ssh.Result r = Ssh.run(
+                    List.of("ssh", "-F", lab.config().toString(), "-W", target, "relay-" + person),
+                    "SSH-2.0-probe\r\n".getBytes(StandardCharsets.US_ASCII),
+                    Duration.ofSeconds(60));
+            return r.out().startsWith(OK)
+                    ? r.out().lines().findFirst().orElseThrow()
+                    : "exit " + r.exit() + ": " + r.err().strip();
         } catch (Exception e) {
             return "probe failed: " + e;
         }

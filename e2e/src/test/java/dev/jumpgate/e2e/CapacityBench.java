@@ -7,16 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.time.LocalTime;
-import java.util.Base64;
-import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * How many idle agent links one relay holds and what each costs; run by {@code bench/capacity [LINKS]}.
@@ -43,7 +43,9 @@ final class CapacityBench {
 
     public static void main(String[] args) throws Exception {
         int links = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-        Path root = Path.of(System.getProperty("jumpgate.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("jumpgate.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path out = args.length > 1 ? Path.of(args[1]) : root.resolve("bench/results/capacity-latest.txt");
         new CapacityBench(out).run(root, links);
         System.exit(0);
@@ -58,7 +60,8 @@ final class CapacityBench {
         List<SimulatedAgents.Issued> issued = new ArrayList<>();
         for (int from = 1; from <= count; from += TOKENS_PER_COMMAND) {
             String names = IntStream.rangeClosed(from, Math.min(count, from + TOKENS_PER_COMMAND - 1))
-                    .mapToObj(CapacityBench::deviceName).collect(Collectors.joining(" "));
+                    .mapToObj(CapacityBench::deviceName)
+                    .collect(Collectors.joining(" "));
             Ssh.Result r = lab.console("admin", "token create " + names + " --ttl 3h");
             if (r.exit() != 0) {
                 throw new IllegalStateException("token create failed: " + r.err());
@@ -113,8 +116,8 @@ final class CapacityBench {
         new Random(bytes).nextBytes(raw);
         String data = Base64.getEncoder().encodeToString(raw);
         long t = System.nanoTime();
-        Ssh.Result r = lab.forward("admin", device, port, data.getBytes(StandardCharsets.US_ASCII),
-                Duration.ofSeconds(120));
+        Ssh.Result r =
+                lab.forward("admin", device, port, data.getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(120));
         if (!r.out().equals(data)) {
             throw new IllegalStateException("echo through " + device + " failed (exit " + r.exit() + ", "
                     + r.out().length() + " of " + data.length() + " bytes back): " + r.err());
@@ -190,7 +193,11 @@ final class CapacityBench {
         sample("relinked", JvmMeter.sample(lab.relay().pid()));
         put("jump_after_restart_ms", jump(lab, "pi-real"));
         put("echo_after_restart_ms", echo(lab, deviceName(1), sims.echoPort(), 64 * 1024));
-        long online = lab.console("admin", "devices").out().lines().filter(l -> l.contains(" online ")).count();
+        long online = lab.console("admin", "devices")
+                .out()
+                .lines()
+                .filter(l -> l.contains(" online "))
+                .count();
         put("online_by_console", online);
         put("agents_gave_up", sims.gaveUp.size());
         put("load_end", JvmMeter.loadAverage());

@@ -28,17 +28,23 @@ class CapacityTest {
             List<AgentState> states = sims.enroll(CapacityBench.tokens(lab, LINKS), lab.dir.resolve("sim-agents"), 16);
             assertThat(states).hasSize(LINKS);
             states.forEach(sims::start);
-            assertThat(CapacityBench.awaitLinked(lab.relay(), LINKS + 1, LINK_LIMIT)).isGreaterThanOrEqualTo(LINKS + 1);
-            assertThat(lab.ssh("admin", "pi-real", "echo held", null, Duration.ofSeconds(30)).out()).isEqualTo("held\n");
+            assertThat(CapacityBench.awaitLinked(lab.relay(), LINKS + 1, LINK_LIMIT))
+                    .isGreaterThanOrEqualTo(LINKS + 1);
+            assertThat(lab.ssh("admin", "pi-real", "echo held", null, Duration.ofSeconds(30))
+                            .out())
+                    .isEqualTo("held\n");
             CapacityBench.echo(lab, CapacityBench.deviceName(LINKS), sims.echoPort(), 4096);
 
             lab.relay().kill();
             lab.startRelay();
 
-            assertThat(CapacityBench.awaitLinked(lab.relay(), LINKS + 1, LINK_LIMIT)).isGreaterThanOrEqualTo(LINKS + 1);
+            assertThat(CapacityBench.awaitLinked(lab.relay(), LINKS + 1, LINK_LIMIT))
+                    .isGreaterThanOrEqualTo(LINKS + 1);
             assertThat(lab.console("admin", "devices").out().lines().filter(l -> l.contains(" online ")))
                     .hasSize(LINKS + 1);
-            assertThat(lab.ssh("admin", "pi-real", "echo back", null, Duration.ofSeconds(30)).out()).isEqualTo("back\n");
+            assertThat(lab.ssh("admin", "pi-real", "echo back", null, Duration.ofSeconds(30))
+                            .out())
+                    .isEqualTo("back\n");
             CapacityBench.echo(lab, CapacityBench.deviceName(1), sims.echoPort(), 4096);
             assertThat(sims.gaveUp).isEmpty();
         }

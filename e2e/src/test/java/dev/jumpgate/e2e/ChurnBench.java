@@ -5,14 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
@@ -47,7 +47,9 @@ final class ChurnBench {
     public static void main(String[] args) throws Exception {
         double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 10;
         int pool = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        Path root = Path.of(System.getProperty("jumpgate.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("jumpgate.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path out = args.length > 2 ? Path.of(args[2]) : root.resolve("bench/results/churn-latest.txt");
         new ChurnBench(out).run(root, Duration.ofSeconds((long) (minutes * 60)), pool);
         System.exit(0);
@@ -78,7 +80,8 @@ final class ChurnBench {
         }
         int want = states.size() / 2 + 1;
         if (CapacityBench.awaitLinked(lab.relay(), want, Duration.ofMinutes(5)) < want) {
-            throw new IllegalStateException("only " + CapacityBench.linkedByLog(lab.relay()) + " of " + want + " linked");
+            throw new IllegalStateException(
+                    "only " + CapacityBench.linkedByLog(lab.relay()) + " of " + want + " linked");
         }
         long pid = lab.relay().pid();
         List<JvmMeter.Sample> samples = new ArrayList<>();
@@ -100,9 +103,14 @@ final class ChurnBench {
                     JvmMeter.Sample s = JvmMeter.sample(pid);
                     samples.add(s);
                     CapacityBench.jump(lab, "pi-real");
-                    CapacityBench.progress(String.format(Locale.ROOT,
-                            "%s; %d linked; %d swaps, %d sessions, %d failed", s.describe(),
-                            CapacityBench.linkedByLog(lab.relay()), swaps.get(), sessions.get(), sessionFailures.get()));
+                    CapacityBench.progress(String.format(
+                            Locale.ROOT,
+                            "%s; %d linked; %d swaps, %d sessions, %d failed",
+                            s.describe(),
+                            CapacityBench.linkedByLog(lab.relay()),
+                            swaps.get(),
+                            sessions.get(),
+                            sessionFailures.get()));
                     results.put("sample_" + samples.size(), s.heapKib() + " " + s.rssKib() + " " + s.fds());
                 }
             } finally {
@@ -166,8 +174,8 @@ final class ChurnBench {
         }
     }
 
-    private static AgentState pick(SimulatedAgents sims, List<AgentState> states, ThreadLocalRandom random,
-            boolean linked) {
+    private static AgentState pick(
+            SimulatedAgents sims, List<AgentState> states, ThreadLocalRandom random, boolean linked) {
         while (true) {
             AgentState s = states.get(STEADY + random.nextInt(states.size() - STEADY));
             if (sims.isRunning(s.device()) == linked) {

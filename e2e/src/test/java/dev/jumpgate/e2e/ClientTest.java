@@ -3,17 +3,20 @@ package dev.jumpgate.e2e;
 import static dev.jumpgate.e2e.Lab.jg;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -26,9 +29,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client commands as a user runs them: {@code jumpgate login}, {@code ls}, {@code config}, {@code proxy},
@@ -69,7 +69,8 @@ class ClientTest {
     private Path aliceConfigWith(String name, String regex, String replacement) throws Exception {
         Path other = lab.dir.resolve(name);
         Files.createDirectories(other.resolve("jumpgate"));
-        Files.writeString(other.resolve("jumpgate/client.properties"),
+        Files.writeString(
+                other.resolve("jumpgate/client.properties"),
                 Files.readString(home.resolve("jumpgate/client.properties")).replaceAll(regex, replacement));
         return launcher(other);
     }
@@ -83,11 +84,18 @@ class ClientTest {
     @Test
     @Order(1)
     void loginChecksTheRelayWithSshThenRemembersIt() throws Exception {
-        Ssh.Result r = jg(jumpgate, "login", "-F", lab.config().toString(), "-i", lab.key("alice").toString(),
+        Ssh.Result r = jg(
+                jumpgate,
+                "login",
+                "-F",
+                lab.config().toString(),
+                "-i",
+                lab.key("alice").toString(),
                 "relay-alice");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("as alice");
-        assertThat(Files.readString(home.resolve("jumpgate/client.properties"))).contains("user=alice")
+        assertThat(Files.readString(home.resolve("jumpgate/client.properties")))
+                .contains("user=alice")
                 .contains("tls=SHA256\\:");
     }
 
@@ -121,12 +129,16 @@ class ClientTest {
     void generatedConfigReachesTheDeviceWithStrictHostKeyChecking() throws Exception {
         Ssh.Result conf = jg(jumpgate, "config");
         assertThat(conf.exit()).as(conf.err()).isZero();
-        assertThat(conf.out()).contains("Host pi-kitchen").contains("StrictHostKeyChecking yes")
+        assertThat(conf.out())
+                .contains("Host pi-kitchen")
+                .contains("StrictHostKeyChecking yes")
                 .contains("IdentityFile " + lab.key("alice").toAbsolutePath());
         // Nothing but the generated blocks names alice's key: the one she logged in with.
         Path sshConfig = lab.dir.resolve("alice_ssh_config");
         Files.writeString(sshConfig, conf.out() + "Host *\n  IdentitiesOnly yes\n  BatchMode yes\n");
-        Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "pi-kitchen", "echo via-proxy"), null,
+        Ssh.Result r = Ssh.run(
+                List.of("ssh", "-F", sshConfig.toString(), "pi-kitchen", "echo via-proxy"),
+                null,
                 Duration.ofSeconds(30));
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("via-proxy\n");
@@ -140,22 +152,39 @@ class ClientTest {
         Path loaded = lab.dir.resolve("proxy-classes-" + mux + ".log");
         List<String> java = new ArrayList<>(Proc.javaCommand());
         java.add(1, "-Xlog:class+load=info:file=" + loaded);
-        Path script = lab.launcher(lab.dir.resolve("jumpgate-class-log-" + mux), home,
-                mux ? "" : "export JUMPGATE_MUX=no", java);
+        Path script = lab.launcher(
+                lab.dir.resolve("jumpgate-class-log-" + mux), home, mux ? "" : "export JUMPGATE_MUX=no", java);
         if (mux) {
             // The proxies before this one started alice's mux; wait until it serves, so this proxy goes through it.
-            Awaitility.await("alice's mux").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+            Awaitility.await("alice's mux")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(300))
                     .until(() -> jg(jumpgate, "mux", "status").out().contains("linked=yes"));
         }
         Path sshConfig = lab.dir.resolve("alice_ssh_config");
-        Ssh.Result r = Ssh.run(List.of("ssh", "-F", sshConfig.toString(), "-o", "ProxyCommand=" + script
-                + " proxy %h %p", "pi-kitchen", "echo lean"), null, Duration.ofSeconds(30));
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "ssh",
+                        "-F",
+                        sshConfig.toString(),
+                        "-o",
+                        "ProxyCommand=" + script + " proxy %h %p",
+                        "pi-kitchen",
+                        "echo lean"),
+                null,
+                Duration.ofSeconds(30));
         assertThat(r.out()).as(r.err()).isEqualTo("lean\n");
         String bridge = mux ? "dev.jumpgate.client.mux.MuxDial" : "dev.jumpgate.client.StdioBridge";
-        Awaitility.await("the proxy's class log").atMost(Duration.ofSeconds(10))
+        Awaitility.await("the proxy's class log")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> Files.exists(loaded) && Files.readString(loaded).contains(bridge));
-        assertThat(Files.readString(loaded)).doesNotContain("org.bouncycastle.", "org.apache.sshd.", "picocli.",
-                "ch.qos.logback.", "io.netty.handler.ssl.JdkSslContext");
+        assertThat(Files.readString(loaded))
+                .doesNotContain(
+                        "org.bouncycastle.",
+                        "org.apache.sshd.",
+                        "picocli.",
+                        "ch.qos.logback.",
+                        "io.netty.handler.ssl.JdkSslContext");
         if (mux) {
             // Through the mux the proxy only copies bytes: no TLS, no HTTP/2, no Netty at all.
             assertThat(Files.readString(loaded)).doesNotContain("io.netty.", "javax.net.ssl.SSLContext ");
@@ -173,15 +202,29 @@ class ClientTest {
         String sum = JumpTest.sha256(data);
 
         Path viaScp = lab.dir.resolve("via-scp.bin");
-        assertThat(Ssh.run(List.of("scp", "-q", "-F", sshConfig.toString(), src.toString(), "pi-kitchen:" + viaScp),
-                null, Duration.ofMinutes(2)).exit()).isZero();
+        assertThat(Ssh.run(
+                                List.of(
+                                        "scp",
+                                        "-q",
+                                        "-F",
+                                        sshConfig.toString(),
+                                        src.toString(),
+                                        "pi-kitchen:" + viaScp),
+                                null,
+                                Duration.ofMinutes(2))
+                        .exit())
+                .isZero();
         Path viaSftp = lab.dir.resolve("via-sftp.bin");
-        Ssh.Result sftp = Ssh.run(List.of("sftp", "-q", "-F", sshConfig.toString(), "-b", "-", "pi-kitchen"),
-                ("put " + src + " " + viaSftp + "\n").getBytes(), Duration.ofMinutes(2));
+        Ssh.Result sftp = Ssh.run(
+                List.of("sftp", "-q", "-F", sshConfig.toString(), "-b", "-", "pi-kitchen"),
+                ("put " + src + " " + viaSftp + "\n").getBytes(),
+                Duration.ofMinutes(2));
         assertThat(sftp.exit()).as(sftp.err()).isZero();
         Path viaRsync = lab.dir.resolve("via-rsync.bin");
-        Ssh.Result rsync = Ssh.run(List.of("rsync", "-e", "ssh -F " + sshConfig, src.toString(),
-                "pi-kitchen:" + viaRsync), null, Duration.ofMinutes(2));
+        Ssh.Result rsync = Ssh.run(
+                List.of("rsync", "-e", "ssh -F " + sshConfig, src.toString(), "pi-kitchen:" + viaRsync),
+                null,
+                Duration.ofMinutes(2));
         assertThat(rsync.exit()).as(rsync.err()).isZero();
 
         for (Path p : List.of(viaScp, viaSftp, viaRsync)) {
@@ -192,13 +235,13 @@ class ClientTest {
     @Test
     @Order(5)
     void connectPrintsAnSshLineThatWorks() throws Exception {
-        try (Proc connect = Proc.start(lab.dir.resolve("logs"), "connect", List.of(jumpgate.toString(), "connect",
-                "pi-kitchen"))) {
+        try (Proc connect =
+                Proc.start(lab.dir.resolve("logs"), "connect", List.of(jumpgate.toString(), "connect", "pi-kitchen"))) {
             Matcher m = connect.awaitOutput("^(ssh -p \\d+ .*)$", Duration.ofSeconds(60));
             assertThat(m.group(1)).contains("-o HostKeyAlias=pi-kitchen");
             List<String> cmd = new ArrayList<>(List.of(m.group(1).split(" ")));
-            cmd.addAll(1, List.of("-i", lab.key("alice").toString(), "-o", "IdentitiesOnly=yes", "-o",
-                    "BatchMode=yes"));
+            cmd.addAll(
+                    1, List.of("-i", lab.key("alice").toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"));
             cmd.add("echo via-connect");
             for (int i = 0; i < 3; i++) { // one port serves many sessions
                 Ssh.Result r = Ssh.run(cmd, null, Duration.ofSeconds(30));
@@ -210,8 +253,10 @@ class ClientTest {
     @Test
     @Order(6)
     void tunnelReachesAPortTheDeviceAllows() throws Exception {
-        try (Proc tunnel = Proc.start(lab.dir.resolve("logs"), "tunnel", List.of(jumpgate.toString(), "tunnel",
-                "pi-kitchen", "0:127.0.0.1:" + echo.getLocalPort()))) {
+        try (Proc tunnel = Proc.start(
+                lab.dir.resolve("logs"),
+                "tunnel",
+                List.of(jumpgate.toString(), "tunnel", "pi-kitchen", "0:127.0.0.1:" + echo.getLocalPort()))) {
             int port = Integer.parseInt(tunnel.awaitOutput("^127\\.0\\.0\\.1:(\\d+) -> ", Duration.ofSeconds(60))
                     .group(1));
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -285,23 +330,38 @@ class ClientTest {
     @Test
     @Order(12)
     void connectLinksAgainAfterTheRelayRestartsAndServesNewSessions() throws Exception {
-        try (Proc connect = Proc.start(lab.dir.resolve("logs"), "connect-relink", List.of(jumpgate.toString(),
-                "connect", "pi-kitchen"))) {
+        try (Proc connect = Proc.start(
+                lab.dir.resolve("logs"), "connect-relink", List.of(jumpgate.toString(), "connect", "pi-kitchen"))) {
             Matcher m = connect.awaitOutput("^(ssh -p \\d+ .*)$", Duration.ofSeconds(60));
             List<String> cmd = new ArrayList<>(List.of(m.group(1).split(" ")));
-            cmd.addAll(1, List.of("-i", lab.key("alice").toString(), "-o", "IdentitiesOnly=yes", "-o",
-                    "BatchMode=yes", "-o", "ConnectTimeout=20"));
-            assertThat(Ssh.run(with(cmd, "echo before"), null, Duration.ofSeconds(30)).out()).isEqualTo("before\n");
+            cmd.addAll(
+                    1,
+                    List.of(
+                            "-i",
+                            lab.key("alice").toString(),
+                            "-o",
+                            "IdentitiesOnly=yes",
+                            "-o",
+                            "BatchMode=yes",
+                            "-o",
+                            "ConnectTimeout=20"));
+            assertThat(Ssh.run(with(cmd, "echo before"), null, Duration.ofSeconds(30))
+                            .out())
+                    .isEqualTo("before\n");
 
             lab.relay().kill();
             lab.startRelay(); // same ports, same state
             lab.awaitOnline("pi-kitchen", Duration.ofSeconds(60));
-            Awaitility.await("a new session through the same connect port").atMost(Duration.ofSeconds(90))
+            Awaitility.await("a new session through the same connect port")
+                    .atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Ssh.run(with(cmd, "echo after"), null, Duration.ofSeconds(30)).out().equals("after\n"));
+                    .until(() -> Ssh.run(with(cmd, "echo after"), null, Duration.ofSeconds(30))
+                            .out()
+                            .equals("after\n"));
             assertThat(connect.isAlive()).isTrue();
             assertThat(connect.stderr()).contains("closed; linking again");
-            Awaitility.await("connect says it linked again").atMost(Duration.ofSeconds(5))
+            Awaitility.await("connect says it linked again")
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> connect.stderr().contains("linked to relay"));
         }
     }
@@ -313,22 +373,36 @@ class ClientTest {
     @Test
     @Order(13)
     void revokeEndsAClientStreamAndUserKeyRmEndsTheLinkWithinOneSecond() throws Exception {
-        try (Proc tunnel = Proc.start(lab.dir.resolve("logs"), "tunnel-revoked", List.of(jumpgate.toString(),
-                "tunnel", "pi-kitchen", "0:127.0.0.1:" + echo.getLocalPort()))) {
+        try (Proc tunnel = Proc.start(
+                lab.dir.resolve("logs"),
+                "tunnel-revoked",
+                List.of(jumpgate.toString(), "tunnel", "pi-kitchen", "0:127.0.0.1:" + echo.getLocalPort()))) {
             int port = Integer.parseInt(tunnel.awaitOutput("^127\\.0\\.0\\.1:(\\d+) -> ", Duration.ofSeconds(60))
                     .group(1));
             try (Socket s = echoing(port)) {
                 assertThat(lab.console("admin", "revoke alice 'pi-*'").exit()).isZero();
-                assertThat(endsWithinOneSecond(s)).as("the stream the revoked grant allowed").isTrue();
+                assertThat(endsWithinOneSecond(s))
+                        .as("the stream the revoked grant allowed")
+                        .isTrue();
             }
-            assertThat(lab.console("admin", "grant alice 'pi-*' --ports '*'").exit()).isZero();
+            assertThat(lab.console("admin", "grant alice 'pi-*' --ports '*'").exit())
+                    .isZero();
             try (Socket s = echoing(port)) {
-                String fingerprint = Ssh.run(List.of("ssh-keygen", "-l", "-f", lab.key("alice") + ".pub"), null,
-                        Duration.ofSeconds(10)).out().split(" ")[1];
-                assertThat(lab.console("admin", "user key rm alice " + fingerprint).exit()).isZero();
-                assertThat(endsWithinOneSecond(s)).as("a stream of the link whose key was taken away").isTrue();
+                String fingerprint = Ssh.run(
+                                List.of("ssh-keygen", "-l", "-f", lab.key("alice") + ".pub"),
+                                null,
+                                Duration.ofSeconds(10))
+                        .out()
+                        .split(" ")[1];
+                assertThat(lab.console("admin", "user key rm alice " + fingerprint)
+                                .exit())
+                        .isZero();
+                assertThat(endsWithinOneSecond(s))
+                        .as("a stream of the link whose key was taken away")
+                        .isTrue();
             }
-            Awaitility.await("the tunnel hears its link was closed").atMost(Duration.ofSeconds(5))
+            Awaitility.await("the tunnel hears its link was closed")
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> tunnel.stderr().contains("linking again"));
         }
     }
@@ -365,7 +439,9 @@ class ClientTest {
                 try {
                     Socket s = server.accept();
                     Thread.ofVirtual().start(() -> {
-                        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                        try (s;
+                                InputStream in = s.getInputStream();
+                                OutputStream out = s.getOutputStream()) {
                             in.transferTo(out);
                         } catch (Exception e) {
                             // the client went away

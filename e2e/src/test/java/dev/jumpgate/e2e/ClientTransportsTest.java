@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client helper behind the same kinds of proxy as an agent: {@code jumpgate proxy} as ssh's ProxyCommand
@@ -33,15 +33,24 @@ class ClientTransportsTest {
         Tinyproxy.assumeInstalled();
         lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
         pollPort = lab.pollPort;
-        connectProxy = new Tinyproxy(lab.dir, "connect-proxy", "127.0.0.1",
-                List.of("BasicAuth alice pw1", "ConnectPort " + lab.linkPort));
+        connectProxy = new Tinyproxy(
+                lab.dir, "connect-proxy", "127.0.0.1", List.of("BasicAuth alice pw1", "ConnectPort " + lab.linkPort));
         plainProxy = new Tinyproxy(lab.dir, "plain-proxy", "127.0.0.1", List.of("ConnectPort 0"));
         lab.addDevice("pi-kitchen");
         lab.console("admin", "user add alice '" + lab.pub("alice").strip() + "'");
         lab.console("admin", "grant alice pi-kitchen");
         home = lab.dir.resolve("alice-config");
-        Ssh.Result login = Ssh.run(List.of(launcher("login", "").toString(), "login", "-F", lab.config().toString(),
-                "-i", lab.key("alice").toString(), "relay-alice"), null, Duration.ofSeconds(60));
+        Ssh.Result login = Ssh.run(
+                List.of(
+                        launcher("login", "").toString(),
+                        "login",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("alice").toString(),
+                        "relay-alice"),
+                null,
+                Duration.ofSeconds(60));
         assertThat(login.exit()).as(login.err()).isZero();
     }
 
@@ -67,12 +76,25 @@ class ClientTransportsTest {
                 : "export JUMPGATE_TRANSPORT=auto HTTPS_PROXY=" + plainProxy.url(null)
                         + " JUMPGATE_RELAY_HTTP=http://127.0.0.1:" + pollPort;
         Path jumpgate = launcher(transport, env);
-        Ssh.Result r = Ssh.run(List.of("ssh", "-F", lab.config().toString(), "-i", lab.key("alice").toString(),
-                "-o", "ProxyCommand=" + jumpgate + " proxy %h %p", System.getProperty("user.name") + "@pi-kitchen",
-                "echo via-" + transport), null, Duration.ofSeconds(90));
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "ssh",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("alice").toString(),
+                        "-o",
+                        "ProxyCommand=" + jumpgate + " proxy %h %p",
+                        System.getProperty("user.name") + "@pi-kitchen",
+                        "echo via-" + transport),
+                null,
+                Duration.ofSeconds(90));
         assertThat(r.out()).as(r.err()).isEqualTo("via-" + transport + "\n");
         Tinyproxy used = transport.equals("websocket") ? connectProxy : plainProxy;
-        assertThat(used.log()).contains(transport.equals("websocket") ? "CONNECT 127.0.0.1:" + lab.linkPort
-                : "POST http://127.0.0.1:" + pollPort + "/v1/poll");
+        assertThat(used.log())
+                .contains(
+                        transport.equals("websocket")
+                                ? "CONNECT 127.0.0.1:" + lab.linkPort
+                                : "POST http://127.0.0.1:" + pollPort + "/v1/poll");
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 
 /**
  * A device whose only way out is an HTTP proxy that allows CONNECT to the relay's port alone, with Basic
@@ -38,8 +38,8 @@ class ConnectProxyTest {
     void start() throws Exception {
         Tinyproxy.assumeInstalled();
         lab = new Lab(Lab.workDir(getClass()));
-        proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth alice " + PASSWORD,
-                "ConnectPort " + lab.linkPort));
+        proxy = new Tinyproxy(
+                lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth alice " + PASSWORD, "ConnectPort " + lab.linkPort));
     }
 
     @AfterAll
@@ -51,8 +51,14 @@ class ConnectProxyTest {
     }
 
     private String[] through(String transport) throws Exception {
-        return new String[] {"--transport", transport, "--proxy", proxy.url("alice"), "--proxy-password-file",
-            lab.secretFile(PASSWORD).toString()};
+        return new String[] {
+            "--transport",
+            transport,
+            "--proxy",
+            proxy.url("alice"),
+            "--proxy-password-file",
+            lab.secretFile(PASSWORD).toString()
+        };
     }
 
     private Proc device(String device, String transport) throws Exception {
@@ -63,8 +69,9 @@ class ConnectProxyTest {
     @Order(1)
     void webSocketThroughTheProxyCarriesSshAndFiftyMegabytes() throws Exception {
         wsAgent = device("pi-ws", "websocket");
-        assertThat(wsAgent.stderr()).contains("over websocket to 127.0.0.1:" + lab.linkPort
-                + " via proxy http://alice:****@127.0.0.1:" + proxy.port());
+        assertThat(wsAgent.stderr())
+                .contains("over websocket to 127.0.0.1:" + lab.linkPort + " via proxy http://alice:****@127.0.0.1:"
+                        + proxy.port());
         Transfers.commandsRun(lab, "pi-ws");
         Transfers.fiftyMegabytesByScpArriveIdentical(lab, "pi-ws");
         assertThat(proxy.log()).contains("CONNECT 127.0.0.1:" + lab.linkPort);
@@ -82,27 +89,38 @@ class ConnectProxyTest {
     @Test
     @Order(3)
     void wrongCredentialsGetAClearProxyAuthenticationError() throws Exception {
-        Proc wrong = lab.enroll("pi-wrong", lab.token("pi-wrong"), "--transport", "websocket", "--proxy",
+        Proc wrong = lab.enroll(
+                "pi-wrong",
+                lab.token("pi-wrong"),
+                "--transport",
+                "websocket",
+                "--proxy",
                 proxy.url("alice:not-the-password"));
         assertThat(wrong.awaitExit(Lab.START)).isNotZero();
         // tinyproxy answers a CONNECT with bad credentials 401 where RFC 9110 says 407; both read the same.
-        assertThat(wrong.stderr()).containsPattern("proxy http://127\\.0\\.0\\.1:" + proxy.port()
-                + " refused the credentials for user 'alice' \\(40[17]\\)").doesNotContain("not-the-password");
+        assertThat(wrong.stderr())
+                .containsPattern("proxy http://127\\.0\\.0\\.1:" + proxy.port()
+                        + " refused the credentials for user 'alice' \\(40[17]\\)")
+                .doesNotContain("not-the-password");
         // a password in the URL still works, but the process list shows it to every local user
-        assertThat(wrong.stderr()).contains("warning: the proxy password in --proxy can be read by every user")
+        assertThat(wrong.stderr())
+                .contains("warning: the proxy password in --proxy can be read by every user")
                 .contains("--proxy-password-file");
 
         Proc none = lab.enroll("pi-none", lab.token("pi-none"), "--transport", "tls", "--proxy", proxy.url(null));
         assertThat(none.awaitExit(Lab.START)).isNotZero();
-        assertThat(none.stderr()).containsPattern("requires authentication \\(40[17]\\): pass --proxy "
-                + "http://USER@127\\.0\\.0\\.1:" + proxy.port() + " and the password in --proxy-password-file");
+        assertThat(none.stderr())
+                .containsPattern("requires authentication \\(40[17]\\): pass --proxy " + "http://USER@127\\.0\\.0\\.1:"
+                        + proxy.port() + " and the password in --proxy-password-file");
     }
 
     @Test
     @Order(4)
     void aConnectToAnyOtherPortIsRefusedByTheProxyNotLeakedAround() throws Exception {
         Proc p = lab.enroll("pi-other", lab.token("pi-other"), through("tls"));
-        assertThat(p.awaitExit(Lab.START)).as("the proxy's CONNECT to the relay works").isZero();
+        assertThat(p.awaitExit(Lab.START))
+                .as("the proxy's CONNECT to the relay works")
+                .isZero();
         assertThat(proxy.log()).doesNotContain("Refused CONNECT");
     }
 
@@ -118,11 +136,14 @@ class ConnectProxyTest {
         Proc session = Transfers.longSession(lab, "pi-ws", "ws-session");
         session.awaitOutput("started", Duration.ofSeconds(30));
         proxy.restart();
-        Awaitility.await("pi-ws links again").atMost(Duration.ofSeconds(45))
+        Awaitility.await("pi-ws links again")
+                .atMost(Duration.ofSeconds(45))
                 .until(() -> Transfers.links(wsAgent) > before);
         lab.awaitOnline("pi-ws", Duration.ofSeconds(30));
         Transfers.commandsRun(lab, "pi-ws");
-        assertThat(session.awaitExit(Duration.ofSeconds(60))).as("the session that spanned the restart").isNotZero();
+        assertThat(session.awaitExit(Duration.ofSeconds(60)))
+                .as("the session that spanned the restart")
+                .isNotZero();
         assertThat(session.stdout()).doesNotContain("finished");
     }
 
@@ -130,10 +151,18 @@ class ConnectProxyTest {
     @Order(6)
     void aMistypedCommandLineDoesNotEchoTheProxyPassword() throws Exception {
         // --proxy on a command that has none: picocli echoes the option and its value as unmatched.
-        Proc typo = lab.adopt(Proc.jumpgate(lab.dir.resolve("logs"), "typo", "relay", "--data",
-                lab.dir.resolve("typo").toString(), "--proxy", proxy.url("alice:" + PASSWORD)));
+        Proc typo = lab.adopt(Proc.jumpgate(
+                lab.dir.resolve("logs"),
+                "typo",
+                "relay",
+                "--data",
+                lab.dir.resolve("typo").toString(),
+                "--proxy",
+                proxy.url("alice:" + PASSWORD)));
         assertThat(typo.awaitExit(Lab.START)).isEqualTo(2);
-        assertThat(typo.stderr()).contains("'--proxy', 'http://alice:****@127.0.0.1:").doesNotContain(PASSWORD);
+        assertThat(typo.stderr())
+                .contains("'--proxy', 'http://alice:****@127.0.0.1:")
+                .doesNotContain(PASSWORD);
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * An interactive session (remote {@code cat}, no PTY) timed as a typing user feels it: one byte written, the
@@ -24,7 +24,10 @@ final class EchoLatency implements AutoCloseable {
 
         static Stats of(List<Long> nanos) {
             long[] s = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-            return new Stats(s.length, ms(s[s.length / 2]), ms(s[Math.min(s.length - 1, s.length * 99 / 100)]),
+            return new Stats(
+                    s.length,
+                    ms(s[s.length / 2]),
+                    ms(s[Math.min(s.length - 1, s.length * 99 / 100)]),
                     ms(s[s.length - 1]));
         }
 

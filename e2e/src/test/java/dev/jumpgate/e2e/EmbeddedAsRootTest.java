@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An agent running as root serves other users too: a session for {@code alice@box} runs as that account, with
@@ -74,13 +74,22 @@ class EmbeddedAsRootTest {
         if (line.contains(MARK)) {
             Lab.run(List.of("userdel", "--remove", ACCOUNT));
         } else {
-            assertThat(line).as("an account named %s that this test did not make", ACCOUNT).isEmpty();
+            assertThat(line)
+                    .as("an account named %s that this test did not make", ACCOUNT)
+                    .isEmpty();
         }
     }
 
     private List<String> ssh(String key, String login, String... rest) {
-        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", lab.config().toString(), "-i",
-                lab.key(key).toString(), "-J", "relay-admin", login + "@box"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                lab.config().toString(),
+                "-i",
+                lab.key(key).toString(),
+                "-J",
+                "relay-admin",
+                login + "@box"));
         cmd.addAll(List.of(rest));
         return cmd;
     }
@@ -93,10 +102,13 @@ class EmbeddedAsRootTest {
 
     @Test
     void theAccountsOwnAuthorizedKeysLetItsKeysIn() throws Exception {
-        assertThat(Ssh.run(ssh("alice", ACCOUNT, "id -un"), null, Duration.ofSeconds(30)).out())
+        assertThat(Ssh.run(ssh("alice", ACCOUNT, "id -un"), null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo(ACCOUNT + "\n");
         Ssh.Result asRoot = Ssh.run(ssh("alice", "root", "id -un"), null, Duration.ofSeconds(30));
-        assertThat(asRoot.exit()).as("alice's key is in %s's file, not root's", ACCOUNT).isEqualTo(255);
+        assertThat(asRoot.exit())
+                .as("alice's key is in %s's file, not root's", ACCOUNT)
+                .isEqualTo(255);
     }
 
     /**
@@ -105,8 +117,8 @@ class EmbeddedAsRootTest {
      */
     @Test
     void aLinkInTheAccountsSshDirectoryIsNotFollowedNorItsTargetLogged() throws Exception {
-        Path rootOnly = Files.writeString(tmp.resolve("root-only"), "root:SECRET-HASH:19000::::::\n"
-                + lab.pub("mallory"));
+        Path rootOnly =
+                Files.writeString(tmp.resolve("root-only"), "root:SECRET-HASH:19000::::::\n" + lab.pub("mallory"));
         Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rw-------"));
         Path own = home.resolve(".ssh").resolve("authorized_keys");
         Path aside = own.resolveSibling("authorized_keys.aside");
@@ -117,7 +129,9 @@ class EmbeddedAsRootTest {
 
             Ssh.Result r = Ssh.run(ssh("mallory", ACCOUNT, "id -un"), null, Duration.ofSeconds(30));
 
-            assertThat(r.exit()).as("mallory's key is only in the root-only file").isEqualTo(255);
+            assertThat(r.exit())
+                    .as("mallory's key is only in the root-only file")
+                    .isEqualTo(255);
             agent.awaitLog(Pattern.quote(own + " is a symbolic link"), Duration.ofSeconds(10));
             assertThat(agent.stderr() + agent.stdout()).doesNotContain("SECRET-HASH");
         } finally {
@@ -130,19 +144,34 @@ class EmbeddedAsRootTest {
     void terminalSessionBelongsToTheAccount() throws Exception {
         List<String> cmd = ssh("admin", ACCOUNT);
         cmd.add(1, "-tt");
-        Ssh.Result r = Ssh.run(cmd, "echo who=$(id -un) tty=$(stat -c %U $(tty))\nexit\n"
-                .getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
+        Ssh.Result r = Ssh.run(
+                cmd,
+                "echo who=$(id -un) tty=$(stat -c %U $(tty))\nexit\n".getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(30));
         assertThat(r.out()).contains("who=" + ACCOUNT + " tty=" + ACCOUNT);
     }
 
     @Test
     void filesArriveOwnedByTheAccount() throws Exception {
         Path local = Files.writeString(tmp.resolve("note.txt"), "for the account\n");
-        Ssh.Result r = Ssh.run(List.of("scp", "-q", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
-                "-J", "relay-admin", local.toString(), ACCOUNT + "@box:note.txt"), null, Duration.ofSeconds(60));
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "scp",
+                        "-q",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("admin").toString(),
+                        "-J",
+                        "relay-admin",
+                        local.toString(),
+                        ACCOUNT + "@box:note.txt"),
+                null,
+                Duration.ofSeconds(60));
         assertThat(r.exit()).as(r.err()).isZero();
         Path arrived = home.resolve("note.txt");
         assertThat(Files.readString(arrived)).isEqualTo("for the account\n");
-        assertThat(((Number) Files.getAttribute(arrived, "unix:uid")).longValue()).isEqualTo(uid);
+        assertThat(((Number) Files.getAttribute(arrived, "unix:uid")).longValue())
+                .isEqualTo(uid);
     }
 }

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Files to and from a device that runs no sshd, with OpenSSH's own tools through the relay: scp (SFTP underneath
@@ -61,8 +61,20 @@ class EmbeddedFilesTest {
     @Test
     void scpCopiesAHundredMegabytesIntact() throws Exception {
         Path copy = tmp.resolve("by-scp.bin");
-        Ssh.Result r = Ssh.run(List.of("scp", "-q", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
-                "-J", "relay-admin", original.toString(), remote(copy)), null, COPY);
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "scp",
+                        "-q",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("admin").toString(),
+                        "-J",
+                        "relay-admin",
+                        original.toString(),
+                        remote(copy)),
+                null,
+                COPY);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(sha256(copy)).isEqualTo(sha256);
     }
@@ -71,10 +83,22 @@ class EmbeddedFilesTest {
     void sftpPutsAndGetsAHundredMegabytesIntactStartingInTheHome() throws Exception {
         Path up = tmp.resolve("by-sftp-put.bin");
         Path down = tmp.resolve("by-sftp-get.bin");
-        Path batch = Files.writeString(tmp.resolve("sftp.batch"), "pwd\nput " + original + " " + up + "\nget " + up
-                + " " + down + "\n");
-        Ssh.Result r = Ssh.run(List.of("sftp", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
-                "-J", "relay-admin", "-b", batch.toString(), System.getProperty("user.name") + "@box"), null, COPY);
+        Path batch = Files.writeString(
+                tmp.resolve("sftp.batch"), "pwd\nput " + original + " " + up + "\nget " + up + " " + down + "\n");
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "sftp",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("admin").toString(),
+                        "-J",
+                        "relay-admin",
+                        "-b",
+                        batch.toString(),
+                        System.getProperty("user.name") + "@box"),
+                null,
+                COPY);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("Remote working directory: " + System.getProperty("user.home"));
         assertThat(sha256(up)).isEqualTo(sha256);

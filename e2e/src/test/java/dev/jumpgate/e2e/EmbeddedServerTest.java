@@ -8,13 +8,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A device with no sshd: its agent serves SSH itself ({@code --embedded}), and the user's stock OpenSSH tools
@@ -39,8 +39,14 @@ class EmbeddedServerTest {
         lab = new Lab(tmp);
         echo = Echo.start();
         listenPort = Lab.freePort();
-        agent = lab.addEmbeddedDevice("box", "--allow",
-                "127.0.0.1:" + echo.port(), "--allow-listen", "127.0.0.1:" + listenPort, "--ssh-keepalive", "1");
+        agent = lab.addEmbeddedDevice(
+                "box",
+                "--allow",
+                "127.0.0.1:" + echo.port(),
+                "--allow-listen",
+                "127.0.0.1:" + listenPort,
+                "--ssh-keepalive",
+                "1");
     }
 
     @AfterAll
@@ -54,8 +60,8 @@ class EmbeddedServerTest {
      * device; no command when {@code command} is null.
      */
     List<String> ssh(String key, String login, List<String> options, String command) {
-        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", lab.config().toString(), "-i",
-                lab.key(key).toString(), "-J", "relay-admin"));
+        List<String> cmd = new ArrayList<>(
+                List.of("ssh", "-F", lab.config().toString(), "-i", lab.key(key).toString(), "-J", "relay-admin"));
         cmd.addAll(options);
         cmd.add(login + "@box");
         if (command != null) {
@@ -81,7 +87,10 @@ class EmbeddedServerTest {
     void theHostKeyNeverReachesTheLogs() throws Exception {
         // the first base64 line is the same format header in every such key; the secret is in the others
         List<String> secret = Files.readAllLines(lab.agentState("box").resolve("ssh_host_ed25519_key")).stream()
-                .filter(l -> !l.startsWith("-----")).skip(1).filter(l -> l.length() >= 40).toList();
+                .filter(l -> !l.startsWith("-----"))
+                .skip(1)
+                .filter(l -> l.length() >= 40)
+                .toList();
         assertThat(secret).isNotEmpty();
         run("true");
         try (var logs = Files.list(tmp.resolve("logs"))) {
@@ -98,8 +107,10 @@ class EmbeddedServerTest {
         int nothing = Lab.freePort();
         Path keys = Files.writeString(tmp.resolve("bare_authorized_keys"), lab.pub("admin"));
         Proc bare = lab.addDevice("bare", "--target", "127.0.0.1:" + nothing, "--authorized-keys", keys.toString());
-        bare.awaitLog("nothing listens on 127\\.0\\.0\\.1:" + nothing + "; serving SSH from the agent's embedded"
-                + " server on 127\\.0\\.0\\.1:\\d+", Duration.ofSeconds(5));
+        bare.awaitLog(
+                "nothing listens on 127\\.0\\.0\\.1:" + nothing + "; serving SSH from the agent's embedded"
+                        + " server on 127\\.0\\.0\\.1:\\d+",
+                Duration.ofSeconds(5));
         Ssh.Result r = Ssh.run(lab.sshArgs("admin", "bare", "echo served"), null, Duration.ofSeconds(30));
         assertThat(r.out()).as(r.err()).isEqualTo("served\n");
     }
@@ -114,7 +125,10 @@ class EmbeddedServerTest {
 
     @Test
     void commandRunsAsTheLoginInItsHomeWithOnlyAllowedClientVariables() throws Exception {
-        List<String> cmd = ssh("admin", USER, List.of("-o", "SetEnv=LANG=C.UTF-8 LC_TIME=C SECRET_KNOB=1"),
+        List<String> cmd = ssh(
+                "admin",
+                USER,
+                List.of("-o", "SetEnv=LANG=C.UTF-8 LC_TIME=C SECRET_KNOB=1"),
                 "echo $USER $LANG $LC_TIME ${SECRET_KNOB:-unset}; pwd");
         Ssh.Result r = Ssh.run(cmd, null, Duration.ofSeconds(30));
         assertThat(r.out()).isEqualTo(USER + " C.UTF-8 C unset\n" + System.getProperty("user.home") + "\n");
@@ -148,7 +162,9 @@ class EmbeddedServerTest {
     void localForwardReachesAnAllowedEndpoint() throws Exception {
         int local = Lab.freePort();
         try (Proc fwd = forward("-L", "127.0.0.1:" + local + ":127.0.0.1:" + echo.port())) {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
                     .until(() -> Echo.roundTrip(local, "through -L").equals("through -L"));
         }
     }
@@ -157,7 +173,9 @@ class EmbeddedServerTest {
     void localForwardToATargetTheAgentDoesNotAllowIsRefused() throws Exception {
         int local = Lab.freePort();
         try (Proc fwd = forward("-L", "127.0.0.1:" + local + ":127.0.0.1:" + lab.sshPort)) {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
                     .until(() -> Echo.closedWithoutReply(local));
             fwd.awaitLog("administratively prohibited", Duration.ofSeconds(10));
         }
@@ -167,7 +185,9 @@ class EmbeddedServerTest {
     @Test
     void remoteForwardListensOnAnAllowedPortOfTheDevice() throws Exception {
         try (Proc fwd = forward("-R", "127.0.0.1:" + listenPort + ":127.0.0.1:" + echo.port())) {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .ignoreExceptions()
                     .until(() -> Echo.roundTrip(listenPort, "through -R").equals("through -R"));
         }
     }
@@ -175,8 +195,19 @@ class EmbeddedServerTest {
     @Test
     void remoteForwardOnAPortTheAgentDoesNotAllowIsRefused() throws Exception {
         int other = Lab.freePort();
-        Ssh.Result r = Ssh.run(ssh("admin", USER, List.of("-N", "-o", "ExitOnForwardFailure=yes", "-R",
-                "127.0.0.1:" + other + ":127.0.0.1:" + echo.port()), null), null, Duration.ofSeconds(30));
+        Ssh.Result r = Ssh.run(
+                ssh(
+                        "admin",
+                        USER,
+                        List.of(
+                                "-N",
+                                "-o",
+                                "ExitOnForwardFailure=yes",
+                                "-R",
+                                "127.0.0.1:" + other + ":127.0.0.1:" + echo.port()),
+                        null),
+                null,
+                Duration.ofSeconds(30));
         assertThat(r.exit()).isEqualTo(255);
         assertThat(r.err()).contains("remote port forwarding failed for listen port " + other);
     }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -14,8 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded server's terminal sessions, driven the way a person drives them: OpenSSH's ssh in a tmux window,
@@ -76,7 +76,10 @@ class EmbeddedTerminalTest {
             t.awaitScreen("^top-done=0", SCREEN);
 
             t.type("exit 7");
-            Awaitility.await().atMost(SCREEN).until(() -> Files.exists(status) && !Files.readString(status).isBlank());
+            Awaitility.await()
+                    .atMost(SCREEN)
+                    .until(() ->
+                            Files.exists(status) && !Files.readString(status).isBlank());
             assertThat(Files.readString(status).strip()).isEqualTo("7");
         }
     }
@@ -100,30 +103,30 @@ class EmbeddedTerminalTest {
      */
     @Test
     void nothingOutlivesAKilledClientOfATerminalSession() throws Exception {
-        List<String> args = new ArrayList<>(lab.sshArgs("admin", "box",
-                "sh -c 'trap \"\" HUP TERM INT; sleep 7342' & sleep 7343"));
+        List<String> args =
+                new ArrayList<>(lab.sshArgs("admin", "box", "sh -c 'trap \"\" HUP TERM INT; sleep 7342' & sleep 7343"));
         args.add(1, "-tt");
         killingTheClientLeavesNothing("killed-tty-client", args, 7342, 7343);
     }
 
     @Test
     void nothingOutlivesAKilledClientOfACommand() throws Exception {
-        killingTheClientLeavesNothing("killed-exec-client", lab.sshArgs("admin", "box", "sleep 7344 & sleep 7345"),
-                7344, 7345);
+        killingTheClientLeavesNothing(
+                "killed-exec-client", lab.sshArgs("admin", "box", "sleep 7344 & sleep 7345"), 7344, 7345);
     }
 
     /**
      * Runs the ssh client {@code args} as {@code name} until both its {@code sleep first} and {@code sleep second}
      * run on the device, kills it with -9, and waits until neither runs any more.
      */
-    private void killingTheClientLeavesNothing(String name, List<String> args, int first, int second)
-            throws Exception {
+    private void killingTheClientLeavesNothing(String name, List<String> args, int first, int second) throws Exception {
         Proc client = Proc.start(tmp.resolve("logs"), name, args);
         Awaitility.await().atMost(SCREEN).until(() -> sleeping(first, second).size() == 2);
 
         client.kill();
 
-        Awaitility.await("no sleep " + first + "/" + second + " left").atMost(Duration.ofSeconds(20))
+        Awaitility.await("no sleep " + first + "/" + second + " left")
+                .atMost(Duration.ofSeconds(20))
                 .until(() -> sleeping(first, second).isEmpty());
     }
 
@@ -142,7 +145,8 @@ class EmbeddedTerminalTest {
             Lab.run(List.of("kill", "-STOP", String.valueOf(pid)));
 
             agent.awaitLog("answered none of 3 keepalives", Duration.ofSeconds(20));
-            Awaitility.await("sleep 7346 ended").atMost(Duration.ofSeconds(20))
+            Awaitility.await("sleep 7346 ended")
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> sleeping(7346).isEmpty());
         } finally {
             client.kill();
@@ -152,7 +156,12 @@ class EmbeddedTerminalTest {
     /** {@code sleep N} processes on this machine (the device), for any of the given N. */
     static List<ProcessHandle> sleeping(int... seconds) {
         List<String> wanted = Arrays.stream(seconds).mapToObj(String::valueOf).toList();
-        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
-                && p.info().arguments().map(a -> a.length == 1 && wanted.contains(a[0])).orElse(false)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("/sleep")
+                        && p.info()
+                                .arguments()
+                                .map(a -> a.length == 1 && wanted.contains(a[0]))
+                                .orElse(false))
+                .toList();
     }
 }

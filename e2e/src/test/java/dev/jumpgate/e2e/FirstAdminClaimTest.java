@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A relay started without {@code --admin-key}, claimed the way its log says, with the real OpenSSH client: the
@@ -26,15 +26,15 @@ class FirstAdminClaimTest {
         Path dir = Lab.workDir(getClass());
         Path data = dir.resolve("relay");
         Path logs = dir.resolve("logs");
-        List<String> firstArgs = List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:0",
-                "--listen", "127.0.0.1:0");
+        List<String> firstArgs =
+                List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:0", "--listen", "127.0.0.1:0");
         Path claimant = key(dir, "claimant");
         Path other = key(dir, "other");
         Path token = data.resolve("first-admin");
 
         // As the lab does: a host key from ssh-keygen, not one the relay's JVM takes many seconds to make.
-        Files.createDirectories(data, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Lab.seedRsaHostKey(data, "ssh_host_rsa_key");
         String secret;
         int sshPort;
@@ -43,10 +43,18 @@ class FirstAdminClaimTest {
             Matcher ready = Lab.awaitReady(relay);
             sshPort = Integer.parseInt(ready.group(1));
             // Restarted on the ports it got, as the known_hosts and config written below name them.
-            relayArgs = List.of("relay", "--data", data.toString(), "--ssh-listen", "127.0.0.1:" + sshPort,
-                    "--listen", "127.0.0.1:" + ready.group(2));
-            relay.awaitLog("claim it with any SSH key: ssh -p " + sshPort + " first-admin@127.0.0.1 claim < "
-                    + Pattern.quote(token.toString()), Lab.START);
+            relayArgs = List.of(
+                    "relay",
+                    "--data",
+                    data.toString(),
+                    "--ssh-listen",
+                    "127.0.0.1:" + sshPort,
+                    "--listen",
+                    "127.0.0.1:" + ready.group(2));
+            relay.awaitLog(
+                    "claim it with any SSH key: ssh -p " + sshPort + " first-admin@127.0.0.1 claim < "
+                            + Pattern.quote(token.toString()),
+                    Lab.START);
             secret = Files.readString(token).strip();
             writeConfig(dir, sshPort, claimant, other);
 
@@ -57,9 +65,13 @@ class FirstAdminClaimTest {
             Ssh.Result console = ssh(dir, "relay-claim", "devices", null);
             assertThat(console.exit()).isNotZero();
             assertThat(console.err()).contains("first-admin may only claim this relay");
-            Ssh.Result channel = Ssh.run(List.of("ssh", "-F", config(dir).toString(), "-W", "pi:22", "relay-claim"),
-                    new byte[0], Duration.ofSeconds(30));
-            assertThat(channel.exit()).as("first-admin opens no channel to a device").isNotZero();
+            Ssh.Result channel = Ssh.run(
+                    List.of("ssh", "-F", config(dir).toString(), "-W", "pi:22", "relay-claim"),
+                    new byte[0],
+                    Duration.ofSeconds(30));
+            assertThat(channel.exit())
+                    .as("first-admin opens no channel to a device")
+                    .isNotZero();
             assertThat(channel.err()).contains("unknown channel type");
 
             Ssh.Result wrong = ssh(dir, "relay-claim", "claim", "not-the-token\n");
@@ -101,14 +113,19 @@ class FirstAdminClaimTest {
 
     /** The relay's host key from ssh-keyscan (the test trusts the relay it started), checked strictly from then on. */
     private static void writeConfig(Path dir, int sshPort, Path claimant, Path other) throws Exception {
-        Ssh.Result scan = Ssh.run(List.of("ssh-keyscan", "-p", String.valueOf(sshPort), "127.0.0.1"), null,
-                Duration.ofSeconds(10));
+        Ssh.Result scan = Ssh.run(
+                List.of("ssh-keyscan", "-p", String.valueOf(sshPort), "127.0.0.1"), null, Duration.ofSeconds(10));
         StringBuilder known = new StringBuilder();
-        scan.out().lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                .forEach(l -> known.append("jumpgate-relay ").append(l.substring(l.indexOf(' ') + 1)).append('\n'));
+        scan.out()
+                .lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .forEach(l -> known.append("jumpgate-relay ")
+                        .append(l.substring(l.indexOf(' ') + 1))
+                        .append('\n'));
         Files.writeString(dir.resolve("known_hosts"), known);
         StringBuilder s = new StringBuilder();
-        for (String[] host : List.of(new String[] {"relay-claim", "first-admin", claimant.toString()},
+        for (String[] host : List.of(
+                new String[] {"relay-claim", "first-admin", claimant.toString()},
                 new String[] {"relay-admin", "admin", claimant.toString()},
                 new String[] {"relay-other-claim", "first-admin", other.toString()})) {
             s.append("""
@@ -132,7 +149,9 @@ class FirstAdminClaimTest {
     }
 
     private static Ssh.Result ssh(Path dir, String host, String command, String stdin) throws Exception {
-        return Ssh.run(List.of("ssh", "-F", config(dir).toString(), host, command),
-                stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
+        return Ssh.run(
+                List.of("ssh", "-F", config(dir).toString(), host, command),
+                stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8),
+                Duration.ofSeconds(30));
     }
 }

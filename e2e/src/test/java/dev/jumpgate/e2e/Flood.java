@@ -23,6 +23,7 @@ final class Flood implements AutoCloseable {
 
     /** The bytes repeat with this period, which is no power of two, so a lost or repeated block shows. */
     private static final int PERIOD = 1024 * 1024 + 7;
+
     private static final int CHUNK = 64 * 1024;
 
     private final ServerSocket server;
@@ -74,8 +75,7 @@ final class Flood implements AutoCloseable {
     }
 
     /** What a reader got: its SHA-256, how many bytes, and how fast they came from the first byte to the end. */
-    record Received(String sha256, long bytes, double mbPerSecond) {
-    }
+    record Received(String sha256, long bytes, double mbPerSecond) {}
 
     /** Reads {@code in} to its end. */
     static Received drain(InputStream in) throws IOException, NoSuchAlgorithmException {
@@ -108,7 +108,8 @@ final class Flood implements AutoCloseable {
     }
 
     private void send(Socket c, AtomicLong count) {
-        try (c; OutputStream out = c.getOutputStream()) {
+        try (c;
+                OutputStream out = c.getOutputStream()) {
             for (long at = 0; at < length; ) {
                 int n = (int) Math.min(CHUNK, length - at);
                 out.write(pattern, (int) (at % PERIOD), n);

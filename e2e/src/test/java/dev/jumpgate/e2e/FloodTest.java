@@ -36,12 +36,15 @@ class FloodTest {
         try (Lab lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0")) {
             int pollPort = lab.pollPort;
             String relayHttp = "http://127.0.0.1:" + pollPort;
-            List<Proc> agents = List.of(lab.addDevice("pi-tls", "--transport", "tls"),
+            List<Proc> agents = List.of(
+                    lab.addDevice("pi-tls", "--transport", "tls"),
                     lab.addDevice("pi-poll", "--transport", "http-poll", "--relay-http", relayHttp));
             List<String> devices = List.of("pi-tls", "pi-poll");
             String lateToken = lab.token("pi-late");
             Proc enrolled = lab.enroll("pi-late", lateToken);
-            assertThat(enrolled.awaitExit(Lab.START)).as("enroll: %s", enrolled.stderr()).isZero();
+            assertThat(enrolled.awaitExit(Lab.START))
+                    .as("enroll: %s", enrolled.stderr())
+                    .isZero();
             long pid = lab.relay().pid();
             long rssBefore = JvmMeter.rssKib(pid);
 
@@ -52,9 +55,19 @@ class FloodTest {
             Thread sampler = Thread.ofVirtual().start(() -> sampleRss(pid, rssPeak, floods));
 
             // A long-poll agent that links while its port is flooded.
-            Proc late = lab.adopt(Proc.jumpgate(lab.dir.resolve("logs"), "agent-pi-late", "agent", "run", "--state",
-                    lab.agentState("pi-late").toString(), "--target", lab.sshd.address().toString(), "--transport",
-                    "http-poll", "--relay-http", relayHttp));
+            Proc late = lab.adopt(Proc.jumpgate(
+                    lab.dir.resolve("logs"),
+                    "agent-pi-late",
+                    "agent",
+                    "run",
+                    "--state",
+                    lab.agentState("pi-late").toString(),
+                    "--target",
+                    lab.sshd.address().toString(),
+                    "--transport",
+                    "http-poll",
+                    "--relay-http",
+                    relayHttp));
             List<String> sessions = new ArrayList<>();
             long slowestSsh = 0;
             boolean lateLinkedInFlood = false;
@@ -62,7 +75,9 @@ class FloodTest {
                 String device = devices.get(n % devices.size());
                 long t = System.nanoTime();
                 Ssh.Result r = lab.ssh("admin", device, "echo flood-" + n, null, Duration.ofSeconds(30));
-                assertThat(r.out()).as("ssh -J to %s during the flood (%s)", device, r.err()).isEqualTo("flood-" + n + "\n");
+                assertThat(r.out())
+                        .as("ssh -J to %s during the flood (%s)", device, r.err())
+                        .isEqualTo("flood-" + n + "\n");
                 slowestSsh = Math.max(slowestSsh, System.nanoTime() - t);
                 sessions.add(device);
                 lateLinkedInFlood = lateLinkedInFlood || late.stderr().contains(" linked to relay ");
@@ -76,24 +91,41 @@ class FloodTest {
             long flooded = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             long hwm = JvmMeter.peakRssKib(pid);
 
-            System.out.printf("flood: %d s, %s; longest TLS-port connection %d ms; %d ssh sessions, slowest %d ms; "
-                    + "late agent linked while flooded: %s; relay RSS before %d KiB, peak sampled %d KiB, VmHWM %d KiB%n",
-                    flooded, flooder.outcomes, flooder.longestHeldMillis.get(), sessions.size(), slowestSsh / 1_000_000,
-                    lateLinkedInFlood, rssBefore, rssPeak.get(), hwm);
+            System.out.printf(
+                    "flood: %d s, %s; longest TLS-port connection %d ms; %d ssh sessions, slowest %d ms; "
+                            + "late agent linked while flooded: %s; "
+                            + "relay RSS before %d KiB, peak sampled %d KiB, VmHWM %d KiB%n",
+                    flooded,
+                    flooder.outcomes,
+                    flooder.longestHeldMillis.get(),
+                    sessions.size(),
+                    slowestSsh / 1_000_000,
+                    lateLinkedInFlood,
+                    rssBefore,
+                    rssPeak.get(),
+                    hwm);
             assertThat(flooded).isGreaterThanOrEqualTo(FLOOD_SECONDS);
             assertThat(lab.relay().isAlive()).isTrue();
             assertThat(hwm).as("relay VmHWM, KiB").isLessThan(RSS_BOUND_MIB * 1024);
-            assertThat(sessions).as("ssh sessions through every agent during the flood").containsAll(devices);
+            assertThat(sessions)
+                    .as("ssh sessions through every agent during the flood")
+                    .containsAll(devices);
             lab.refreshKnownHosts();
-            assertThat(lab.ssh("admin", "pi-late", "echo late", null, Duration.ofSeconds(30)).out()).isEqualTo("late\n");
+            assertThat(lab.ssh("admin", "pi-late", "echo late", null, Duration.ofSeconds(30))
+                            .out())
+                    .isEqualTo("late\n");
             assertThat(late.stderr()).contains(" linked to relay ");
             for (Proc agent : agents) {
                 assertThat(agent.stderr().lines().filter(l -> l.contains(" linked to relay ")))
-                        .as("links made by %s", agent).hasSize(1);
+                        .as("links made by %s", agent)
+                        .hasSize(1);
             }
-            assertThat(flooder.longestHeldMillis.get()).as("longest a TLS-port connection was held, ms")
+            assertThat(flooder.longestHeldMillis.get())
+                    .as("longest a TLS-port connection was held, ms")
                     .isLessThan(HELD_BOUND_MILLIS);
-            assertThat(flooder.count("long-poll range 410")).as("flooding sessions closed").isPositive();
+            assertThat(flooder.count("long-poll range 410"))
+                    .as("flooding sessions closed")
+                    .isPositive();
             assertThat(flooder.count("poll-table open 503")).as("opens refused").isPositive();
         }
     }

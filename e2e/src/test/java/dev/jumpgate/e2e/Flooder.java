@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import java.util.Arrays;
 
 /**
  * Someone with no key who can reach the relay's TLS and long-poll ports, floods them from a few loopback
@@ -145,10 +145,12 @@ final class Flooder {
             note("tls-port handshakes");
             OutputStream out = s.getOutputStream();
             switch (kind) {
-                case 0 -> { } // silent
-                case 1 -> out.write(("GET /v1/link HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                case 0 -> {} // silent
+                case 1 ->
+                    out.write(("GET /v1/link HTTP/1.1\r\nHost: relay\r\nUpgrade: websocket\r\n"
+                                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                    + "Sec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
                 default -> {
                     Http http = new Http(s);
                     Http.Reply opened = http.request("POST", "/v1/poll", new byte[0]);
@@ -195,27 +197,29 @@ final class Flooder {
 
     private static SSLSocket tls(String from, int port) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                new SecureRandom());
         return (SSLSocket) ctx.getSocketFactory().createSocket(plain(from, port), "127.0.0.1", port, true);
     }
 
     /** Keep-alive HTTP/1.1 with Content-Length bodies: all the flood needs. */
     private static final class Http implements AutoCloseable {
-        record Reply(int status, byte[] body) {
-        }
+        record Reply(int status, byte[] body) {}
 
         private final Socket socket;
         private final InputStream in;
@@ -229,7 +233,8 @@ final class Flooder {
 
         Reply request(String method, String target, byte[] body) throws IOException {
             byte[] head = (method + " " + target + " HTTP/1.1\r\nHost: relay\r\nContent-Length: " + body.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             byte[] all = Arrays.copyOf(head, head.length + body.length);
             System.arraycopy(body, 0, all, head.length, body.length);
             out.write(all);

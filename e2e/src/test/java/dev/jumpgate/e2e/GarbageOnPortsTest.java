@@ -24,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -32,8 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Garbage on every port the relay listens on (the SSH bastion and the TLS link port): random bytes, a truncated
@@ -47,6 +47,7 @@ class GarbageOnPortsTest {
 
     /** The SSH port closes an unauthenticated connection after AUTH_TIMEOUT (30 s); the link port after 10 s. */
     private static final Duration SSH_BOUND = Duration.ofSeconds(40);
+
     private static final Duration LINK_BOUND = Duration.ofSeconds(20);
     private static final int EACH = 25;
     private static final long RSS_GROWTH_BOUND_KIB = 192 * 1024;
@@ -66,7 +67,9 @@ class GarbageOnPortsTest {
 
     @Test
     void everyGarbageConnectionClosesAndTheRelayKeepsServing() throws Exception {
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo warm", null, Duration.ofSeconds(30)).out()).isEqualTo("warm\n");
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo warm", null, Duration.ofSeconds(30))
+                        .out())
+                .isEqualTo("warm\n");
         long rssBefore = lab.relay().rssKib();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         List<Future<String>> attacks = new ArrayList<>();
@@ -74,21 +77,33 @@ class GarbageOnPortsTest {
             long seed = i;
             attacks.add(pool.submit(attack("ssh random", lab.sshPort, SSH_BOUND, s -> randomBytes(s, seed))));
             attacks.add(pool.submit(attack("link random", lab.linkPort, LINK_BOUND, s -> randomBytes(s, seed))));
-            attacks.add(pool.submit(attack("link truncated TLS", lab.linkPort, LINK_BOUND, this::truncatedClientHello)));
-            attacks.add(pool.submit(tlsAttack("link oversized frame", s -> s.getOutputStream().write(
-                    ByteBuffer.allocate(8).put("JGL1".getBytes(StandardCharsets.US_ASCII)).putInt(0x7fffffff).array()))));
-            attacks.add(pool.submit(tlsAttack("link HTTP instead of magic", s -> s.getOutputStream().write(
-                    ("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII)))));
-            attacks.add(pool.submit(tlsAttack("link HTTP/2 preface", s -> s.getOutputStream().write(
-                    "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1)))));
+            attacks.add(
+                    pool.submit(attack("link truncated TLS", lab.linkPort, LINK_BOUND, this::truncatedClientHello)));
+            attacks.add(pool.submit(tlsAttack(
+                    "link oversized frame",
+                    s -> s.getOutputStream()
+                            .write(ByteBuffer.allocate(8)
+                                    .put("JGL1".getBytes(StandardCharsets.US_ASCII))
+                                    .putInt(0x7fffffff)
+                                    .array()))));
+            attacks.add(pool.submit(tlsAttack(
+                    "link HTTP instead of magic",
+                    s -> s.getOutputStream()
+                            .write(("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII)))));
+            attacks.add(pool.submit(tlsAttack(
+                    "link HTTP/2 preface",
+                    s -> s.getOutputStream()
+                            .write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0"
+                                    .getBytes(StandardCharsets.ISO_8859_1)))));
             if (i < 5) {
                 attacks.add(pool.submit(attack("ssh slowloris", lab.sshPort, SSH_BOUND, this::slowSshBanner)));
                 attacks.add(pool.submit(tlsAttack("link slowloris", this::slowMagic)));
             }
         }
         // During the storm, a user still gets through.
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo during", null, Duration.ofSeconds(60)).out())
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo during", null, Duration.ofSeconds(60))
+                        .out())
                 .isEqualTo("during\n");
         List<String> held = new ArrayList<>();
         for (Future<String> a : attacks) {
@@ -100,11 +115,13 @@ class GarbageOnPortsTest {
         pool.shutdownNow();
         assertThat(held).as("connections the relay held open past their bound").isEmpty();
         assertThat(lab.relay().isAlive()).isTrue();
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo after", null, Duration.ofSeconds(30)).out())
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo after", null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo("after\n");
         long rssAfter = lab.relay().rssKib();
-        System.out.printf("relay RSS before %d KiB, after %d garbage connections %d KiB (+%d KiB)%n", rssBefore,
-                attacks.size(), rssAfter, rssAfter - rssBefore);
+        System.out.printf(
+                "relay RSS before %d KiB, after %d garbage connections %d KiB (+%d KiB)%n",
+                rssBefore, attacks.size(), rssAfter, rssAfter - rssBefore);
         assertThat(rssAfter - rssBefore).as("relay RSS growth, KiB").isLessThan(RSS_GROWTH_BOUND_KIB);
     }
 
@@ -131,7 +148,8 @@ class GarbageOnPortsTest {
     private Callable<String> tlsAttack(String name, Send send) {
         return () -> {
             long start = System.nanoTime();
-            try (SSLSocket s = (SSLSocket) trustingAnything().getSocketFactory()
+            try (SSLSocket s = (SSLSocket) trustingAnything()
+                    .getSocketFactory()
                     .createSocket(InetAddress.getLoopbackAddress(), lab.linkPort)) {
                 s.setSoTimeout((int) LINK_BOUND.toMillis());
                 s.startHandshake();
@@ -200,11 +218,9 @@ class GarbageOnPortsTest {
     /** The attacker's TLS: it accepts any certificate, as a scanner would. Never used for a user's connection. */
     private static SSLContext trustingAnything() throws Exception {
         TrustManager any = new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
 
             public X509Certificate[] getAcceptedIssuers() {
                 return new X509Certificate[0];

@@ -8,12 +8,14 @@ import dev.jumpgate.protocol.LinkMessage;
 import dev.jumpgate.transport.link.Signer;
 import dev.jumpgate.transport.tls.PinnedTrustManager;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
@@ -25,8 +27,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import java.io.EOFException;
-import java.nio.file.Path;
 
 /**
  * A peer that is admitted properly (pinned TLS 1.3, the agent's enrolled key or the user's signed login, Welcome)
@@ -36,8 +36,7 @@ import java.nio.file.Path;
 final class HostileLink implements AutoCloseable {
 
     /** How the link ended: closed by the relay (with its GOAWAY error code, if it sent one) or still open. */
-    record Outcome(boolean closed, long millis, String goAway) {
-    }
+    record Outcome(boolean closed, long millis, String goAway) {}
 
     /** The client's HTTP/2 connection preface (RFC 9113 §3.4). */
     private static final byte[] CLIENT_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -60,7 +59,9 @@ final class HostileLink implements AutoCloseable {
         AgentState s = AgentState.load(agentState);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("agent", s.identity().key(), new char[0], new Certificate[] {s.identity().certificate()});
+        ks.setKeyEntry("agent", s.identity().key(), new char[0], new Certificate[] {
+            s.identity().certificate()
+        });
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         HostileLink link = open(linkHost, s.relay(), s.relayPin(), kmf.getKeyManagers());
@@ -81,8 +82,8 @@ final class HostileLink implements AutoCloseable {
         if (!(link.readFrame() instanceof LinkMessage.Challenge c)) {
             throw new AssertionError("the relay did not send a Challenge");
         }
-        link.writeFrame(new LinkMessage.Login(user, signer.publicKey(),
-                signer.sign(LinkMessage.Login.signedData(c.nonce(), pin)), "hostile"));
+        link.writeFrame(new LinkMessage.Login(
+                user, signer.publicKey(), signer.sign(LinkMessage.Login.signedData(c.nonce(), pin)), "hostile"));
         link.expectWelcome();
         link.send(CLIENT_PREFACE, H2.frame(H2.SETTINGS, 0, 0, new byte[0]));
         return link;
@@ -159,7 +160,8 @@ final class HostileLink implements AutoCloseable {
 
         /** The error code of a RST_STREAM or GOAWAY. */
         String error() {
-            return H2.errorName(ByteBuffer.wrap(payload, type == H2.GOAWAY ? 4 : 0, 4).getInt());
+            return H2.errorName(
+                    ByteBuffer.wrap(payload, type == H2.GOAWAY ? 4 : 0, 4).getInt());
         }
     }
 
@@ -203,18 +205,34 @@ final class HostileLink implements AutoCloseable {
         static final int END_STREAM = 0x1;
         static final int ACK = 0x1;
         static final int END_HEADERS = 0x4;
-        private static final List<String> ERRORS = List.of("NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR",
-                "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM",
-                "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY",
+        private static final List<String> ERRORS = List.of(
+                "NO_ERROR",
+                "PROTOCOL_ERROR",
+                "INTERNAL_ERROR",
+                "FLOW_CONTROL_ERROR",
+                "SETTINGS_TIMEOUT",
+                "STREAM_CLOSED",
+                "FRAME_SIZE_ERROR",
+                "REFUSED_STREAM",
+                "CANCEL",
+                "COMPRESSION_ERROR",
+                "CONNECT_ERROR",
+                "ENHANCE_YOUR_CALM",
+                "INADEQUATE_SECURITY",
                 "HTTP_1_1_REQUIRED");
 
-        private H2() {
-        }
+        private H2() {}
 
         static byte[] frame(int type, int flags, int stream, byte[] payload) {
-            return ByteBuffer.allocate(9 + payload.length).put((byte) (payload.length >> 16))
-                    .put((byte) (payload.length >> 8)).put((byte) payload.length).put((byte) type).put((byte) flags)
-                    .putInt(stream).put(payload).array();
+            return ByteBuffer.allocate(9 + payload.length)
+                    .put((byte) (payload.length >> 16))
+                    .put((byte) (payload.length >> 8))
+                    .put((byte) payload.length)
+                    .put((byte) type)
+                    .put((byte) flags)
+                    .putInt(stream)
+                    .put(payload)
+                    .array();
         }
 
         static byte[] u32(long v) {

@@ -24,6 +24,8 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * HTTP/2 that breaks the rules, from peers the relay has admitted: an agent with its enrolled key and a Welcome,
@@ -47,11 +47,11 @@ class Http2ViolationsTest {
 
     /** Floods included: the longest took 6.5 s to be cut off on a busy 2-core machine. */
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(20);
+
     private static final long RSS_GROWTH_BOUND_KIB = 192 * 1024;
 
     /** One way to break HTTP/2: the bytes the hostile peer writes once admitted. */
-    record Violation(String name, byte[]... bytes) {
-    }
+    record Violation(String name, byte[]... bytes) {}
 
     interface Connect {
         HostileLink open() throws Exception;
@@ -63,7 +63,8 @@ class Http2ViolationsTest {
     void start() throws Exception {
         lab = new Lab(Lab.workDir(getClass()));
         lab.addDevice("pi-kitchen");
-        assertThat(lab.enroll("pi-hostile", lab.token("pi-hostile")).awaitExit(Lab.START)).isZero();
+        assertThat(lab.enroll("pi-hostile", lab.token("pi-hostile")).awaitExit(Lab.START))
+                .isZero();
     }
 
     @AfterAll
@@ -83,8 +84,7 @@ class Http2ViolationsTest {
         var pin = AgentState.load(lab.agentState("pi-hostile")).relayPin();
         var relay = AgentState.load(lab.agentState("pi-hostile")).relay();
         var signer = KeyFileSigner.load(lab.key("admin"));
-        attack("client", () -> HostileLink.client(lab.linkHost, relay, pin, "admin", signer), violations(true),
-                false);
+        attack("client", () -> HostileLink.client(lab.linkHost, relay, pin, "admin", signer), violations(true), false);
     }
 
     /**
@@ -98,11 +98,16 @@ class Http2ViolationsTest {
         try (HostileLink link = HostileLink.agent(lab.linkHost, lab.agentState("pi-hostile"))) {
             var session = sshToHostileDevice(started);
             HostileLink.Frame opened = link.awaitFrame(HEADERS);
-            link.send(frame(HEADERS, END_STREAM | END_HEADERS, opened.stream(), headers(":status", "403",
-                    "jumpgate-reason", "no\u0085INFO forged\u009b2J")));
+            link.send(frame(
+                    HEADERS,
+                    END_STREAM | END_HEADERS,
+                    opened.stream(),
+                    headers(":status", "403", "jumpgate-reason", "no\u0085INFO forged\u009b2J")));
             assertThat(session.get(60, TimeUnit.SECONDS).exit()).isNotZero();
             lab.relay().awaitLogSince("refused: no\\\\u0085INFO forged\\\\u009b2J", started, CLOSE_BOUND);
-            assertThat(lab.relay().stderr() + lab.relay().stdout()).doesNotContain("\u0085").doesNotContain("\u009b");
+            assertThat(lab.relay().stderr() + lab.relay().stdout())
+                    .doesNotContain("\u0085")
+                    .doesNotContain("\u009b");
         }
     }
 
@@ -118,7 +123,8 @@ class Http2ViolationsTest {
             var session = sshToHostileDevice(started);
             HostileLink.Frame opened = link.awaitFrame(HEADERS);
             link.send(frame(RST_STREAM, 0, opened.stream(), u32(8)));
-            assertThat(session.get(60, TimeUnit.SECONDS).exit()).as("ssh to a device that reset its stream")
+            assertThat(session.get(60, TimeUnit.SECONDS).exit())
+                    .as("ssh to a device that reset its stream")
                     .isNotZero();
 
             link.send(frame(DATA, 0, opened.stream(), new byte[] {1}));
@@ -130,13 +136,15 @@ class Http2ViolationsTest {
             long sent = System.nanoTime();
             boolean all = link.send(repeat(frame(DATA, 0, opened.stream(), new byte[] {1}), 3_000_000));
             HostileLink.Outcome o = link.awaitClosed(CLOSE_BOUND, sent);
-            System.out.printf("agent link: DATA on a reset stream answered with RST_STREAM %s, link kept; a flood of "
-                    + "3,000,000 with the resets unread: %s after %d ms%s%n", reset.error(),
-                    o.closed() ? "closed" : "OPEN", o.millis(), all ? "" : " (closed mid-send)");
+            System.out.printf(
+                    "agent link: DATA on a reset stream answered with RST_STREAM %s, link kept; a flood of "
+                            + "3,000,000 with the resets unread: %s after %d ms%s%n",
+                    reset.error(), o.closed() ? "closed" : "OPEN", o.millis(), all ? "" : " (closed mid-send)");
             assertThat(o.closed()).as("link closed by the flood").isTrue();
             lab.relay().awaitLogSince("device pi-hostile offline", started, CLOSE_BOUND);
         }
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo after", null, Duration.ofSeconds(30)).out())
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo after", null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo("after\n");
     }
 
@@ -170,25 +178,32 @@ class Http2ViolationsTest {
         List<Violation> all = new ArrayList<>(List.of(
                 new Violation("random bytes", garbage),
                 new Violation("DATA on stream 0", frame(DATA, 0, 0, new byte[] {1})),
-                new Violation("HEADERS on a stream id of the other side", frame(HEADERS, END_HEADERS, wrongParity,
-                        HostileLink.H2.headers(":status", "200"))),
+                new Violation(
+                        "HEADERS on a stream id of the other side",
+                        frame(HEADERS, END_HEADERS, wrongParity, HostileLink.H2.headers(":status", "200"))),
                 new Violation("DATA on a stream never opened", frame(DATA, 0, 7, new byte[] {1})),
                 new Violation("WINDOW_UPDATE past 2^31-1", repeat(frame(WINDOW_UPDATE, 0, 0, u32(0x7fffffff)), 2)),
                 new Violation("WINDOW_UPDATE of 0", frame(WINDOW_UPDATE, 0, 0, u32(0))),
-                new Violation("HEADERS larger than the max frame size", frame(HEADERS, END_HEADERS, own,
-                        new byte[128 * 1024])),
-                new Violation("header block never ended (CONTINUATION flood, 64 MiB)",
-                        frame(HEADERS, 0, own, new byte[16 * 1024]), repeat(hugeBlock, 4096)),
-                new Violation("PING flood, answers unread (3,000,000)",
-                        repeat(frame(PING, 0, 0, new byte[8]), 3_000_000)),
+                new Violation(
+                        "HEADERS larger than the max frame size",
+                        frame(HEADERS, END_HEADERS, own, new byte[128 * 1024])),
+                new Violation(
+                        "header block never ended (CONTINUATION flood, 64 MiB)",
+                        frame(HEADERS, 0, own, new byte[16 * 1024]),
+                        repeat(hugeBlock, 4096)),
+                new Violation(
+                        "PING flood, answers unread (3,000,000)", repeat(frame(PING, 0, 0, new byte[8]), 3_000_000)),
                 new Violation("SETTINGS of 5 bytes", frame(SETTINGS, 0, 0, new byte[5])),
                 new Violation("SETTINGS window above 2^31-1", frame(SETTINGS, 0, 0, setting(0x4, 0x80000000L))),
-                new Violation("SETTINGS flood, acks unread (3,000,000)",
+                new Violation(
+                        "SETTINGS flood, acks unread (3,000,000)",
                         repeat(frame(SETTINGS, 0, 0, setting(0x3, 100)), 3_000_000))));
-        all.add(asClient
-                ? new Violation("rapid reset: 2,000 streams opened and reset", rapidReset(2_000))
-                : new Violation("RST_STREAM flood on streams the relay never opened",
-                        repeat(frame(RST_STREAM, 0, 1, u32(8)), 2_000)));
+        all.add(
+                asClient
+                        ? new Violation("rapid reset: 2,000 streams opened and reset", rapidReset(2_000))
+                        : new Violation(
+                                "RST_STREAM flood on streams the relay never opened",
+                                repeat(frame(RST_STREAM, 0, 1, u32(8)), 2_000)));
         return all;
     }
 
@@ -209,7 +224,9 @@ class Http2ViolationsTest {
     }
 
     private void attack(String role, Connect connect, List<Violation> violations, boolean isAgent) throws Exception {
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo warm", null, Duration.ofSeconds(30)).out()).isEqualTo("warm\n");
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo warm", null, Duration.ofSeconds(30))
+                        .out())
+                .isEqualTo("warm\n");
         long rssBefore = lab.relay().rssKib();
         AtomicBoolean attacking = new AtomicBoolean(true);
         AtomicInteger served = new AtomicInteger();
@@ -238,8 +255,13 @@ class Http2ViolationsTest {
                 long sent = System.nanoTime();
                 boolean all = link.send(v.bytes());
                 o = link.awaitClosed(CLOSE_BOUND, sent);
-                report.append(String.format("  %-55s %s after %5d ms, GOAWAY %s%s%n", v.name(),
-                        o.closed() ? "closed" : "OPEN", o.millis(), o.goAway(), all ? "" : " (closed mid-send)"));
+                report.append(String.format(
+                        "  %-55s %s after %5d ms, GOAWAY %s%s%n",
+                        v.name(),
+                        o.closed() ? "closed" : "OPEN",
+                        o.millis(),
+                        o.goAway(),
+                        all ? "" : " (closed mid-send)"));
             }
             if (!o.closed()) {
                 held.add(v.name());
@@ -255,13 +277,15 @@ class Http2ViolationsTest {
         assertThat(lab.relay().isAlive()).isTrue();
         assertThat(failures).as("ssh -J to another device during the attacks").isEmpty();
         assertThat(served.get()).as("ssh sessions served during the attacks").isPositive();
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo after", null, Duration.ofSeconds(30)).out())
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo after", null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo("after\n");
         if (isAgent) {
             lab.awaitStatus("pi-hostile", "offline", Duration.ofSeconds(10));
         }
         long rssAfter = lab.relay().rssKib();
-        System.out.printf("%s link: relay RSS before %d KiB, after %d KiB (+%d KiB); %d ssh sessions served during%n",
+        System.out.printf(
+                "%s link: relay RSS before %d KiB, after %d KiB (+%d KiB); %d ssh sessions served during%n",
                 role, rssBefore, rssAfter, rssAfter - rssBefore, served.get());
         assertThat(rssAfter - rssBefore).as("relay RSS growth, KiB").isLessThan(RSS_GROWTH_BOUND_KIB);
     }

@@ -46,14 +46,14 @@ class IntegrityUnderLoadTest {
     static final Duration LIMIT = Duration.ofMinutes(Long.getLong("jumpgate.integrity.minutes", 4));
     static final int QUIET_SAMPLES = 300;
     /** The device's side: tee sends every byte back and into sha256sum, whose line goes to stderr. */
-    static final String HASHING_ECHO = "f=$(mktemp -u) && mkfifo \"$f\" && { sha256sum < \"$f\" >&2 & tee \"$f\";"
-            + " wait; rm -f \"$f\"; }";
+    static final String HASHING_ECHO =
+            "f=$(mktemp -u) && mkfifo \"$f\" && { sha256sum < \"$f\" >&2 & tee \"$f\";" + " wait; rm -f \"$f\"; }";
+
     private static final Pattern DEVICE_SUM = Pattern.compile("^([0-9a-f]{64}) {2}-$", Pattern.MULTILINE);
     /** One thread per writer and reader: the common pool has one thread on two cores and would serialise them. */
     private static final ExecutorService THREADS = Executors.newCachedThreadPool();
 
-    private record Sums(String sent, String atDevice, String received, long receivedBytes) {
-    }
+    private record Sums(String sent, String atDevice, String received, long receivedBytes) {}
 
     @Test
     void concurrentSessionsLoseNothingAndReorderNothingBothWays() throws Exception {
@@ -63,8 +63,11 @@ class IntegrityUnderLoadTest {
             Path jumpgate = lab.loggedInClient();
             Path logs = Files.createDirectories(lab.dir.resolve("logs"));
             List<EchoLatency> typing = List.of(
-                    EchoLatency.start("ssh -J", lab.sshArgs("admin", "pi-kitchen", "cat"), logs.resolve("typing-0.err")),
-                    EchoLatency.start("jumpgate proxy", lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "cat"),
+                    EchoLatency.start(
+                            "ssh -J", lab.sshArgs("admin", "pi-kitchen", "cat"), logs.resolve("typing-0.err")),
+                    EchoLatency.start(
+                            "jumpgate proxy",
+                            lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "cat"),
                             logs.resolve("typing-1.err")));
             List<EchoLatency.Stats> quiet = new ArrayList<>();
             for (EchoLatency t : typing) {
@@ -76,7 +79,8 @@ class IntegrityUnderLoadTest {
             ExecutorCompletionService<Sums> finished = new ExecutorCompletionService<>(THREADS);
             Map<Future<Sums>, Integer> index = new ConcurrentHashMap<>();
             for (int i = 0; i < SESSIONS; i++) {
-                List<String> cmd = i % 2 == 1 ? lab.proxyArgs(jumpgate, "admin", "pi-kitchen", HASHING_ECHO)
+                List<String> cmd = i % 2 == 1
+                        ? lab.proxyArgs(jumpgate, "admin", "pi-kitchen", HASHING_ECHO)
                         : lab.sshArgs("admin", "pi-kitchen", HASHING_ECHO);
                 // Dozens of clients start at once on a busy machine: give each more than ssh's usual 15 s to
                 // reach the device's banner.
@@ -88,7 +92,8 @@ class IntegrityUnderLoadTest {
             }
             List<Future<EchoLatency.Stats>> loaded = new ArrayList<>();
             for (EchoLatency t : typing) {
-                loaded.add(THREADS.submit(() -> t.sampleWhile(() -> !sessions.stream().allMatch(Future::isDone))));
+                loaded.add(THREADS.submit(
+                        () -> t.sampleWhile(() -> !sessions.stream().allMatch(Future::isDone))));
             }
             for (int n = 0; n < SESSIONS; n++) { // in the order they finish, so the first failure ends the test
                 Future<Sums> done = finished.poll(remaining(deadline), TimeUnit.MILLISECONDS);
@@ -96,10 +101,15 @@ class IntegrityUnderLoadTest {
                 int i = index.get(done);
                 Sums sums = done.get();
                 String how = i % 2 == 1 ? "jumpgate proxy" : "ssh -J";
-                assertThat(sums.receivedBytes()).as("session %d (%s): bytes echoed", i, how).isEqualTo(BYTES);
-                assertThat(sums.atDevice()).as("session %d (%s): what the device received", i, how)
+                assertThat(sums.receivedBytes())
+                        .as("session %d (%s): bytes echoed", i, how)
+                        .isEqualTo(BYTES);
+                assertThat(sums.atDevice())
+                        .as("session %d (%s): what the device received", i, how)
                         .isEqualTo(sums.sent());
-                assertThat(sums.received()).as("session %d (%s): what came back", i, how).isEqualTo(sums.sent());
+                assertThat(sums.received())
+                        .as("session %d (%s): what came back", i, how)
+                        .isEqualTo(sums.sent());
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             List<String> figures = new ArrayList<>(List.of("%d sessions × %d MiB each way in %.1f s: %.1f MB/s each way"
@@ -116,7 +126,8 @@ class IntegrityUnderLoadTest {
             figures.forEach(System.out::println);
             for (int i = 0; i < typing.size(); i++) {
                 // Liveness, not speed: a typing user's byte must not wait behind the bulk sessions for seconds.
-                assertThat(underLoad.get(i).max()).as("%s: slowest echo under load, ms", typing.get(i).name())
+                assertThat(underLoad.get(i).max())
+                        .as("%s: slowest echo under load, ms", typing.get(i).name())
                         .isLessThan(5_000);
             }
         }
@@ -130,23 +141,26 @@ class IntegrityUnderLoadTest {
     private static Sums echo(List<String> cmd, int seed, Path err) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            SplittableRandom r = new SplittableRandom(seed);
-            byte[] chunk = new byte[64 * 1024];
-            ByteBuffer longs = ByteBuffer.wrap(chunk);
-            try (OutputStream in = p.getOutputStream()) {
-                for (long left = BYTES; left > 0; left -= chunk.length) {
-                    for (int at = 0; at < chunk.length; at += Long.BYTES) {
-                        longs.putLong(at, r.nextLong()); // eight bytes a call: Random.nextBytes would cost more CPU
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                () -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    byte[] chunk = new byte[64 * 1024];
+                    ByteBuffer longs = ByteBuffer.wrap(chunk);
+                    try (OutputStream in = p.getOutputStream()) {
+                        for (long left = BYTES; left > 0; left -= chunk.length) {
+                            for (int at = 0; at < chunk.length; at += Long.BYTES) {
+                                longs.putLong(
+                                        at, r.nextLong()); // eight bytes a call: Random.nextBytes would cost more CPU
+                            }
+                            int n = (int) Math.min(left, chunk.length);
+                            sent.update(chunk, 0, n);
+                            in.write(chunk, 0, n);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
                     }
-                    int n = (int) Math.min(left, chunk.length);
-                    sent.update(chunk, 0, n);
-                    in.write(chunk, 0, n);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, THREADS);
+                },
+                THREADS);
         MessageDigest received = MessageDigest.getInstance("SHA-256");
         long total = 0;
         try (InputStream out = p.getInputStream()) {
@@ -160,11 +174,14 @@ class IntegrityUnderLoadTest {
         try {
             writer.get(1, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
-            throw new AssertionError("session " + seed + " stopped taking bytes; ssh said: " + Files.readString(err), e);
+            throw new AssertionError(
+                    "session " + seed + " stopped taking bytes; ssh said: " + Files.readString(err), e);
         }
         Matcher atDevice = DEVICE_SUM.matcher(Files.readString(err));
-        return new Sums(HexFormat.of().formatHex(sent.digest()), atDevice.find() ? atDevice.group(1)
-                : "no sum from the device; ssh said: " + Files.readString(err),
-                HexFormat.of().formatHex(received.digest()), total);
+        return new Sums(
+                HexFormat.of().formatHex(sent.digest()),
+                atDevice.find() ? atDevice.group(1) : "no sum from the device; ssh said: " + Files.readString(err),
+                HexFormat.of().formatHex(received.digest()),
+                total);
     }
 }

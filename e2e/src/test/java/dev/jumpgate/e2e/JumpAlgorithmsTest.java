@@ -37,10 +37,15 @@ class JumpAlgorithmsTest {
         lab = new Lab(tmp);
         lab.addEmbeddedDevice("box");
         // Every host key of both servers: the relay's as it prints them at start, the device's as the relay has them.
-        String relayKeys = lab.relay().stdout().lines().filter(l -> l.startsWith("[127.0.0.1]:" + lab.sshPort + " "))
-                .map(l -> "jumpgate-relay " + l.substring(l.indexOf(' ') + 1)).collect(Collectors.joining("\n"));
+        String relayKeys = lab.relay()
+                .stdout()
+                .lines()
+                .filter(l -> l.startsWith("[127.0.0.1]:" + lab.sshPort + " "))
+                .map(l -> "jumpgate-relay " + l.substring(l.indexOf(' ') + 1))
+                .collect(Collectors.joining("\n"));
         assertThat(relayKeys.lines()).hasSize(3);
-        knownHosts = Files.writeString(tmp.resolve("known_hosts_all"),
+        knownHosts = Files.writeString(
+                tmp.resolve("known_hosts_all"),
                 relayKeys + "\n" + lab.console("admin", "known-hosts").out());
         assertThat(Files.readString(knownHosts))
                 .contains("box ssh-rsa ", "box ecdsa-sha2-nistp256 ", "box ssh-ed25519 ");
@@ -109,11 +114,9 @@ class JumpAlgorithmsTest {
         assertThat(legs.device().compression()).isEqualTo("zlib@openssh.com");
     }
 
-    record Leg(String cipher, String mac, String compression, String hostKey) {
-    }
+    record Leg(String cipher, String mac, String compression, String hostKey) {}
 
-    record Legs(Leg relay, Leg device) {
-    }
+    record Legs(Leg relay, Leg device) {}
 
     /** {@code ssh -vv -F CONFIG box true}, {@code setting} in the Host blocks of the relay and of the device. */
     Legs jump(String setting) throws Exception {
@@ -135,9 +138,10 @@ class JumpAlgorithmsTest {
                   StrictHostKeyChecking yes
                   BatchMode yes
                   ConnectTimeout 15
-                """.formatted(lab.sshPort, setting, USER, setting, lab.key("admin"), knownHosts));
-        Ssh.Result r = Ssh.run(List.of("ssh", "-vv", "-F", config.toString(), "box", "true"), null,
-                Duration.ofSeconds(60));
+                """.formatted(
+                        lab.sshPort, setting, USER, setting, lab.key("admin"), knownHosts));
+        Ssh.Result r =
+                Ssh.run(List.of("ssh", "-vv", "-F", config.toString(), "box", "true"), null, Duration.ofSeconds(60));
         assertThat(r.exit()).as(r.err()).isZero();
         // The jump's ssh logs to the same stderr: its part runs from its "Authenticating to" to the device's.
         String err = r.err();
@@ -150,7 +154,8 @@ class JumpAlgorithmsTest {
     static Leg leg(String log) {
         Matcher kex = Pattern.compile("debug1: kex: client->server cipher: (\\S+) MAC: (\\S+) compression: (\\S+)")
                 .matcher(log);
-        Matcher hostKey = Pattern.compile("debug1: kex: host key algorithm: (\\S+)").matcher(log);
+        Matcher hostKey =
+                Pattern.compile("debug1: kex: host key algorithm: (\\S+)").matcher(log);
         assertThat(kex.find()).as(log).isTrue();
         assertThat(hostKey.find()).as(log).isTrue();
         return new Leg(kex.group(1), kex.group(2), kex.group(3), hostKey.group(1));

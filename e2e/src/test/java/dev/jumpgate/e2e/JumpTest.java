@@ -15,12 +15,12 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /** What a user does every day: ssh -J to a device through the relay, with OpenSSH and nothing else. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,13 +57,18 @@ class JumpTest {
     @Test
     void theRelaysDataAndTheAgentsStateAreTheirUsersAlone() throws Exception {
         for (Path dir : List.of(lab.dir.resolve("relay"), lab.agentState("pi-kitchen"))) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                    .as(dir.toString())
                     .isEqualTo("rwx------");
             try (var files = Files.list(dir)) {
                 List<Path> secrets = files.filter(Files::isRegularFile)
-                        .filter(f -> !f.toString().endsWith(".pub")).toList();
-                assertThat(secrets).isNotEmpty().allSatisfy(f -> assertThat(PosixFilePermissions.toString(
-                        Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------"));
+                        .filter(f -> !f.toString().endsWith(".pub"))
+                        .toList();
+                assertThat(secrets)
+                        .isNotEmpty()
+                        .allSatisfy(f -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                                .as(f.toString())
+                                .isEqualTo("rw-------"));
             }
         }
     }
@@ -72,20 +77,30 @@ class JumpTest {
     @Test
     void aTokenOnTheCommandLineStillEnrollsButWarnsWithoutEchoingIt() throws Exception {
         String token = lab.token("pi-argv");
-        Proc p = lab.adopt(Proc.jumpgate(tmp.resolve("logs"), "enroll-argv", "agent", "enroll", token, "--state",
+        Proc p = lab.adopt(Proc.jumpgate(
+                tmp.resolve("logs"),
+                "enroll-argv",
+                "agent",
+                "enroll",
+                token,
+                "--state",
                 lab.agentState("pi-argv").toString()));
 
         assertThat(p.awaitExit(Lab.START)).as(p.stderr()).isZero();
-        assertThat(p.stderr()).contains("warning: the enrollment token on the command line can be read by every user")
-                .contains("--token-file").doesNotContain(token);
+        assertThat(p.stderr())
+                .contains("warning: the enrollment token on the command line can be read by every user")
+                .contains("--token-file")
+                .doesNotContain(token);
     }
 
     @Test
     void deviceHostKeyFromRelayIsCheckedStrictly() throws Exception {
         Path tampered = tmp.resolve("known_hosts_tampered");
-        String relayLine = Files.readString(tmp.resolve("known_hosts")).lines().findFirst().orElseThrow();
+        String relayLine =
+                Files.readString(tmp.resolve("known_hosts")).lines().findFirst().orElseThrow();
         // The device's name with someone else's key: ssh must refuse, not ask and not accept.
-        Files.writeString(tampered, relayLine + "\npi-kitchen " + lab.pub("mallory").strip() + "\n");
+        Files.writeString(
+                tampered, relayLine + "\npi-kitchen " + lab.pub("mallory").strip() + "\n");
         List<String> args = new ArrayList<>(lab.sshArgs("admin", "pi-kitchen", "true"));
         args.addAll(1, List.of("-o", "UserKnownHostsFile=" + tampered));
         Ssh.Result r = Ssh.run(args, null, Duration.ofSeconds(30));
@@ -97,8 +112,8 @@ class JumpTest {
     void interactiveSessionWithTerminalWorks() throws Exception {
         List<String> args = new ArrayList<>(lab.sshArgs("admin", "pi-kitchen", null));
         args.add(1, "-tt");
-        Ssh.Result r = Ssh.run(args, "echo $((6 * 7))\nexit 3\n".getBytes(StandardCharsets.UTF_8),
-                Duration.ofSeconds(30));
+        Ssh.Result r =
+                Ssh.run(args, "echo $((6 * 7))\nexit 3\n".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30));
         assertThat(r.out()).contains("42");
         assertThat(r.exit()).isEqualTo(3);
     }
@@ -110,8 +125,19 @@ class JumpTest {
         new Random(42).nextBytes(data);
         Files.write(file, data);
         Path remote = tmp.resolve("copied.bin");
-        Ssh.Result r = Ssh.run(List.of("scp", "-q", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
-                "-J", "relay-admin", file.toString(), System.getProperty("user.name") + "@pi-kitchen:" + remote), null,
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "scp",
+                        "-q",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("admin").toString(),
+                        "-J",
+                        "relay-admin",
+                        file.toString(),
+                        System.getProperty("user.name") + "@pi-kitchen:" + remote),
+                null,
                 Duration.ofMinutes(3));
         assertThat(r.exit()).as(r.err()).isZero();
         Ssh.Result sum = lab.ssh("admin", "pi-kitchen", "sha256sum " + remote, null, Duration.ofSeconds(30));
@@ -141,7 +167,8 @@ class JumpTest {
                 byte[] data = new byte[512 * 1024];
                 new Random(i).nextBytes(data);
                 expected.add(sha256(data));
-                results.add(pool.submit(() -> lab.ssh("admin", "pi-kitchen", "sha256sum", data, Duration.ofMinutes(2))));
+                results.add(
+                        pool.submit(() -> lab.ssh("admin", "pi-kitchen", "sha256sum", data, Duration.ofMinutes(2))));
             }
             for (int i = 0; i < results.size(); i++) {
                 Ssh.Result r = results.get(i).get();
@@ -156,7 +183,8 @@ class JumpTest {
     @Test
     void secretsNeverReachTheLogs() throws Exception {
         String agentKey = Files.readString(lab.agentState("pi-kitchen").resolve("agent.key"));
-        String keyBody = agentKey.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        String keyBody =
+                agentKey.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
         try (var logs = Files.list(tmp.resolve("logs"))) {
             for (Path log : logs.toList()) {
                 String text = Files.readString(log);

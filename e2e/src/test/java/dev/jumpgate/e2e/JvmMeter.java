@@ -33,8 +33,7 @@ final class JvmMeter {
                     + ".*?used (\\d+)K",
             Pattern.MULTILINE);
 
-    private JvmMeter() {
-    }
+    private JvmMeter() {}
 
     static Sample sample(long pid) throws IOException, InterruptedException {
         return new Sample(heapAfterGcKib(pid), rssKib(pid), fds(pid), status(pid, "Threads:"));
@@ -73,7 +72,9 @@ final class JvmMeter {
 
     /** The first {@code lines} lines of the class histogram (after a full collection: live objects only). */
     static String histogram(long pid, int lines) throws IOException, InterruptedException {
-        return String.join("\n", jcmd(pid, "GC.class_histogram").lines().limit(lines).toList()) + "\n";
+        return String.join(
+                        "\n",
+                        jcmd(pid, "GC.class_histogram").lines().limit(lines).toList()) + "\n";
     }
 
     /** The load average over 1, 5 and 15 minutes, as uptime prints it. */
@@ -84,14 +85,17 @@ final class JvmMeter {
 
     private static long status(long pid, String field) throws IOException {
         return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
-                .filter(l -> l.startsWith(field)).map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
+                .filter(l -> l.startsWith(field))
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
         Process p = new ProcessBuilder(List.of(java.resolveSibling("jcmd").toString(), String.valueOf(pid), command))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("jcmd " + pid + " " + command + " failed: " + out);

@@ -1,5 +1,6 @@
 package dev.jumpgate.e2e;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.io.ByteArrayInputStream;
 
 /**
  * A scripted SSH client that goes as far as the server's SSH_MSG_KEXINIT, which is sent in the clear, and reads
@@ -27,8 +27,17 @@ import java.io.ByteArrayInputStream;
  */
 record KexInit(String identification, Map<String, List<String>> lists) {
 
-    static final List<String> NAMES = List.of("kex", "hostkey", "cipher.c2s", "cipher.s2c", "mac.c2s", "mac.s2c",
-            "compression.c2s", "compression.s2c", "language.c2s", "language.s2c");
+    static final List<String> NAMES = List.of(
+            "kex",
+            "hostkey",
+            "cipher.c2s",
+            "cipher.s2c",
+            "mac.c2s",
+            "mac.s2c",
+            "compression.c2s",
+            "compression.s2c",
+            "language.c2s",
+            "language.s2c");
 
     List<String> get(String name) {
         return lists.get(name);
@@ -93,8 +102,17 @@ record KexInit(String identification, Map<String, List<String>> lists) {
         d.writeByte(20);
         d.write(new byte[16]);
         String c = String.join(",", ciphers);
-        for (String list : List.of("curve25519-sha256,kex-strict-c-v00@openssh.com", "ssh-ed25519", c, c,
-                "hmac-sha2-256-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "none", "none", "", "")) {
+        for (String list : List.of(
+                "curve25519-sha256,kex-strict-c-v00@openssh.com",
+                "ssh-ed25519",
+                c,
+                c,
+                "hmac-sha2-256-etm@openssh.com",
+                "hmac-sha2-256-etm@openssh.com",
+                "none",
+                "none",
+                "",
+                "")) {
             byte[] bytes = list.getBytes(StandardCharsets.US_ASCII);
             d.writeInt(bytes.length);
             d.write(bytes);

@@ -16,11 +16,11 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.awaitility.Awaitility;
 
 /**
  * The client signs with keys made by the real ssh-keygen, from files and through the real ssh-agent, and the
@@ -49,7 +49,8 @@ class KeySignersTest {
     @Test
     void sshAgentKeysSignAndVerify() throws Exception {
         Path sock = dir.resolve("agent.sock");
-        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString()).redirectErrorStream(true)
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString())
+                .redirectErrorStream(true)
                 .start();
         try {
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(sock));
@@ -57,7 +58,10 @@ class KeySignersTest {
             Path rsa = keygen("rsa", "");
             for (Path k : List.of(ed, rsa)) {
                 assertThat(new ProcessBuilder("env", "SSH_AUTH_SOCK=" + sock, "ssh-add", k.toString())
-                        .redirectErrorStream(true).start().waitFor()).isZero();
+                                .redirectErrorStream(true)
+                                .start()
+                                .waitFor())
+                        .isZero();
             }
             List<AgentSigner> keys = AgentSigner.keys(sock);
             assertThat(keys).hasSize(2);
@@ -76,7 +80,8 @@ class KeySignersTest {
     }
 
     private static byte[] publicBlob(Path key) throws Exception {
-        return Base64.getDecoder().decode(Files.readString(Path.of(key + ".pub")).split(" ")[1]);
+        return Base64.getDecoder()
+                .decode(Files.readString(Path.of(key + ".pub")).split(" ")[1]);
     }
 
     private static boolean verifies(Signer signer, byte[] data) throws Exception {

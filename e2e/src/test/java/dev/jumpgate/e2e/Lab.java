@@ -6,25 +6,25 @@ import dev.jumpgate.cli.OpenSshd;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import org.awaitility.Awaitility;
-import java.net.Socket;
-import java.nio.file.StandardCopyOption;
-import java.time.LocalTime;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import org.awaitility.Awaitility;
 
 /**
  * A whole deployment on loopback, every part a separate process: a relay, a real OpenSSH sshd as the device's
@@ -36,7 +36,8 @@ final class Lab implements AutoCloseable {
 
     static final Duration START = Duration.ofSeconds(30);
     /** The relay's ready line, with the ports it bound: SSH, link and, if it serves it, HTTP polling. */
-    private static final String READY = "^jumpgate relay ready ssh=\\S*:(\\d+) link=\\S*:(\\d+) tls=\\S+(?: poll=\\S*:(\\d+))?";
+    private static final String READY =
+            "^jumpgate relay ready ssh=\\S*:(\\d+) link=\\S*:(\\d+) tls=\\S+(?: poll=\\S*:(\\d+))?";
 
     final Path dir;
     /**
@@ -45,9 +46,11 @@ final class Lab implements AutoCloseable {
      * the same ports again, as the agents and known_hosts know them.
      */
     int sshPort;
+
     int linkPort;
     /** The port of {@code --poll-listen HOST:0} among the relay's arguments, once bound; 0 without it. */
     int pollPort;
+
     final OpenSshd sshd;
     private final Map<String, Path> keys = new LinkedHashMap<>();
     private final List<Proc> procs = new ArrayList<>();
@@ -65,7 +68,9 @@ final class Lab implements AutoCloseable {
     /** Where the link port listens, and so what tokens tell agents to dial. */
     final String linkHost;
 
-    /** Runs relays with this command line ({@code jumpgate} and its JVM options) when set; else {@link Proc#jumpgate}. */
+    /**
+     * Runs relays with this command line ({@code jumpgate} and its JVM options) when set; else {@link Proc#jumpgate}.
+     */
     private final List<String> relayCommand;
 
     Lab(Path dir, String... relayArgs) throws Exception {
@@ -139,13 +144,20 @@ final class Lab implements AutoCloseable {
     void startRelay() throws IOException {
         Path data = dir.resolve("relay");
         if (!Files.exists(data)) {
-            Files.createDirectories(data,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         seedRsaHostKey(data, "ssh_host_rsa_key");
-        List<String> args = new ArrayList<>(List.of("relay", "--data",
-                dir.resolve("relay").toString(), "--ssh-listen", "127.0.0.1:" + sshPort, "--listen",
-                linkHost + ":" + linkPort, "--admin-key", keys.get("admin") + ".pub"));
+        List<String> args = new ArrayList<>(List.of(
+                "relay",
+                "--data",
+                dir.resolve("relay").toString(),
+                "--ssh-listen",
+                "127.0.0.1:" + sshPort,
+                "--listen",
+                linkHost + ":" + linkPort,
+                "--admin-key",
+                keys.get("admin") + ".pub"));
         for (int i = 0; i < relayArgs.size(); i++) {
             String arg = relayArgs.get(i);
             boolean poll = i > 0 && relayArgs.get(i - 1).equals("--poll-listen");
@@ -178,11 +190,13 @@ final class Lab implements AutoCloseable {
     }
 
     private void trustRelay() throws Exception {
-        Ssh.Result scan = Ssh.run(List.of("ssh-keyscan", "-p", String.valueOf(sshPort), "-t", "ecdsa", "127.0.0.1"),
-                null, Duration.ofSeconds(10));
-        String line = scan.out().lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
-        Files.writeString(dir.resolve("known_hosts"), "jumpgate-relay " + line.substring(line.indexOf(' ') + 1)
-                + "\n");
+        Ssh.Result scan = Ssh.run(
+                List.of("ssh-keyscan", "-p", String.valueOf(sshPort), "-t", "ecdsa", "127.0.0.1"),
+                null,
+                Duration.ofSeconds(10));
+        String line =
+                scan.out().lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
+        Files.writeString(dir.resolve("known_hosts"), "jumpgate-relay " + line.substring(line.indexOf(' ') + 1) + "\n");
     }
 
     /**
@@ -226,8 +240,10 @@ final class Lab implements AutoCloseable {
 
     /** {@link #launcher(Path, Path, String)} running jumpgate with the JVM command line {@code java}. */
     Path launcher(Path script, Path configHome, String exports, List<String> java) throws IOException {
-        Files.writeString(script, "#!/bin/sh\n" + clientEnv() + "export XDG_CONFIG_HOME=" + configHome + "\n"
-                + (exports.isEmpty() ? "" : exports + "\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\n" + clientEnv() + "export XDG_CONFIG_HOME=" + configHome + "\n"
+                        + (exports.isEmpty() ? "" : exports + "\n") + "exec " + String.join(" ", java) + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;
     }
@@ -238,8 +254,17 @@ final class Lab implements AutoCloseable {
      */
     Path loggedInClient() throws Exception {
         Path jumpgate = launcher(dir.resolve("jumpgate"), dir.resolve("client-config"), "");
-        Ssh.Result login = Ssh.run(List.of(jumpgate.toString(), "login", "-F", config().toString(), "-i",
-                key("admin").toString(), "relay-admin"), null, Duration.ofSeconds(60));
+        Ssh.Result login = Ssh.run(
+                List.of(
+                        jumpgate.toString(),
+                        "login",
+                        "-F",
+                        config().toString(),
+                        "-i",
+                        key("admin").toString(),
+                        "relay-admin"),
+                null,
+                Duration.ofSeconds(60));
         assertThat(login.exit()).as(login.err()).isZero();
         return jumpgate;
     }
@@ -262,8 +287,8 @@ final class Lab implements AutoCloseable {
     }
 
     Ssh.Result console(String user, String command) throws Exception {
-        return Ssh.run(List.of("ssh", "-F", config().toString(), "relay-" + user, command), null,
-                Duration.ofSeconds(30));
+        return Ssh.run(
+                List.of("ssh", "-F", config().toString(), "relay-" + user, command), null, Duration.ofSeconds(30));
     }
 
     String token(String device, String... extra) throws Exception {
@@ -274,9 +299,13 @@ final class Lab implements AutoCloseable {
 
     /** {@code agent enroll} with the token on its standard input, as a user pipes it in. */
     Proc enroll(String device, String token, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("agent", "enroll", "--state", agentState(device).toString()));
+        List<String> args = new ArrayList<>(
+                List.of("agent", "enroll", "--state", agentState(device).toString()));
         args.addAll(List.of(extra));
-        Proc p = Proc.jumpgate(dir.resolve("logs"), "enroll-" + device + "-" + procs.size(), secretFile(token),
+        Proc p = Proc.jumpgate(
+                dir.resolve("logs"),
+                "enroll-" + device + "-" + procs.size(),
+                secretFile(token),
                 args.toArray(String[]::new));
         procs.add(p);
         p.awaitExit(START);
@@ -305,12 +334,14 @@ final class Lab implements AutoCloseable {
     /** {@code agent run} for {@code device}, its target the lab's sshd unless {@code extra} names another. */
     Proc startAgent(String device, String... extra) throws Exception {
         seedRsaHostKey(agentState(device), "ssh_host_rsa_key"); // read only if the agent serves SSH itself
-        List<String> args = new ArrayList<>(List.of("agent", "run", "--state", agentState(device).toString()));
+        List<String> args = new ArrayList<>(
+                List.of("agent", "run", "--state", agentState(device).toString()));
         if (!List.of(extra).contains("--target")) {
             args.addAll(List.of("--target", sshd.address().toString()));
         }
         args.addAll(List.of(extra));
-        Proc p = Proc.jumpgate(dir.resolve("logs"), "agent-" + device + "-" + procs.size(), args.toArray(String[]::new));
+        Proc p =
+                Proc.jumpgate(dir.resolve("logs"), "agent-" + device + "-" + procs.size(), args.toArray(String[]::new));
         procs.add(p);
         awaitOnline(device, START);
         return p;
@@ -321,12 +352,16 @@ final class Lab implements AutoCloseable {
         return addDevice(device, List.of(), agentArgs);
     }
 
-    /** {@link #addDevice(String, String...)} with {@code enrollArgs} for {@code agent enroll} (a proxy, a transport). */
+    /**
+     * {@link #addDevice(String, String...)} with {@code enrollArgs} for {@code agent enroll} (a proxy, a transport).
+     */
     Proc addDevice(String device, List<String> enrollArgs, String... agentArgs) throws Exception {
         String token = token(device);
         tokens.add(token);
         Proc enrolled = enroll(device, token, enrollArgs.toArray(String[]::new));
-        assertThat(enrolled.awaitExit(START)).as("enroll: %s", enrolled.stderr()).isZero();
+        assertThat(enrolled.awaitExit(START))
+                .as("enroll: %s", enrolled.stderr())
+                .isZero();
         Proc agent = startAgent(device, agentArgs);
         refreshKnownHosts();
         return agent;
@@ -341,7 +376,8 @@ final class Lab implements AutoCloseable {
     }
 
     void refreshKnownHosts() throws Exception {
-        String relayLine = Files.readString(dir.resolve("known_hosts")).lines().findFirst().orElseThrow();
+        String relayLine =
+                Files.readString(dir.resolve("known_hosts")).lines().findFirst().orElseThrow();
         Ssh.Result kh = console("admin", "known-hosts");
         assertThat(kh.exit()).isZero();
         Files.writeString(dir.resolve("known_hosts"), relayLine + "\n" + kh.out());
@@ -352,8 +388,11 @@ final class Lab implements AutoCloseable {
     }
 
     void awaitStatus(String device, String status, Duration limit) {
-        Awaitility.await(device + " " + status).atMost(limit).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> {
+        Awaitility.await(device + " " + status)
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
                     Ssh.Result r = console("admin", "devices");
                     return r.out().lines().anyMatch(l -> l.matches(device + "\\s+" + status + "\\b.*"));
                 });
@@ -365,8 +404,15 @@ final class Lab implements AutoCloseable {
     }
 
     List<String> sshArgs(String user, String device, String command) {
-        List<String> args = new ArrayList<>(List.of("ssh", "-F", config().toString(), "-i", keys.get(user).toString(),
-                "-J", "relay-" + user, System.getProperty("user.name") + "@" + device));
+        List<String> args = new ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                config().toString(),
+                "-i",
+                keys.get(user).toString(),
+                "-J",
+                "relay-" + user,
+                System.getProperty("user.name") + "@" + device));
         if (command != null) {
             args.add(command);
         }
@@ -399,8 +445,8 @@ final class Lab implements AutoCloseable {
 
     /** {@code ssh -W DEVICE:PORT relay-USER}: stdin to that port on the device through the bastion, its answer back. */
     Ssh.Result forward(String user, String device, int port, byte[] stdin, Duration limit) throws Exception {
-        return Ssh.run(List.of("ssh", "-F", config().toString(), "-W", device + ":" + port, "relay-" + user), stdin,
-                limit);
+        return Ssh.run(
+                List.of("ssh", "-F", config().toString(), "-W", device + ":" + port, "relay-" + user), stdin, limit);
     }
 
     /**
@@ -459,14 +505,20 @@ final class Lab implements AutoCloseable {
             return List.of();
         }
         try (var files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".pid")).map(f -> {
-                try {
-                    String pid = Files.readString(f).strip();
-                    return pid.isEmpty() ? Optional.<ProcessHandle>empty() : ProcessHandle.of(Long.parseLong(pid));
-                } catch (IOException e) {
-                    return Optional.<ProcessHandle>empty();
-                }
-            }).flatMap(Optional::stream).filter(ProcessHandle::isAlive).toList();
+            return files.filter(f -> f.toString().endsWith(".pid"))
+                    .map(f -> {
+                        try {
+                            String pid = Files.readString(f).strip();
+                            return pid.isEmpty()
+                                    ? Optional.<ProcessHandle>empty()
+                                    : ProcessHandle.of(Long.parseLong(pid));
+                        } catch (IOException e) {
+                            return Optional.<ProcessHandle>empty();
+                        }
+                    })
+                    .flatMap(Optional::stream)
+                    .filter(ProcessHandle::isAlive)
+                    .toList();
         }
     }
 

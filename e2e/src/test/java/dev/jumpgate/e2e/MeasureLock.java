@@ -25,7 +25,8 @@ final class MeasureLock implements AutoCloseable {
         CapacityBench.progress("waiting for the lock on " + file);
         // flock holds the lock while its child runs; the child runs until this process closes its stdin.
         Process p = new ProcessBuilder(List.of("flock", file, "sh", "-c", "echo locked; exec cat > /dev/null"))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
         if (!"locked".equals(line)) {
             p.destroy();

@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The mux: the first {@code jumpgate proxy} starts one, later ones hand it their connection, and a user never
@@ -73,7 +73,9 @@ class MuxTest {
 
     /** Waits until a mux serves {@code client}'s login, linked to the relay. */
     private void awaitMux(Path client) {
-        Awaitility.await("the mux").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        Awaitility.await("the mux")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
                 .until(() -> jg(client, "mux", "status").out().contains("linked=yes"));
     }
 
@@ -110,16 +112,20 @@ class MuxTest {
     void bytesArriveIntactBothWaysThroughTheMux() throws Exception {
         byte[] data = new byte[16 * 1024 * 1024];
         new Random(7).nextBytes(data);
-        Ssh.Result up = Ssh.run(lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "sha256sum"), data,
-                Duration.ofMinutes(2));
+        Ssh.Result up =
+                Ssh.run(lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "sha256sum"), data, Duration.ofMinutes(2));
         assertThat(up.out()).as(up.err()).startsWith(JumpTest.sha256(data));
         Path file = lab.dir.resolve("mux-down.bin");
         Files.write(file, data);
         Path received = lab.dir.resolve("mux-received.bin");
         Process down = new ProcessBuilder(lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "cat " + file))
-                .redirectOutput(received.toFile()).redirectError(lab.dir.resolve("mux-down.err").toFile()).start();
+                .redirectOutput(received.toFile())
+                .redirectError(lab.dir.resolve("mux-down.err").toFile())
+                .start();
         assertThat(down.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(down.exitValue()).as(Files.readString(lab.dir.resolve("mux-down.err"))).isZero();
+        assertThat(down.exitValue())
+                .as(Files.readString(lab.dir.resolve("mux-down.err")))
+                .isZero();
         assertThat(JumpTest.sha256(Files.readAllBytes(received))).isEqualTo(JumpTest.sha256(data));
     }
 
@@ -128,8 +134,9 @@ class MuxTest {
     void whatTheDeviceSendsAfterTheClientsEofStillArrives() throws Exception {
         // The client half-closes; the device answers only then. A mux that closed the whole connection on the
         // client's EOF would lose the answer, and the proxy would exit non-zero.
-        Ssh.Result r = Ssh.run(List.of(jumpgate.toString(), "proxy", "pi-kitchen",
-                String.valueOf(counter.getLocalPort())), "hello".getBytes(StandardCharsets.US_ASCII),
+        Ssh.Result r = Ssh.run(
+                List.of(jumpgate.toString(), "proxy", "pi-kitchen", String.valueOf(counter.getLocalPort())),
+                "hello".getBytes(StandardCharsets.US_ASCII),
                 Duration.ofSeconds(60));
         assertThat(r.out()).as(r.err()).isEqualTo("5 bytes\n");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -144,7 +151,8 @@ class MuxTest {
             Ssh.Result viaMux = jg(jumpgate, "proxy", device);
             Ssh.Result direct = jg(alone, "proxy", device);
             assertThat(viaMux.exit()).as(viaMux.err()).isEqualTo(3).isEqualTo(direct.exit());
-            assertThat(viaMux.err().replaceAll("[0-9]+", "N")).isEqualTo(direct.err().replaceAll("[0-9]+", "N"));
+            assertThat(viaMux.err().replaceAll("[0-9]+", "N"))
+                    .isEqualTo(direct.err().replaceAll("[0-9]+", "N"));
             assertThat(viaMux.out()).isEmpty();
         }
         assertThat(lab.muxes()).hasSize(1);
@@ -156,7 +164,9 @@ class MuxTest {
         Path dir = lab.runtime.resolve("jumpgate");
         Path socket;
         try (var files = Files.list(dir)) {
-            socket = files.filter(f -> f.toString().endsWith(".sock")).findFirst().orElseThrow();
+            socket = files.filter(f -> f.toString().endsWith(".sock"))
+                    .findFirst()
+                    .orElseThrow();
         }
         // What a careless chmod would do: only the peer check stands between nobody and the user's devices.
         Path probeDir = Files.createTempDirectory(Path.of("/tmp"), "jgprobe");
@@ -181,11 +191,14 @@ class MuxTest {
                     """);
             Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
             String java = ProcessHandle.current().info().command().orElseThrow();
-            Ssh.Result r = Ssh.run(List.of("runuser", "-u", "nobody", "--", java, probe.toString(), socket.toString()),
-                    null, Duration.ofSeconds(60));
+            Ssh.Result r = Ssh.run(
+                    List.of("runuser", "-u", "nobody", "--", java, probe.toString(), socket.toString()),
+                    null,
+                    Duration.ofSeconds(60));
             assertThat(r.out()).as(r.err()).isIn("read -1\n", "closed\n");
             Path log = Path.of(socket.toString().replace(".sock", ".log"));
-            Awaitility.await("the mux logs the refusal").atMost(Duration.ofSeconds(5))
+            Awaitility.await("the mux logs the refusal")
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> Files.readString(log).contains("refusing a connection from user nobody"));
             assertThat(ssh(jumpgate, "echo still-mine").out()).isEqualTo("still-mine\n");
         } finally {
@@ -226,7 +239,9 @@ class MuxTest {
         // At once, whether the mux has linked again yet or not: if not, the proxy dials by itself.
         Ssh.Result r = ssh(jumpgate, "echo after-restart");
         assertThat(r.out()).as(r.err()).isEqualTo("after-restart\n");
-        Awaitility.await("the mux links again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        Awaitility.await("the mux links again")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> jg(jumpgate, "mux", "status").out().contains("linked=yes"));
     }
 

@@ -34,7 +34,8 @@ final class Netns implements AutoCloseable {
     /** Makes the namespace, or skips the test when this is not root or has no {@code ip}. */
     static Netns create(int slot) throws Exception {
         long pid = ProcessHandle.current().pid();
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
                 "iproute2's ip is not installed: the test needs a network namespace");
         String tag = "jg" + slot + "x" + pid % 1_000_000;
         Ssh.Result add = Ssh.run(List.of("ip", "netns", "add", tag), null, Duration.ofSeconds(10));
@@ -85,7 +86,9 @@ final class Netns implements AutoCloseable {
 
     /** {@code jumpgate ARGS} inside the namespace, kept by {@code lab} to be closed with it. */
     Proc jumpgate(Lab lab, String procName, String... args) throws Exception {
-        return lab.adopt(Proc.start(lab.dir.resolve("logs"), procName,
+        return lab.adopt(Proc.start(
+                lab.dir.resolve("logs"),
+                procName,
                 inside(Proc.jumpgateCommand(args).toArray(String[]::new))));
     }
 
@@ -93,13 +96,20 @@ final class Netns implements AutoCloseable {
     void startSshd(Lab lab, int port) throws Exception {
         Path dir = lab.dir.resolve("device-sshd");
         Path config = dir.resolve("sshd_config_" + name);
-        Files.writeString(config, Files.readString(dir.resolve("sshd_config"))
-                .replaceAll("(?m)^Port .*$", "Port " + port)
-                .replaceAll("(?m)^PidFile .*$", "PidFile " + dir.resolve("sshd-" + name + ".pid")));
-        lab.adopt(Proc.start(lab.dir.resolve("logs"), "sshd-" + name, inside("/usr/sbin/sshd", "-D", "-e", "-f",
-                config.toString())));
-        Awaitility.await("sshd listens in " + name).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> exec("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port).exit() == 0);
+        Files.writeString(
+                config,
+                Files.readString(dir.resolve("sshd_config"))
+                        .replaceAll("(?m)^Port .*$", "Port " + port)
+                        .replaceAll("(?m)^PidFile .*$", "PidFile " + dir.resolve("sshd-" + name + ".pid")));
+        lab.adopt(Proc.start(
+                lab.dir.resolve("logs"),
+                "sshd-" + name,
+                inside("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())));
+        Awaitility.await("sshd listens in " + name)
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                        exec("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port).exit() == 0);
     }
 
     @Override

@@ -40,12 +40,25 @@ class PartitionTest {
         assumeTrue(ns.exec("iptables", "-S").exit() == 0, "iptables is not installed (run-tests installs it as root)");
         lab = Lab.linkingOn(Lab.workDir(getClass()), ns.hostAddress);
         ns.startSshd(lab, NS_SSHD_PORT);
-        Proc enrolled = ns.jumpgate(lab, "enroll-pi-far", "agent", "enroll", "--token-file",
-                lab.secretFile(lab.token("pi-far")).toString(), "--state",
+        Proc enrolled = ns.jumpgate(
+                lab,
+                "enroll-pi-far",
+                "agent",
+                "enroll",
+                "--token-file",
+                lab.secretFile(lab.token("pi-far")).toString(),
+                "--state",
                 lab.agentState("pi-far").toString());
         assertThat(enrolled.awaitExit(Lab.START)).as(enrolled.stderr()).isZero();
-        agent = ns.jumpgate(lab, "agent-pi-far", "agent", "run", "--state", lab.agentState("pi-far").toString(),
-                "--target", "127.0.0.1:" + NS_SSHD_PORT);
+        agent = ns.jumpgate(
+                lab,
+                "agent-pi-far",
+                "agent",
+                "run",
+                "--state",
+                lab.agentState("pi-far").toString(),
+                "--target",
+                "127.0.0.1:" + NS_SSHD_PORT);
         lab.awaitOnline("pi-far", Lab.START);
         lab.refreshKnownHosts();
     }
@@ -80,24 +93,28 @@ class PartitionTest {
         LocalTime cut = LocalTime.now();
         partition("-A");
         partitioned = true;
-        Duration relaySaw = Duration.between(cut, lab.relay().awaitLogSince("device pi-far offline", cut,
-                DEAD_BOUND.plusSeconds(10)));
-        Duration agentSaw = Duration.between(cut, agent.awaitLogSince("nothing received for", cut,
-                DEAD_BOUND.plusSeconds(10)));
+        Duration relaySaw = Duration.between(
+                cut, lab.relay().awaitLogSince("device pi-far offline", cut, DEAD_BOUND.plusSeconds(10)));
+        Duration agentSaw =
+                Duration.between(cut, agent.awaitLogSince("nothing received for", cut, DEAD_BOUND.plusSeconds(10)));
         lab.awaitStatus("pi-far", "offline", Duration.ofSeconds(10));
         Ssh.Result refused = lab.ssh("admin", "pi-far", "true", null, Duration.ofSeconds(30));
         assertThat(refused.err()).contains("device pi-far is offline");
 
         // Heal once the agent's dial into the dead path has timed out and it probes the relay's port.
-        agent.awaitLogSince("or as soon as " + ns.hostAddress.replace(".", "\\.") + ":" + lab.linkPort + " accepts",
-                cut, Duration.ofSeconds(30));
+        agent.awaitLogSince(
+                "or as soon as " + ns.hostAddress.replace(".", "\\.") + ":" + lab.linkPort + " accepts",
+                cut,
+                Duration.ofSeconds(30));
         LocalTime healed = LocalTime.now();
         partition("-D");
         partitioned = false;
-        Duration back = Duration.between(healed, lab.relay().awaitLogSince("device pi-far online", healed,
-                HEAL_BOUND.plusSeconds(20)));
-        System.out.printf("partition: relay dropped the link after %d ms, agent after %d ms; linked again %d ms "
-                + "after the path healed%n", relaySaw.toMillis(), agentSaw.toMillis(), back.toMillis());
+        Duration back = Duration.between(
+                healed, lab.relay().awaitLogSince("device pi-far online", healed, HEAL_BOUND.plusSeconds(20)));
+        System.out.printf(
+                "partition: relay dropped the link after %d ms, agent after %d ms; linked again %d ms "
+                        + "after the path healed%n",
+                relaySaw.toMillis(), agentSaw.toMillis(), back.toMillis());
         assertThat(relaySaw).as("relay notices the partition").isLessThanOrEqualTo(DEAD_BOUND);
         assertThat(agentSaw).as("agent notices the partition").isLessThanOrEqualTo(DEAD_BOUND);
         assertThat(back).as("link back after healing").isLessThanOrEqualTo(HEAL_BOUND);

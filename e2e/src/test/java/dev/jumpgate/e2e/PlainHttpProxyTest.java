@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A device behind a proxy that refuses CONNECT and passes only plain HTTP requests, with Basic authentication (a
@@ -41,10 +41,16 @@ class PlainHttpProxyTest {
         lab = new Lab(Lab.workDir(getClass()), "--poll-listen", "127.0.0.1:0");
         pollPort = lab.pollPort;
         proxy = new Tinyproxy(lab.dir, "proxy", "127.0.0.1", List.of("BasicAuth bob " + PASSWORD, "ConnectPort 0"));
-        String[] way = {"--proxy", proxy.url("bob"), "--proxy-password-file", lab.secretFile(PASSWORD).toString(),
-            "--relay-http", "http://127.0.0.1:" + pollPort};
-        String[] run = Stream.concat(Arrays.stream(way),
-                Stream.of("--retry-better-after", "3")).toArray(String[]::new);
+        String[] way = {
+            "--proxy",
+            proxy.url("bob"),
+            "--proxy-password-file",
+            lab.secretFile(PASSWORD).toString(),
+            "--relay-http",
+            "http://127.0.0.1:" + pollPort
+        };
+        String[] run = Stream.concat(Arrays.stream(way), Stream.of("--retry-better-after", "3"))
+                .toArray(String[]::new);
         agent = lab.addDevice("pi-poll", List.of(way), run);
     }
 
@@ -60,7 +66,8 @@ class PlainHttpProxyTest {
     @Order(1)
     void autoSaysWhyTlsAndWebSocketFailedAndSettlesOnLongPoll() throws Exception {
         String log = agent.stderr();
-        assertThat(log).contains("settled on http-poll")
+        assertThat(log)
+                .contains("settled on http-poll")
                 .contains("tls failed: proxy http://127.0.0.1:" + proxy.port() + " refused a tunnel to 127.0.0.1:"
                         + lab.linkPort + " (403)")
                 .contains("websocket failed: proxy http://127.0.0.1:" + proxy.port() + " refused")
@@ -73,7 +80,8 @@ class PlainHttpProxyTest {
         Transfers.commandsRun(lab, "pi-poll");
         Transfers.fiftyMegabytesByScpArriveIdentical(lab, "pi-poll");
         String proxied = proxy.log();
-        assertThat(proxied).contains("GET http://127.0.0.1:" + pollPort + "/v1/poll/")
+        assertThat(proxied)
+                .contains("GET http://127.0.0.1:" + pollPort + "/v1/poll/")
                 .contains("POST http://127.0.0.1:" + pollPort + "/v1/poll/");
     }
 
@@ -90,7 +98,9 @@ class PlainHttpProxyTest {
         session.awaitOutput("started", Duration.ofSeconds(30));
         proxy.restart();
         Transfers.commandsRun(lab, "pi-poll");
-        assertThat(session.awaitExit(Duration.ofSeconds(60))).as("session: %s", session.stderr()).isZero();
+        assertThat(session.awaitExit(Duration.ofSeconds(60)))
+                .as("session: %s", session.stderr())
+                .isZero();
         assertThat(session.stdout()).isEqualTo("started\nfinished\n");
         assertThat(Transfers.links(agent)).as("the link never dropped").isEqualTo(before);
     }

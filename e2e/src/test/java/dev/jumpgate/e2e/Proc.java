@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import java.time.LocalTime;
-import java.util.concurrent.TimeUnit;
 
 /** A program under test running as its own process, its output in log files the test can wait on. */
 final class Proc implements AutoCloseable {
@@ -36,8 +36,11 @@ final class Proc implements AutoCloseable {
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
         Path err = logDir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         return new Proc(name, p, out, err);
     }
 
@@ -60,17 +63,25 @@ final class Proc implements AutoCloseable {
 
     /** The command line that runs jumpgate's main class from the test's classpath. */
     static List<String> javaCommand() {
-        return List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:+UseSerialGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.jumpgate.cli.Main");
+        return List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.jumpgate.cli.Main");
     }
 
     /** Waits for a line of stdout matching {@code regex}; returns the match. */
     Matcher awaitOutput(String regex, Duration limit) {
         Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
         Matcher[] found = new Matcher[1];
-        Awaitility.await(name + " prints /" + regex + "/").atMost(limit).pollInterval(Duration.ofMillis(50))
+        Awaitility.await(name + " prints /" + regex + "/")
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     if (!process.isAlive() && !p.matcher(stdout()).find()) {
                         throw new AssertionError(name + " exited with " + process.exitValue() + ": " + stderr());
@@ -88,7 +99,9 @@ final class Proc implements AutoCloseable {
     /** Waits for a line of stderr (the log) matching {@code regex}. */
     void awaitLog(String regex, Duration limit) {
         Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
-        Awaitility.await(name + " logs /" + regex + "/").atMost(limit).pollInterval(Duration.ofMillis(50))
+        Awaitility.await(name + " logs /" + regex + "/")
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> p.matcher(stderr()).find());
     }
 
@@ -99,8 +112,10 @@ final class Proc implements AutoCloseable {
     LocalTime awaitLogSince(String regex, LocalTime since, Duration limit) {
         Pattern p = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*" + regex, Pattern.MULTILINE);
         LocalTime[] found = new LocalTime[1];
-        Awaitility.await(name + " logs /" + regex + "/ after " + since).atMost(limit)
-                .pollInterval(Duration.ofMillis(50)).until(() -> {
+        Awaitility.await(name + " logs /" + regex + "/ after " + since)
+                .atMost(limit)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
                     Matcher m = p.matcher(stderr());
                     while (m.find()) {
                         LocalTime t = LocalTime.parse(m.group(1));

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 
 /** The README's first command: one command, then the ssh line it prints works as printed. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -23,24 +23,29 @@ class QuickstartTest {
     /** What a machine without OpenSSH's sshd gets: the agent serves the demo device's SSH itself. */
     @Test
     void printedSshCommandReachesTheDemoDeviceServedByTheEmbeddedServer() throws Exception {
-        quickstartWorks(Lab.workDir(getClass()).resolve("embedded"), "the agent's embedded SSH server",
-                "--embedded");
+        quickstartWorks(Lab.workDir(getClass()).resolve("embedded"), "the agent's embedded SSH server", "--embedded");
     }
 
     private void quickstartWorks(Path dir, String server, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("quickstart", "--dir", dir.resolve("state").toString(),
-                "--ssh-port", String.valueOf(Lab.freePort()), "--link-port", String.valueOf(Lab.freePort())));
+        List<String> args = new ArrayList<>(List.of(
+                "quickstart",
+                "--dir",
+                dir.resolve("state").toString(),
+                "--ssh-port",
+                String.valueOf(Lab.freePort()),
+                "--link-port",
+                String.valueOf(Lab.freePort())));
         args.addAll(List.of(extra));
         try (Proc qs = Proc.jumpgate(dir.resolve("logs"), "quickstart", args.toArray(String[]::new))) {
             Matcher m = qs.awaitOutput("ssh -F (\\S+) demo uname -a", Duration.ofSeconds(60));
             assertThat(qs.stdout()).contains("device demo, " + server + " on 127.0.0.1:");
-            Ssh.Result r = Ssh.run(List.of("ssh", "-F", m.group(1), "demo", "uname", "-a"), null,
-                    Duration.ofSeconds(30));
+            Ssh.Result r =
+                    Ssh.run(List.of("ssh", "-F", m.group(1), "demo", "uname", "-a"), null, Duration.ofSeconds(30));
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("Linux");
 
-            Ssh.Result devices = Ssh.run(List.of("ssh", "-F", m.group(1), "jumpgate-relay"), null,
-                    Duration.ofSeconds(30));
+            Ssh.Result devices =
+                    Ssh.run(List.of("ssh", "-F", m.group(1), "jumpgate-relay"), null, Duration.ofSeconds(30));
             assertThat(devices.out()).containsPattern("demo\\s+online");
         }
     }

@@ -34,6 +34,7 @@ class RecoveryTest {
     private static final Duration RELINK_BOUND = Duration.ofSeconds(2);
     /** A session whose relay died must end on its own, not hang. */
     private static final Duration SESSION_END_BOUND = Duration.ofSeconds(20);
+
     private static final Duration OFFLINE_BOUND = Duration.ofSeconds(5);
 
     Lab lab;
@@ -55,24 +56,26 @@ class RecoveryTest {
     @Test
     @Order(1)
     void relayKilledMidTransferEndsTheSessionAndTheAgentIsBackWithinTwoSecondsOfItsReturn() throws Exception {
-        Transfers.Download download = Transfers.endlessDownload(lab, "pi-kitchen").awaitBytes(64 << 20,
-                Duration.ofSeconds(60));
+        Transfers.Download download =
+                Transfers.endlessDownload(lab, "pi-kitchen").awaitBytes(64 << 20, Duration.ofSeconds(60));
         Instant killed = Instant.now();
         lab.relay().kill();
         long before = download.bytes().get();
         assertThat(download.process().waitFor(SESSION_END_BOUND.toMillis(), TimeUnit.MILLISECONDS))
-                .as("ssh ends once its relay is gone").isTrue();
+                .as("ssh ends once its relay is gone")
+                .isTrue();
         Duration ended = Duration.between(killed, Instant.now());
         assertThat(download.process().exitValue()).as("ssh exit status").isNotZero();
 
         var returned = lab.firstAccept(Duration.ofSeconds(60));
         lab.startRelay();
         LocalTime accepting = returned.get(60, TimeUnit.SECONDS);
-        Duration relinked = Duration.between(accepting, lab.relay().awaitLogSince("device pi-kitchen online",
-                accepting, Duration.ofSeconds(30)));
-        System.out.printf("relay kill -9 after %d MiB: ssh exited %d after %d ms; agent linked %d ms after the "
-                + "restarted relay's port accepted%n", before >> 20, download.process().exitValue(), ended.toMillis(),
-                relinked.toMillis());
+        Duration relinked = Duration.between(
+                accepting, lab.relay().awaitLogSince("device pi-kitchen online", accepting, Duration.ofSeconds(30)));
+        System.out.printf(
+                "relay kill -9 after %d MiB: ssh exited %d after %d ms; agent linked %d ms after the "
+                        + "restarted relay's port accepted%n",
+                before >> 20, download.process().exitValue(), ended.toMillis(), relinked.toMillis());
         assertThat(relinked).as("relink after the relay's return").isLessThanOrEqualTo(RELINK_BOUND);
 
         // alice's key and grant and the device's key survived the crash; a new transfer goes through.
@@ -86,16 +89,18 @@ class RecoveryTest {
     @Test
     @Order(2)
     void killedAgentShowsOfflineWithinFiveSecondsAndItsSessionEnds() throws Exception {
-        Transfers.Download download = Transfers.endlessDownload(lab, "pi-kitchen").awaitBytes(8 << 20,
-                Duration.ofSeconds(60));
+        Transfers.Download download =
+                Transfers.endlessDownload(lab, "pi-kitchen").awaitBytes(8 << 20, Duration.ofSeconds(60));
         Instant killed = Instant.now();
         agent.kill();
         lab.awaitStatus("pi-kitchen", "offline", OFFLINE_BOUND);
         Duration offline = Duration.between(killed, Instant.now());
         assertThat(download.process().waitFor(SESSION_END_BOUND.toMillis(), TimeUnit.MILLISECONDS))
-                .as("ssh ends once the device's agent is gone").isTrue();
+                .as("ssh ends once the device's agent is gone")
+                .isTrue();
         assertThat(download.process().exitValue()).isNotZero();
-        System.out.printf("agent kill -9: offline in the relay's device list %d ms later (console poll included)%n",
+        System.out.printf(
+                "agent kill -9: offline in the relay's device list %d ms later (console poll included)%n",
                 offline.toMillis());
         Ssh.Result r = lab.ssh("admin", "pi-kitchen", "true", null, Duration.ofSeconds(30));
         assertThat(r.err()).contains("device pi-kitchen is offline, last seen");
@@ -105,7 +110,8 @@ class RecoveryTest {
     @Order(3)
     void restartedAgentServesAgain() throws Exception {
         agent = lab.startAgent("pi-kitchen");
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo again", null, Duration.ofSeconds(30)).out())
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo again", null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo("again\n");
     }
 
@@ -148,7 +154,8 @@ class RecoveryTest {
         // Straight from the files the dead relay left: the WAL holds what was committed.
         Path db = lab.dir.resolve("relay").resolve("state.db");
         List<String> onDisk = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("ok");
@@ -160,17 +167,19 @@ class RecoveryTest {
                 }
             }
         }
-        System.out.printf("relay kill -9 among console writes: %d acknowledged, all on disk; integrity_check ok%n",
-                acked);
+        System.out.printf(
+                "relay kill -9 among console writes: %d acknowledged, all on disk; integrity_check ok%n", acked);
         assertThat(onDisk).containsAll(acknowledged);
 
         lab.startRelay();
         lab.awaitOnline("pi-kitchen", Duration.ofSeconds(10));
         Ssh.Result grants = lab.console("admin", "grants alice");
         assertThat(grants.exit()).isZero();
-        acknowledged.stream().filter(a -> a.startsWith("grant alice ")).forEach(a -> assertThat(grants.out())
-                .contains(a.substring("grant alice ".length())));
-        assertThat(lab.ssh("alice", "pi-kitchen", "echo intact", null, Duration.ofSeconds(30)).out())
+        acknowledged.stream()
+                .filter(a -> a.startsWith("grant alice "))
+                .forEach(a -> assertThat(grants.out()).contains(a.substring("grant alice ".length())));
+        assertThat(lab.ssh("alice", "pi-kitchen", "echo intact", null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo("intact\n");
     }
 }

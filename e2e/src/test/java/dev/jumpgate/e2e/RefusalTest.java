@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.transport.tls.TlsIdentity;
-import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.util.concurrent.TimeUnit;
 
 /** Everything the relay must refuse, each refusal with a reason the user can act on. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -76,7 +76,8 @@ class RefusalTest {
         Ssh.Result unknown = lab.ssh("bob", "pi-pantry", "true", null, Duration.ofSeconds(30));
         assertThat(hidden.err()).contains("no device 'pi-kitchen' that you may reach; ssh relay lists yours");
         assertThat(unknown.err()).contains("no device 'pi-pantry' that you may reach; ssh relay lists yours");
-        assertThat(hidden.err().replace("pi-kitchen", "X")).isEqualTo(unknown.err().replace("pi-pantry", "X"));
+        assertThat(hidden.err().replace("pi-kitchen", "X"))
+                .isEqualTo(unknown.err().replace("pi-pantry", "X"));
     }
 
     @Test
@@ -87,7 +88,9 @@ class RefusalTest {
         assertThat(lab.console("alice", "devices").out()).doesNotContain("pi-kitchen");
 
         assertThat(lab.console("admin", "grant alice pi-*").exit()).isZero();
-        assertThat(lab.ssh("alice", "pi-kitchen", "echo in", null, Duration.ofSeconds(30)).out()).isEqualTo("in\n");
+        assertThat(lab.ssh("alice", "pi-kitchen", "echo in", null, Duration.ofSeconds(30))
+                        .out())
+                .isEqualTo("in\n");
         assertThat(lab.console("alice", "devices").out()).contains("pi-kitchen");
 
         assertThat(lab.console("admin", "revoke alice pi-*").exit()).isZero();
@@ -133,7 +136,9 @@ class RefusalTest {
     void expiredTokenIsRefused() throws Exception {
         String token = lab.token("attic", "--ttl", "1s");
         Instant expires = EnrollmentToken.parse(token).expires();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expires));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> Instant.now().isAfter(expires));
         Proc p = lab.enroll("attic", token);
         assertThat(p.awaitExit(Lab.START)).isNotZero();
         assertThat(p.stderr()).contains("expired");
@@ -151,20 +156,31 @@ class RefusalTest {
     void agentWithAnotherKeyCannotImpersonateAnEnrolledDevice() throws Exception {
         Path real = lab.agentState("pi-kitchen");
         Path fake = lab.dir.resolve("agents").resolve("impostor");
-        Files.createDirectories(fake, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                fake, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.copy(real.resolve("agent.properties"), fake.resolve("agent.properties"));
         TlsIdentity.generate("impostor").save(fake.resolve("agent.key"), fake.resolve("agent.crt"));
-        Proc impostor = Proc.jumpgate(lab.dir.resolve("logs"), "impostor", "agent", "run", "--state", fake.toString(),
-                "--target", lab.sshd.address().toString());
+        Proc impostor = Proc.jumpgate(
+                lab.dir.resolve("logs"),
+                "impostor",
+                "agent",
+                "run",
+                "--state",
+                fake.toString(),
+                "--target",
+                lab.sshd.address().toString());
         assertThat(impostor.awaitExit(Lab.START)).isEqualTo(3);
         assertThat(impostor.stderr()).contains("enrolled with another key");
         // ... and the real device stays online and reachable.
-        assertThat(lab.ssh("admin", "pi-kitchen", "echo still", null, Duration.ofSeconds(30)).out())
+        assertThat(lab.ssh("admin", "pi-kitchen", "echo still", null, Duration.ofSeconds(30))
+                        .out())
                 .isEqualTo("still\n");
     }
 
     private Ssh.Result forward(String target) throws Exception {
-        return Ssh.run(List.of("ssh", "-F", lab.config().toString(), "-W", target, "relay-admin"), new byte[0],
+        return Ssh.run(
+                List.of("ssh", "-F", lab.config().toString(), "-W", target, "relay-admin"),
+                new byte[0],
                 Duration.ofSeconds(30));
     }
 }

@@ -6,10 +6,10 @@ import dev.jumpgate.agent.Enrollment;
 import dev.jumpgate.agent.Targets;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.HostPort;
-import dev.jumpgate.transport.link.LinkRefusedException;
-import dev.jumpgate.transport.proxy.ProxyEnvironment;
 import dev.jumpgate.transport.RoutePlan;
 import dev.jumpgate.transport.Transport;
+import dev.jumpgate.transport.link.LinkRefusedException;
+import dev.jumpgate.transport.proxy.ProxyEnvironment;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -50,16 +50,13 @@ final class SimulatedAgents implements AutoCloseable {
      */
     static final String[] RELAY_ARGS = {"--max-unauthenticated-per-address", "512"};
 
-
     /** Lines of {@code token create A B ...}: {@code DEVICE TOKEN}. */
-    record Issued(String device, String token) {
-    }
+    record Issued(String device, String token) {}
 
-    private record Running(AgentRunner runner, Thread thread) {
-    }
+    private record Running(AgentRunner runner, Thread thread) {}
 
-    private static final RoutePlan TLS_ONLY = new RoutePlan(Optional.of(Transport.TLS), Optional.empty(),
-            Optional.empty(), new ProxyEnvironment(Map.of()));
+    private static final RoutePlan TLS_ONLY = new RoutePlan(
+            Optional.of(Transport.TLS), Optional.empty(), Optional.empty(), new ProxyEnvironment(Map.of()));
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final Echo echo;
@@ -78,7 +75,9 @@ final class SimulatedAgents implements AutoCloseable {
         return echo.port();
     }
 
-    /** Enrolls every device, {@code parallel} at a time, each into {@code stateRoot/DEVICE}; fails on the first error. */
+    /**
+     * Enrolls every device, {@code parallel} at a time, each into {@code stateRoot/DEVICE}; fails on the first error.
+     */
     List<AgentState> enroll(List<Issued> tokens, Path stateRoot, int parallel) throws Exception {
         Semaphore slots = new Semaphore(parallel);
         List<Future<AgentState>> done = new ArrayList<>();
@@ -103,7 +102,9 @@ final class SimulatedAgents implements AutoCloseable {
 
     /** Starts the agent's reconnect loop: it dials now, and again after every lost link. */
     void start(AgentState state) {
-        Targets targets = new Targets(state.device(), new HostPort("127.0.0.1", noSsh.getLocalPort()),
+        Targets targets = new Targets(
+                state.device(),
+                new HostPort("127.0.0.1", noSsh.getLocalPort()),
                 List.of(new HostPort("127.0.0.1", echo.port())));
         AgentRunner runner = new AgentRunner(group, state, targets, TLS_ONLY, AgentRunner.UPGRADE_EVERY);
         Thread thread = Thread.ofVirtual().name("agent-" + state.device()).unstarted(() -> {
@@ -161,9 +162,13 @@ final class SimulatedAgents implements AutoCloseable {
 
     /** {@code DEVICE TOKEN} lines as {@code token create} prints them for several devices. */
     static List<Issued> parse(String tokenCreateOutput) {
-        return tokenCreateOutput.lines().filter(l -> !l.isBlank()).map(l -> {
-            String[] w = l.strip().split(" ");
-            return new Issued(w[0], w[1]);
-        }).toList();
+        return tokenCreateOutput
+                .lines()
+                .filter(l -> !l.isBlank())
+                .map(l -> {
+                    String[] w = l.strip().split(" ");
+                    return new Issued(w[0], w[1]);
+                })
+                .toList();
     }
 }

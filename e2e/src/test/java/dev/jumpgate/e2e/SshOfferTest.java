@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import java.util.HashMap;
 
 /**
  * What the relay's bastion and the agent's embedded server offer in their KEXINIT, against what the installed
@@ -60,14 +60,19 @@ class SshOfferTest {
             Map.entry("hostkey -sk-ecdsa-sha2-nistp256@openssh.com", "no such host key (a FIDO key at the server)"));
 
     /** The relay's own: it carries bytes the inner session has already encrypted. */
-    static final Map<String, String> RELAY_DIFFERENCES = Map.of("compression -zlib@openssh.com",
-            "compressing ciphertext only costs the relay CPU");
+    static final Map<String, String> RELAY_DIFFERENCES =
+            Map.of("compression -zlib@openssh.com", "compressing ciphertext only costs the relay CPU");
 
     /** Not algorithms: RFC 8308's and OpenSSH's strict-KEX markers, which sshd -T does not list either. */
     static final Set<String> MARKERS = Set.of("ext-info-s", "kex-strict-s-v00@openssh.com");
 
-    static final List<String> OPENSSH_CIPHERS = List.of("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr",
-            "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+    static final List<String> OPENSSH_CIPHERS = List.of(
+            "chacha20-poly1305@openssh.com",
+            "aes128-ctr",
+            "aes192-ctr",
+            "aes256-ctr",
+            "aes128-gcm@openssh.com",
+            "aes256-gcm@openssh.com");
     static final String OPENSSH = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10";
     static final String PUTTY = "SSH-2.0-PuTTY_Release_0.78";
 
@@ -81,15 +86,24 @@ class SshOfferTest {
     @BeforeAll
     void start() throws Exception {
         dir = Lab.workDir(getClass());
-        Path data = Files.createDirectories(dir.resolve("relay"),
+        Path data = Files.createDirectories(
+                dir.resolve("relay"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Lab.seedRsaHostKey(data, "ssh_host_rsa_key");
         Path agent = Files.createDirectories(dir.resolve("agent"));
         Lab.seedRsaHostKey(agent, "ssh_host_rsa_key");
-        relay = Relay.start(new Relay.Config(data, HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"),
-                Optional.empty(), Optional.empty()));
-        embedded = EmbeddedServer.start(new EmbeddedSettings(agent,
-                List.of(), ForwardingPolicy.none(), EnvAllowList.defaults(), EmbeddedSettings.DEFAULT_KEEPALIVE));
+        relay = Relay.start(new Relay.Config(
+                data,
+                HostPort.parse("127.0.0.1:0"),
+                HostPort.parse("127.0.0.1:0"),
+                Optional.empty(),
+                Optional.empty()));
+        embedded = EmbeddedServer.start(new EmbeddedSettings(
+                agent,
+                List.of(),
+                ForwardingPolicy.none(),
+                EnvAllowList.defaults(),
+                EmbeddedSettings.DEFAULT_KEEPALIVE));
         Path sshdDir = Files.createDirectories(dir.resolve("sshd"));
         StringBuilder hostKeys = new StringBuilder();
         for (String type : List.of("rsa", "ecdsa", "ed25519")) { // what ssh-keygen -A makes
@@ -101,15 +115,22 @@ class SshOfferTest {
         }
         sshd = sshdDefaults(sshdDir, hostKeys.toString());
         sshdPort = Lab.freePort();
-        Path config = Files.writeString(sshdDir.resolve("sshd_config_running"), hostKeys + "Port " + sshdPort
-                + "\nListenAddress 127.0.0.1\nPidFile " + sshdDir.resolve("sshd.pid") + "\nUsePAM no\n");
+        Path config = Files.writeString(
+                sshdDir.resolve("sshd_config_running"),
+                hostKeys + "Port " + sshdPort + "\nListenAddress 127.0.0.1\nPidFile " + sshdDir.resolve("sshd.pid")
+                        + "\nUsePAM no\n");
         sshdProcess = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true).redirectOutput(sshdDir.resolve("sshd.log").toFile()).start();
-        Awaitility.await("sshd listens").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-            try (Socket s = new Socket("127.0.0.1", sshdPort)) {
-                return true;
-            }
-        });
+                .redirectErrorStream(true)
+                .redirectOutput(sshdDir.resolve("sshd.log").toFile())
+                .start();
+        Awaitility.await("sshd listens")
+                .atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (Socket s = new Socket("127.0.0.1", sshdPort)) {
+                        return true;
+                    }
+                });
     }
 
     @AfterAll
@@ -132,21 +153,37 @@ class SshOfferTest {
         Ssh.Result t = Ssh.run(List.of("/usr/sbin/sshd", "-T", "-f", config.toString()), null, Duration.ofSeconds(30));
         assertThat(t.exit()).as(t.err()).isZero();
         Map<String, String> settings = new HashMap<>();
-        t.out().lines().map(l -> l.split(" ", 2)).filter(kv -> kv.length == 2).forEach(kv -> settings.put(kv[0],
-                kv[1]));
-        return Map.of("kex", List.of(settings.get("kexalgorithms").split(",")),
-                "cipher", List.of(settings.get("ciphers").split(",")),
-                "mac", List.of(settings.get("macs").split(",")),
-                "hostkey", List.of(settings.get("hostkeyalgorithms").split(",")),
-                "compression", settings.get("compression").equals("no") ? List.of("none")
-                        : List.of("none", "zlib@openssh.com"));
+        t.out()
+                .lines()
+                .map(l -> l.split(" ", 2))
+                .filter(kv -> kv.length == 2)
+                .forEach(kv -> settings.put(kv[0], kv[1]));
+        return Map.of(
+                "kex",
+                List.of(settings.get("kexalgorithms").split(",")),
+                "cipher",
+                List.of(settings.get("ciphers").split(",")),
+                "mac",
+                List.of(settings.get("macs").split(",")),
+                "hostkey",
+                List.of(settings.get("hostkeyalgorithms").split(",")),
+                "compression",
+                settings.get("compression").equals("no") ? List.of("none") : List.of("none", "zlib@openssh.com"));
     }
 
     /** Every difference between {@code offer} and sshd's, as {@link #DIFFERENCES} writes them. */
     List<String> differences(KexInit offer) {
         List<String> found = new ArrayList<>();
-        Map<String, List<String>> ours = Map.of("kex", offer.get("kex"), "cipher", offer.get("cipher.c2s"),
-                "mac", offer.get("mac.c2s"), "hostkey", offer.get("hostkey"), "compression",
+        Map<String, List<String>> ours = Map.of(
+                "kex",
+                offer.get("kex"),
+                "cipher",
+                offer.get("cipher.c2s"),
+                "mac",
+                offer.get("mac.c2s"),
+                "hostkey",
+                offer.get("hostkey"),
+                "compression",
                 offer.get("compression.c2s"));
         for (String list : ours.keySet()) {
             Set<String> offered = new LinkedHashSet<>(ours.get(list));
@@ -165,26 +202,31 @@ class SshOfferTest {
         List<String> found = differences(KexInit.offer(relay.sshAddress().port(), PUTTY));
         Map<String, String> documented = new HashMap<>(DIFFERENCES);
         documented.putAll(RELAY_DIFFERENCES);
-        assertThat(found).as("differences from sshd -T not listed in docs/SECURITY.md")
+        assertThat(found)
+                .as("differences from sshd -T not listed in docs/SECURITY.md")
                 .isSubsetOf(documented.keySet());
     }
 
     @Test
     void theEmbeddedServerOffersWhatSshdOffersSaveTheDocumentedDifferences() throws Exception {
         List<String> found = differences(KexInit.offer(embedded.address().port(), PUTTY));
-        assertThat(found).as("differences from sshd -T not listed in docs/SECURITY.md")
+        assertThat(found)
+                .as("differences from sshd -T not listed in docs/SECURITY.md")
                 .isSubsetOf(DIFFERENCES.keySet());
     }
 
     @Test
     void neitherServerNamesItsLibraryOrVersion() throws Exception {
-        assertThat(KexInit.offer(relay.sshAddress().port(), PUTTY).identification()).isEqualTo("SSH-2.0-jumpgate");
-        assertThat(KexInit.offer(embedded.address().port(), PUTTY).identification()).isEqualTo("SSH-2.0-jumpgate");
+        assertThat(KexInit.offer(relay.sshAddress().port(), PUTTY).identification())
+                .isEqualTo("SSH-2.0-jumpgate");
+        assertThat(KexInit.offer(embedded.address().port(), PUTTY).identification())
+                .isEqualTo("SSH-2.0-jumpgate");
     }
 
     @Test
     void theRelayNeverCompressesAndTheEmbeddedServerOnlyAfterLogin() throws Exception {
-        assertThat(KexInit.offer(relay.sshAddress().port(), PUTTY).get("compression.c2s")).containsExactly("none");
+        assertThat(KexInit.offer(relay.sshAddress().port(), PUTTY).get("compression.c2s"))
+                .containsExactly("none");
         assertThat(KexInit.offer(embedded.address().port(), PUTTY).get("compression.c2s"))
                 .containsExactly("none", "zlib@openssh.com");
     }
@@ -208,10 +250,11 @@ class SshOfferTest {
     @Test
     void theEmbeddedServerOffersAnOpenSshClientWithAesNoChacha20() throws Exception {
         KexInit offer = KexInit.offer(embedded.address().port(), OPENSSH, OPENSSH_CIPHERS);
-        assertThat(offer.get("cipher.c2s")).containsExactly("aes128-ctr", "aes192-ctr", "aes256-ctr",
-                "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
-        KexInit chachaOnly = KexInit.offer(embedded.address().port(), OPENSSH,
-                List.of("chacha20-poly1305@openssh.com"));
+        assertThat(offer.get("cipher.c2s"))
+                .containsExactly(
+                        "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+        KexInit chachaOnly =
+                KexInit.offer(embedded.address().port(), OPENSSH, List.of("chacha20-poly1305@openssh.com"));
         assertThat(chachaOnly.get("cipher.c2s")).contains("chacha20-poly1305@openssh.com");
     }
 
@@ -226,17 +269,24 @@ class SshOfferTest {
         for (int port : List.of(relay.sshAddress().port(), embedded.address().port())) {
             Set<String> found = audit(port);
             found.removeIf(f -> f.endsWith("[warn] unknown algorithm"));
-            assertThat(found).as("ssh-audit's findings at port %d beyond sshd's", port).isSubsetOf(atSshd);
+            assertThat(found)
+                    .as("ssh-audit's findings at port %d beyond sshd's", port)
+                    .isSubsetOf(atSshd);
         }
     }
 
     /** ssh-audit's [fail] and [warn] lines ({@code (mac) hmac-sha1 -- [warn] using weak hashing algorithm}), CVEs. */
     static Set<String> audit(int port) throws Exception {
-        Ssh.Result r = Ssh.run(List.of("ssh-audit", "-b", "-n", "-p", String.valueOf(port), "127.0.0.1"), null,
+        Ssh.Result r = Ssh.run(
+                List.of("ssh-audit", "-b", "-n", "-p", String.valueOf(port), "127.0.0.1"),
+                null,
                 Duration.ofSeconds(60));
-        assertThat(r.out()).as("ssh-audit (Debian: apt-get install ssh-audit): %s", r.err()).contains("(gen) banner");
+        assertThat(r.out())
+                .as("ssh-audit (Debian: apt-get install ssh-audit): %s", r.err())
+                .contains("(gen) banner");
         // "(key) rsa-sha2-512 (3072-bit) -- [info] ..." names a key's size before the "--"; CVEs have no level.
-        return r.out().lines()
+        return r.out()
+                .lines()
                 .filter(l -> l.matches("\\(\\w+\\) .* -- \\[(fail|warn)\\] .*") || l.startsWith("(cve)"))
                 .collect(Collectors.toCollection(LinkedHashSet::new));
     }
@@ -244,8 +294,10 @@ class SshOfferTest {
     /** A client that waits for the server's KEXINIT before sending its own must get one: only OpenSSH is waited for. */
     @Test
     void anyOtherClientGetsTheWholeOfferWithoutSendingItsOwnFirst() throws Exception {
-        assertThat(KexInit.offer(relay.sshAddress().port(), PUTTY).get("cipher.c2s")).isEqualTo(sshd.get("cipher"));
-        assertThat(KexInit.offer(embedded.address().port(), "SSH-2.0-libssh_0.7.0").get("cipher.c2s"))
+        assertThat(KexInit.offer(relay.sshAddress().port(), PUTTY).get("cipher.c2s"))
+                .isEqualTo(sshd.get("cipher"));
+        assertThat(KexInit.offer(embedded.address().port(), "SSH-2.0-libssh_0.7.0")
+                        .get("cipher.c2s"))
                 .isEqualTo(sshd.get("cipher"));
     }
 }

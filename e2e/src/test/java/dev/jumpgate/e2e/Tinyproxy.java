@@ -24,8 +24,8 @@ final class Tinyproxy implements AutoCloseable {
 
     /** Skips the test where tinyproxy is not installed. */
     static void assumeInstalled() {
-        Assumptions.assumeTrue(Files.isExecutable(BINARY),
-                "tinyproxy is not installed (run-tests installs it as root)");
+        Assumptions.assumeTrue(
+                Files.isExecutable(BINARY), "tinyproxy is not installed (run-tests installs it as root)");
     }
 
     private final Path dir;
@@ -47,9 +47,14 @@ final class Tinyproxy implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(listen))) {
             port = s.getLocalPort();
         }
-        List<String> conf = new ArrayList<>(List.of("Port " + port, "Listen " + listen,
+        List<String> conf = new ArrayList<>(List.of(
+                "Port " + port,
+                "Listen " + listen,
                 "Timeout 30", // closes idle connections after 30 s, as strict proxies do
-                "MaxClients 64", "Allow 127.0.0.1", "Allow 198.18.0.0/15", "LogLevel Connect",
+                "MaxClients 64",
+                "Allow 127.0.0.1",
+                "Allow 198.18.0.0/15",
+                "LogLevel Connect",
                 "PidFile \"" + this.dir.resolve("tinyproxy.pid") + "\""));
         base = List.copyOf(conf);
         write(directives);
@@ -74,8 +79,11 @@ final class Tinyproxy implements AutoCloseable {
 
     private void start() throws Exception {
         proc = Proc.start(dir, name + "-" + starts++, List.of(BINARY.toString(), "-d", "-c", config().toString()));
-        Awaitility.await(name + " listens on " + listen + ":" + port).atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+        Awaitility.await(name + " listens on " + listen + ":" + port)
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> {
                     if (!proc.isAlive()) {
                         throw new AssertionError(name + " exited: " + proc.stderr() + proc.stdout());
                     }
@@ -107,7 +115,8 @@ final class Tinyproxy implements AutoCloseable {
         for (int i = 0; i < starts; i++) {
             Path out = dir.resolve(name + "-" + i + ".out");
             Path err = dir.resolve(name + "-" + i + ".err");
-            s.append(Files.exists(out) ? Files.readString(out) : "").append(Files.exists(err) ? Files.readString(err) : "");
+            s.append(Files.exists(out) ? Files.readString(out) : "")
+                    .append(Files.exists(err) ? Files.readString(err) : "");
         }
         return s.toString();
     }

@@ -35,7 +35,15 @@ final class Tmux implements AutoCloseable {
                 set -g remain-on-exit on
                 """);
         Tmux t = new Tmux(dir.resolve("tmux.sock"), config);
-        t.tmux("new-session", "-d", "-s", "e2e", "-x", String.valueOf(columns), "-y", String.valueOf(rows),
+        t.tmux(
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+                "-x",
+                String.valueOf(columns),
+                "-y",
+                String.valueOf(rows),
                 shellCommand);
         return t;
     }
@@ -65,7 +73,9 @@ final class Tmux implements AutoCloseable {
     void awaitScreen(String regex, Duration limit) {
         Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
         try {
-            Awaitility.await("screen shows /" + regex + "/").atMost(limit).pollInterval(Duration.ofMillis(100))
+            Awaitility.await("screen shows /" + regex + "/")
+                    .atMost(limit)
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> p.matcher(screen()).find());
         } catch (ConditionTimeoutException e) {
             String shown;

@@ -18,13 +18,12 @@ import org.awaitility.Awaitility;
 /** What every transport must carry for a user: a command's output and status, and a big file intact. */
 final class Transfers {
 
-    private Transfers() {
-    }
+    private Transfers() {}
 
     /** {@code ssh -J} runs commands on {@code device}: output, errors and exit status come back. */
     static void commandsRun(Lab lab, String device) throws Exception {
-        Ssh.Result r = lab.ssh("admin", device, "echo out; echo err >&2; uname -s; exit 7", null,
-                Duration.ofSeconds(60));
+        Ssh.Result r =
+                lab.ssh("admin", device, "echo out; echo err >&2; uname -s; exit 7", null, Duration.ofSeconds(60));
         assertThat(r.out()).isEqualTo("out\nLinux\n");
         assertThat(r.err()).isEqualTo("err\n");
         assertThat(r.exit()).isEqualTo(7);
@@ -37,9 +36,20 @@ final class Transfers {
         Path file = lab.dir.resolve(device + "-random.bin");
         Files.write(file, data);
         Path remote = lab.dir.resolve(device + "-copied.bin");
-        Ssh.Result r = Ssh.run(List.of("scp", "-q", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
-                "-J", "relay-admin", file.toString(), System.getProperty("user.name") + "@" + device + ":" + remote),
-                null, Duration.ofMinutes(4));
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "scp",
+                        "-q",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("admin").toString(),
+                        "-J",
+                        "relay-admin",
+                        file.toString(),
+                        System.getProperty("user.name") + "@" + device + ":" + remote),
+                null,
+                Duration.ofMinutes(4));
         assertThat(r.exit()).as(r.err()).isZero();
         Ssh.Result sum = lab.ssh("admin", device, "sha256sum " + remote, null, Duration.ofSeconds(60));
         assertThat(sum.out()).startsWith(JumpTest.sha256(data));
@@ -61,7 +71,9 @@ final class Transfers {
 
         /** Waits until at least {@code n} bytes have arrived. */
         Download awaitBytes(long n, Duration limit) {
-            Awaitility.await("download passes " + n + " bytes").atMost(limit).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("download passes " + n + " bytes")
+                    .atMost(limit)
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> bytes.get() >= n || !process.isAlive());
             assertThat(bytes.get()).as("bytes downloaded before ssh exited").isGreaterThanOrEqualTo(n);
             return this;
@@ -71,7 +83,11 @@ final class Transfers {
     static Download endlessDownload(Lab lab, String device) throws Exception {
         Process p = new ProcessBuilder(lab.sshArgs("admin", device, "exec cat /dev/zero"))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(lab.dir.resolve("logs").resolve("download-" + device + ".err").toFile()).start();
+                .redirectError(lab.dir
+                        .resolve("logs")
+                        .resolve("download-" + device + ".err")
+                        .toFile())
+                .start();
         AtomicLong bytes = new AtomicLong();
         Thread.ofVirtual().start(() -> {
             byte[] buf = new byte[256 * 1024];
@@ -88,7 +104,7 @@ final class Transfers {
 
     /** A long ssh session, as its own process: it prints "started", waits, then prints "finished". */
     static Proc longSession(Lab lab, String device, String name) throws Exception {
-        return lab.adopt(Proc.start(lab.dir.resolve("logs"), name, lab.sshArgs("admin", device,
-                "echo started; sleep 12; echo finished")));
+        return lab.adopt(Proc.start(
+                lab.dir.resolve("logs"), name, lab.sshArgs("admin", device, "echo started; sleep 12; echo finished")));
     }
 }

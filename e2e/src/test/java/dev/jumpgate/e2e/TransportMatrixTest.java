@@ -1,7 +1,6 @@
 package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jumpgate.transport.Transport;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import java.util.regex.Pattern;
 
 /**
  * What a user relies on, held over every link transport an agent has: one relay, one device per {@link Transport}
@@ -50,18 +49,21 @@ class TransportMatrixTest {
     Map<Transport, Integer> linksBeforeRestart;
 
     /** How an agent reaches the relay over one transport, and the route its log names once linked. */
-    record Way(List<String> agentArgs, String route) {
-    }
+    record Way(List<String> agentArgs, String route) {}
 
     private Way way(Transport transport) {
         String link = "127.0.0.1:" + lab.linkPort;
         String relayHttp = "http://127.0.0.1:" + pollPort;
         return switch (transport) {
             case TLS -> new Way(List.of("--transport", "tls"), "tls to " + link);
-            case WEBSOCKET -> new Way(List.of("--transport", "websocket", "--proxy", connectProxy.url(null)),
-                    "websocket to " + link + " via proxy " + connectProxy.url(null));
-            case HTTP_POLL -> new Way(List.of("--transport", "http-poll", "--relay-http", relayHttp, "--proxy",
-                    plainProxy.url(null)), "http-poll to " + relayHttp + " via proxy " + plainProxy.url(null));
+            case WEBSOCKET ->
+                new Way(
+                        List.of("--transport", "websocket", "--proxy", connectProxy.url(null)),
+                        "websocket to " + link + " via proxy " + connectProxy.url(null));
+            case HTTP_POLL ->
+                new Way(
+                        List.of("--transport", "http-poll", "--relay-http", relayHttp, "--proxy", plainProxy.url(null)),
+                        "http-poll to " + relayHttp + " via proxy " + plainProxy.url(null));
         };
     }
 
@@ -90,19 +92,34 @@ class TransportMatrixTest {
         for (Transport t : Transport.values()) {
             String token = lab.token(device(t));
             lab.tokens.add(token);
-            enrollments.put(t, lab.adopt(Proc.jumpgate(lab.dir.resolve("logs"), "enroll-" + device(t),
-                    lab.secretFile(token), "agent", "enroll", "--state", lab.agentState(device(t)).toString())));
+            enrollments.put(
+                    t,
+                    lab.adopt(Proc.jumpgate(
+                            lab.dir.resolve("logs"),
+                            "enroll-" + device(t),
+                            lab.secretFile(token),
+                            "agent",
+                            "enroll",
+                            "--state",
+                            lab.agentState(device(t)).toString())));
         }
         for (Transport t : Transport.values()) {
             Proc enrolled = enrollments.get(t);
-            assertThat(enrolled.awaitExit(Duration.ofSeconds(90))).as("enroll %s: %s", t, enrolled.stderr()).isZero();
+            assertThat(enrolled.awaitExit(Duration.ofSeconds(90)))
+                    .as("enroll %s: %s", t, enrolled.stderr())
+                    .isZero();
         }
         for (Transport t : Transport.values()) {
-            List<String> args = new ArrayList<>(List.of("agent", "run", "--state", lab.agentState(device(t)).toString(),
-                    "--target", lab.sshd.address().toString()));
+            List<String> args = new ArrayList<>(List.of(
+                    "agent",
+                    "run",
+                    "--state",
+                    lab.agentState(device(t)).toString(),
+                    "--target",
+                    lab.sshd.address().toString()));
             args.addAll(way(t).agentArgs());
-            Proc agent = lab.adopt(Proc.jumpgate(lab.dir.resolve("logs"), "agent-" + device(t),
-                    args.toArray(String[]::new)));
+            Proc agent = lab.adopt(
+                    Proc.jumpgate(lab.dir.resolve("logs"), "agent-" + device(t), args.toArray(String[]::new)));
             agents.put(t, agent);
             lab.awaitOnline(device(t), Duration.ofSeconds(90)); // Lab.START is short for a loaded machine
             agent.awaitLog("linked to relay .* over ", Duration.ofSeconds(30)); // it logs once welcomed
@@ -142,8 +159,13 @@ class TransportMatrixTest {
         scp(up.toString(), user + "@" + device + ":" + onDevice);
         // One session checks the upload and makes the file to download: ssh -J is two handshakes.
         Path madeOnDevice = lab.dir.resolve(device + "-made-on-device.bin");
-        Ssh.Result sums = lab.ssh("admin", device, "sha256sum " + onDevice + " && head -c " + (MEGABYTES << 20)
-                + " /dev/urandom > " + madeOnDevice + " && sha256sum " + madeOnDevice, null, Duration.ofSeconds(60));
+        Ssh.Result sums = lab.ssh(
+                "admin",
+                device,
+                "sha256sum " + onDevice + " && head -c " + (MEGABYTES << 20) + " /dev/urandom > " + madeOnDevice
+                        + " && sha256sum " + madeOnDevice,
+                null,
+                Duration.ofSeconds(60));
         assertThat(sums.exit()).as(sums.err()).isZero();
         List<String> lines = sums.out().lines().toList();
         assertThat(lines).hasSize(2);
@@ -184,7 +206,9 @@ class TransportMatrixTest {
         String device = device(transport);
         Proc agent = agents.get(transport);
         int before = restartRelayOnce().get(transport);
-        Awaitility.await(device + " links again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await(device + " links again")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> Transfers.links(agent) > before);
         assertLinkedAsItShould(transport);
         lab.awaitOnline(device, Duration.ofSeconds(30));
@@ -206,8 +230,7 @@ class TransportMatrixTest {
     }
 
     /** The route of the agent's newest link, as its log names it, and how many host keys it reported. */
-    record Link(String route, int hostKeys) {
-    }
+    record Link(String route, int hostKeys) {}
 
     private Link lastLink(Transport transport) throws Exception {
         List<Link> links = new ArrayList<>();
@@ -223,14 +246,30 @@ class TransportMatrixTest {
     /** The agent's newest link goes the transport's way and told the relay the device's host keys. */
     private void assertLinkedAsItShould(Transport transport) throws Exception {
         Link last = lastLink(transport);
-        assertThat(last.route()).as("route of %s", device(transport)).isEqualTo(way(transport).route());
+        assertThat(last.route())
+                .as("route of %s", device(transport))
+                .isEqualTo(way(transport).route());
         // an agent that could not read its sshd's keys within its 5 s limit leaves the device unreachable
-        assertThat(last.hostKeys()).as("host keys %s reported", device(transport)).isPositive();
+        assertThat(last.hostKeys())
+                .as("host keys %s reported", device(transport))
+                .isPositive();
     }
 
     private void scp(String from, String to) throws Exception {
-        Ssh.Result r = Ssh.run(List.of("scp", "-q", "-F", lab.config().toString(), "-i", lab.key("admin").toString(),
-                "-J", "relay-admin", from, to), null, Duration.ofMinutes(2));
+        Ssh.Result r = Ssh.run(
+                List.of(
+                        "scp",
+                        "-q",
+                        "-F",
+                        lab.config().toString(),
+                        "-i",
+                        lab.key("admin").toString(),
+                        "-J",
+                        "relay-admin",
+                        from,
+                        to),
+                null,
+                Duration.ofMinutes(2));
         assertThat(r.exit()).as("scp %s %s: %s", from, to, r.err()).isZero();
     }
 }

@@ -80,7 +80,8 @@ final class WelcomeLosingProxy extends LoopbackForwarder {
     }
 
     private static void closeBoth(Socket a, Socket b) {
-        try (a; b) {
+        try (a;
+                b) {
             // closed on leaving
         } catch (IOException e) {
             // already closed

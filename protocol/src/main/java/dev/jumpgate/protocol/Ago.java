@@ -6,8 +6,7 @@ import java.time.Instant;
 /** "3 min ago": how long ago something was, for people (the relay's messages and the client's lists). */
 public final class Ago {
 
-    private Ago() {
-    }
+    private Ago() {}
 
     public static String since(Instant then, Instant now) {
         if (then == null) {

@@ -20,8 +20,7 @@ public final class BuildVersion {
      */
     public static final String ANNOUNCED = "jumpgate/" + majorMinor(NUMBER);
 
-    private BuildVersion() {
-    }
+    private BuildVersion() {}
 
     static String majorMinor(String number) {
         String[] parts = number.split("[.-]", 3);

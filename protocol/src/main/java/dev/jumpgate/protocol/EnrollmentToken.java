@@ -44,8 +44,8 @@ public record EnrollmentToken(HostPort relay, Fingerprint relayPin, DeviceName d
                     + "; create one on the relay with `token create DEVICE`");
         }
         if (text.length() > MAX_TEXT) {
-            throw new MalformedException("enrollment token is too long (" + text.length()
-                    + " characters); copy it again whole");
+            throw new MalformedException(
+                    "enrollment token is too long (" + text.length() + " characters); copy it again whole");
         }
         byte[] raw;
         try {
@@ -75,8 +75,15 @@ public record EnrollmentToken(HostPort relay, Fingerprint relayPin, DeviceName d
 
     public String encode() {
         long expiry = expires.getEpochSecond();
-        byte[] raw = new WireWriter().u8(VERSION).str(relay.toString()).fixed(relayPin.sha256()).str(device.value())
-                .u32(expiry >>> 32).u32(expiry & 0xffffffffL).fixed(secret).toByteArray();
+        byte[] raw = new WireWriter()
+                .u8(VERSION)
+                .str(relay.toString())
+                .fixed(relayPin.sha256())
+                .str(device.value())
+                .u32(expiry >>> 32)
+                .u32(expiry & 0xffffffffL)
+                .fixed(secret)
+                .toByteArray();
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     }
 

@@ -30,13 +30,14 @@ public record Fingerprint(byte[] sha256) {
 
     public static Fingerprint parse(String text) {
         if (text == null || !text.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("expected a fingerprint like SHA256:abc..., got '"
-                    + DeviceName.printable(text) + "'");
+            throw new IllegalArgumentException(
+                    "expected a fingerprint like SHA256:abc..., got '" + DeviceName.printable(text) + "'");
         }
         try {
             return new Fingerprint(Base64.getDecoder().decode(text.substring(PREFIX.length())));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("fingerprint '" + DeviceName.printable(text) + "' is not SHA256:<base64>");
+            throw new IllegalArgumentException(
+                    "fingerprint '" + DeviceName.printable(text) + "' is not SHA256:<base64>");
         }
     }
 

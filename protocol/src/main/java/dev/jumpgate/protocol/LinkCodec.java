@@ -26,6 +26,7 @@ public final class LinkCodec {
     public static final byte[] CLIENT_MAGIC = {'J', 'G', 'C', '1'};
     /** No handshake frame is larger: it holds a name, a secret and a few public keys. */
     public static final int MAX_FRAME = 32 * 1024;
+
     static final int MAX_HOST_KEYS = 16;
     static final int MAX_KEY_TEXT = 8 * 1024;
 
@@ -36,22 +37,29 @@ public final class LinkCodec {
     private static final int LOGIN = 5;
     static final int MAX_KEY_BLOB = 4096;
 
-    private LinkCodec() {
-    }
+    private LinkCodec() {}
 
     public static byte[] encode(LinkMessage message) {
         WireWriter w = new WireWriter();
         switch (message) {
             case LinkMessage.Hello h -> {
-                w.u8(HELLO).str(h.device().value()).bytes(h.enrollmentSecret()).u16(h.hostKeys().size());
+                w.u8(HELLO)
+                        .str(h.device().value())
+                        .bytes(h.enrollmentSecret())
+                        .u16(h.hostKeys().size());
                 h.hostKeys().forEach(w::str);
                 w.str(h.agentVersion());
             }
-            case LinkMessage.Welcome wel -> w.u8(WELCOME).str(wel.relayVersion()).u16(wel.pingSeconds());
+            case LinkMessage.Welcome wel ->
+                w.u8(WELCOME).str(wel.relayVersion()).u16(wel.pingSeconds());
             case LinkMessage.Refusal r -> w.u8(REFUSAL).u8(r.reason().code).str(r.detail());
             case LinkMessage.Challenge c -> w.u8(CHALLENGE).fixed(c.nonce()).str(c.relayVersion());
-            case LinkMessage.Login l -> w.u8(LOGIN).str(l.user()).bytes(l.publicKey()).bytes(l.signature())
-                    .str(l.clientVersion());
+            case LinkMessage.Login l ->
+                w.u8(LOGIN)
+                        .str(l.user())
+                        .bytes(l.publicKey())
+                        .bytes(l.signature())
+                        .str(l.clientVersion());
         }
         return w.toByteArray();
     }
@@ -66,10 +74,15 @@ public final class LinkCodec {
             case HELLO -> decodeHello(r);
             case WELCOME -> new LinkMessage.Welcome(r.str("relay version", 64), r.u16("ping seconds"));
             case REFUSAL -> new LinkMessage.Refusal(LinkMessage.Reason.of(r.u8("reason")), r.str("detail", 1024));
-            case CHALLENGE -> new LinkMessage.Challenge(r.fixed(LinkMessage.Challenge.NONCE_BYTES, "nonce"),
-                    r.str("relay version", 64));
-            case LOGIN -> new LinkMessage.Login(r.str("user", 32), r.bytes("public key", MAX_KEY_BLOB),
-                    r.bytes("signature", MAX_KEY_BLOB), r.str("client version", 64));
+            case CHALLENGE ->
+                new LinkMessage.Challenge(
+                        r.fixed(LinkMessage.Challenge.NONCE_BYTES, "nonce"), r.str("relay version", 64));
+            case LOGIN ->
+                new LinkMessage.Login(
+                        r.str("user", 32),
+                        r.bytes("public key", MAX_KEY_BLOB),
+                        r.bytes("signature", MAX_KEY_BLOB),
+                        r.str("client version", 64));
             default -> throw new MalformedException("unknown link message type " + type);
         };
         r.end("link message");

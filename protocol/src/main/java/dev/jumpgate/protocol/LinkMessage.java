@@ -34,12 +34,10 @@ public sealed interface LinkMessage {
     }
 
     /** Relay to agent: accepted; HTTP/2 starts with the next byte, the relay speaking first as the client. */
-    record Welcome(String relayVersion, int pingSeconds) implements LinkMessage {
-    }
+    record Welcome(String relayVersion, int pingSeconds) implements LinkMessage {}
 
     /** Relay to agent or client: refused; the relay closes the link after sending this. */
-    record Refusal(Reason reason, String detail) implements LinkMessage {
-    }
+    record Refusal(Reason reason, String detail) implements LinkMessage {}
 
     /**
      * Relay to client, first thing on a client link: a fresh nonce the client must sign. The nonce lives only as
@@ -86,7 +84,10 @@ public sealed interface LinkMessage {
          * signature is good for this connection to this relay and nothing else.
          */
         public static byte[] signedData(byte[] nonce, Fingerprint relayCertificate) {
-            return new WireWriter().str("jumpgate-client-login-v1").bytes(nonce).bytes(relayCertificate.sha256())
+            return new WireWriter()
+                    .str("jumpgate-client-login-v1")
+                    .bytes(nonce)
+                    .bytes(relayCertificate.sha256())
                     .toByteArray();
         }
     }

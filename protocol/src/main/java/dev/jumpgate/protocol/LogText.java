@@ -17,8 +17,7 @@ public final class LogText {
     /** Longer text is cut: a peer must not fill the log with one field. */
     public static final int MAX_CHARS = 256;
 
-    private LogText() {
-    }
+    private LogText() {}
 
     public static String of(Object value) {
         if (value == null) {
@@ -60,8 +59,12 @@ public final class LogText {
             return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
         }
         return switch (Character.getType(c)) {
-            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                    Character.UNASSIGNED, Character.PRIVATE_USE -> true;
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.UNASSIGNED,
+                    Character.PRIVATE_USE -> true;
             default -> false;
         };
     }

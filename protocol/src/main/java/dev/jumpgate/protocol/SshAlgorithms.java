@@ -15,26 +15,54 @@ public final class SshAlgorithms {
      */
     public static final String IDENTIFICATION = "jumpgate";
 
-    public static final List<String> KEX = List.of("sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
-            "mlkem768x25519-sha256", "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
-            "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256",
-            "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "diffie-hellman-group14-sha256");
+    public static final List<String> KEX = List.of(
+            "sntrup761x25519-sha512",
+            "sntrup761x25519-sha512@openssh.com",
+            "mlkem768x25519-sha256",
+            "curve25519-sha256",
+            "curve25519-sha256@libssh.org",
+            "ecdh-sha2-nistp256",
+            "ecdh-sha2-nistp384",
+            "ecdh-sha2-nistp521",
+            "diffie-hellman-group-exchange-sha256",
+            "diffie-hellman-group16-sha512",
+            "diffie-hellman-group18-sha512",
+            "diffie-hellman-group14-sha256");
 
-    public static final List<String> CIPHERS = List.of("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr",
-            "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+    public static final List<String> CIPHERS = List.of(
+            "chacha20-poly1305@openssh.com",
+            "aes128-ctr",
+            "aes192-ctr",
+            "aes256-ctr",
+            "aes128-gcm@openssh.com",
+            "aes256-gcm@openssh.com");
 
-    public static final List<String> MACS = List.of("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com",
-            "hmac-sha1-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512", "hmac-sha1");
+    public static final List<String> MACS = List.of(
+            "hmac-sha2-256-etm@openssh.com",
+            "hmac-sha2-512-etm@openssh.com",
+            "hmac-sha1-etm@openssh.com",
+            "hmac-sha2-256",
+            "hmac-sha2-512",
+            "hmac-sha1");
 
     /**
      * Signatures, for host keys and for users' keys alike, as sshd's HostKeyAlgorithms and PubkeyAcceptedAlgorithms:
      * no {@code ssh-rsa} (RSA with SHA-1), which OpenSSH stopped accepting by default in 8.8.
      */
-    public static final List<String> SIGNATURES = List.of("ssh-ed25519-cert-v01@openssh.com",
-            "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
-            "ecdsa-sha2-nistp521-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com",
-            "rsa-sha2-256-cert-v01@openssh.com", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-            "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "rsa-sha2-512",
+    public static final List<String> SIGNATURES = List.of(
+            "ssh-ed25519-cert-v01@openssh.com",
+            "ecdsa-sha2-nistp256-cert-v01@openssh.com",
+            "ecdsa-sha2-nistp384-cert-v01@openssh.com",
+            "ecdsa-sha2-nistp521-cert-v01@openssh.com",
+            "rsa-sha2-512-cert-v01@openssh.com",
+            "rsa-sha2-256-cert-v01@openssh.com",
+            "ssh-ed25519",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "sk-ssh-ed25519@openssh.com",
+            "sk-ecdsa-sha2-nistp256@openssh.com",
+            "rsa-sha2-512",
             "rsa-sha2-256");
 
     /** The relay carries bytes the inner session has already encrypted: compressing them only costs CPU. */
@@ -47,15 +75,16 @@ public final class SshAlgorithms {
      * The relay's cipher offer to a client that lists AES-GCM: AES-GCM is what MINA runs fastest, and the relay only
      * wraps what the inner session already encrypts end to end.
      */
-    public static final CipherOffer RELAY_CIPHERS = new CipherOffer(CIPHERS,
-            List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com"));
+    public static final CipherOffer RELAY_CIPHERS =
+            new CipherOffer(CIPHERS, List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com"));
 
     /**
      * The embedded server's offer to a client that lists any AES: everything but chacha20-poly1305, which MINA runs
      * at about half its AES speed; OpenSSH clients then take aes128-ctr (docs/BENCHMARKS.md, "No chacha20").
      */
-    public static final CipherOffer EMBEDDED_CIPHERS = new CipherOffer(CIPHERS, List.of("aes128-ctr", "aes192-ctr",
-            "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"));
+    public static final CipherOffer EMBEDDED_CIPHERS = new CipherOffer(
+            CIPHERS,
+            List.of("aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"));
 
     /**
      * Whether a server should wait for this client's KEXINIT before it sends its own, to shape the offer by it.
@@ -96,6 +125,5 @@ public final class SshAlgorithms {
         }
     }
 
-    private SshAlgorithms() {
-    }
+    private SshAlgorithms() {}
 }

@@ -17,6 +17,7 @@ public final class StreamRequest {
 
     /** The port that names the device's SSH service, wherever the agent actually sends it. */
     public static final int SSH_PORT = 22;
+
     public static final String USER_HEADER = "jumpgate-user";
     public static final String REASON_HEADER = "jumpgate-reason";
 
@@ -31,6 +32,7 @@ public final class StreamRequest {
      * {@code NAME TAB online|offline TAB last-seen-epoch-millis-or-dash}; known hosts are known_hosts lines.
      */
     public static final String DEVICES_PATH = "/v1/devices";
+
     public static final String KNOWN_HOSTS_PATH = "/v1/known-hosts";
 
     /** The target is not allowed by the agent's own configuration. */
@@ -38,6 +40,5 @@ public final class StreamRequest {
     /** The agent could not connect to its local target. */
     public static final String STATUS_BAD_GATEWAY = "502";
 
-    private StreamRequest() {
-    }
+    private StreamRequest() {}
 }

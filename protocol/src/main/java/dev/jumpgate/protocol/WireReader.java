@@ -1,9 +1,9 @@
 package dev.jumpgate.protocol;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /**
  * Reads the big-endian primitives every jumpgate wire format is built from. Every read checks the bounds first,
@@ -47,14 +47,16 @@ public final class WireReader {
 
     public long u32(String what) {
         need(4, what);
-        long v = ((long) (data[pos] & 0xff) << 24) | ((data[pos + 1] & 0xff) << 16)
-                | ((data[pos + 2] & 0xff) << 8) | (data[pos + 3] & 0xff);
+        long v = ((long) (data[pos] & 0xff) << 24)
+                | ((data[pos + 1] & 0xff) << 16)
+                | ((data[pos + 2] & 0xff) << 8)
+                | (data[pos + 3] & 0xff);
         pos += 4;
         return v;
     }
 
     public byte[] fixed(int n, String what) {
-        if (n < 0) {   // a u32 length above 2^31 - 1, cast by the caller
+        if (n < 0) { // a u32 length above 2^31 - 1, cast by the caller
             throw new MalformedException(what + " claims " + Integer.toUnsignedLong(n) + " bytes");
         }
         need(n, what);
@@ -75,10 +77,12 @@ public final class WireReader {
     public String str(String what, int max) {
         byte[] raw = bytes(what, max);
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new MalformedException(what + " is not valid UTF-8");
         }

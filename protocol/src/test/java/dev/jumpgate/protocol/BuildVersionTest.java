@@ -14,7 +14,8 @@ class BuildVersionTest {
     private static String pomVersion() throws Exception {
         var factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        Element project = factory.newDocumentBuilder().parse(Path.of("pom.xml").toFile()).getDocumentElement();
+        Element project =
+                factory.newDocumentBuilder().parse(Path.of("pom.xml").toFile()).getDocumentElement();
         String own = childText(project, "version");
         if (own != null) {
             return own;
@@ -49,6 +50,7 @@ class BuildVersionTest {
         assertThat(BuildVersion.majorMinor("0.1.0-SNAPSHOT")).isEqualTo("0.1");
         assertThat(BuildVersion.majorMinor("12.3")).isEqualTo("12.3");
         assertThat(BuildVersion.majorMinor("2.0-rc1")).isEqualTo("2.0");
-        assertThatThrownBy(() -> BuildVersion.majorMinor("${project.version}")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> BuildVersion.majorMinor("${project.version}"))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -36,15 +36,29 @@ class DeviceNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"192.168.1.10", "127.0.0.1", "10", "2130706433", "0", "::1", "[::1]", "fe80::1",
-            "2001:db8::1"})
+    @ValueSource(
+            strings = {"192.168.1.10", "127.0.0.1", "10", "2130706433", "0", "::1", "[::1]", "fe80::1", "2001:db8::1"})
     void ipAddressesAreNotDeviceNames(String text) {
         assertThat(DeviceName.isValid(text)).isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-pi", "pi-", "pi_kitchen", "pi.kitchen", "pi kitchen", "pi:22", "pi/kitchen",
-            "root@pi", "café", "pi\n", " pi", "pi\u0000"})
+    @ValueSource(
+            strings = {
+                "",
+                "-pi",
+                "pi-",
+                "pi_kitchen",
+                "pi.kitchen",
+                "pi kitchen",
+                "pi:22",
+                "pi/kitchen",
+                "root@pi",
+                "café",
+                "pi\n",
+                " pi",
+                "pi\u0000"
+            })
     void anythingButOneLabelIsInvalid(String text) {
         assertThat(DeviceName.isValid(text)).isFalse();
         assertThatThrownBy(() -> DeviceName.parse(text)).isInstanceOf(IllegalArgumentException.class);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
 class EnrollmentTokenTest {
 
@@ -26,7 +26,13 @@ class EnrollmentTokenTest {
 
     /** A token body written field by field, so tests can break exactly one rule. */
     private static WireWriter body(int version, String relay, String device) {
-        return new WireWriter().u8(version).str(relay).fixed(PIN.sha256()).str(device).u32(0).u32(1_900_000_000L);
+        return new WireWriter()
+                .u8(version)
+                .str(relay)
+                .fixed(PIN.sha256())
+                .str(device)
+                .u32(0)
+                .u32(1_900_000_000L);
     }
 
     private static String text(byte[] raw) {
@@ -52,8 +58,8 @@ class EnrollmentTokenTest {
     @Test
     void ipv6RelayAndFarFutureOrPastExpiryRoundTrip() {
         for (Instant expires : new Instant[] {Instant.parse("3000-01-01T00:00:00Z"), Instant.EPOCH.minusSeconds(5)}) {
-            EnrollmentToken token = new EnrollmentToken(HostPort.parse("[2001:db8::1]:8443"), PIN, DEVICE, expires,
-                    secret());
+            EnrollmentToken token =
+                    new EnrollmentToken(HostPort.parse("[2001:db8::1]:8443"), PIN, DEVICE, expires, secret());
             EnrollmentToken back = EnrollmentToken.parse(token.encode());
             assertThat(back.relay()).isEqualTo(new HostPort("2001:db8::1", 8443));
             assertThat(back.expires()).isEqualTo(expires);
@@ -84,13 +90,14 @@ class EnrollmentTokenTest {
         EnrollmentToken token = new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret());
         String shown = token.toString();
         byte[] s = secret();
-        assertThat(shown).contains("pi-kitchen", "MASKED")
+        assertThat(shown)
+                .contains("pi-kitchen", "MASKED")
                 .doesNotContain(Base64.getEncoder().encodeToString(s))
                 .doesNotContain(Base64.getEncoder().withoutPadding().encodeToString(s))
                 .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(s))
                 .doesNotContain(HexFormat.of().formatHex(s))
                 .doesNotContain(token.encode().substring(5))
-                .doesNotContain("[-96, -95");   // Arrays.toString of the secret
+                .doesNotContain("[-96, -95"); // Arrays.toString of the secret
     }
 
     @Test
@@ -105,8 +112,10 @@ class EnrollmentTokenTest {
     @Test
     void textWithoutThePrefixIsNotAToken() {
         for (String text : new String[] {null, "", "jgt2_AAAA", "ssh-ed25519 AAAA", " jgt", "JGT1_AAAA"}) {
-            assertThatThrownBy(() -> EnrollmentToken.parse(text)).as("%s", text)
-                    .isInstanceOf(MalformedException.class).hasMessageContaining("jgt1_");
+            assertThatThrownBy(() -> EnrollmentToken.parse(text))
+                    .as("%s", text)
+                    .isInstanceOf(MalformedException.class)
+                    .hasMessageContaining("jgt1_");
         }
     }
 
@@ -115,7 +124,8 @@ class EnrollmentTokenTest {
         String good = new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()).encode();
         String damaged = good.substring(0, 20) + "!*" + good.substring(22);
         assertThatThrownBy(() -> EnrollmentToken.parse(damaged))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("damaged");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("damaged");
     }
 
     @Test
@@ -123,8 +133,10 @@ class EnrollmentTokenTest {
         byte[] raw = raw(new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()));
         for (int n = 0; n < raw.length; n++) {
             byte[] cut = Arrays.copyOf(raw, n);
-            assertThatThrownBy(() -> EnrollmentToken.parse(text(cut))).as("first %d bytes", n)
-                    .isInstanceOf(MalformedException.class).hasMessageContaining("truncated");
+            assertThatThrownBy(() -> EnrollmentToken.parse(text(cut)))
+                    .as("first %d bytes", n)
+                    .isInstanceOf(MalformedException.class)
+                    .hasMessageContaining("truncated");
         }
     }
 
@@ -133,7 +145,8 @@ class EnrollmentTokenTest {
         byte[] raw = raw(new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()));
         byte[] longer = Arrays.copyOf(raw, raw.length + 1);
         assertThatThrownBy(() -> EnrollmentToken.parse(text(longer)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("trailing");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("trailing");
     }
 
     @Test
@@ -144,12 +157,15 @@ class EnrollmentTokenTest {
 
     @Test
     void oversizedFieldsAreMalformed() {
-        byte[] longRelay = body(1, "r".repeat(301) + ":443", "pi").fixed(secret()).toByteArray();
+        byte[] longRelay =
+                body(1, "r".repeat(301) + ":443", "pi").fixed(secret()).toByteArray();
         assertThatThrownBy(() -> EnrollmentToken.parse(text(longRelay)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("relay address");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("relay address");
         byte[] longDevice = body(1, "relay:443", "a".repeat(64)).fixed(secret()).toByteArray();
         assertThatThrownBy(() -> EnrollmentToken.parse(text(longDevice)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("device");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("device");
     }
 
     @Test
@@ -157,20 +173,25 @@ class EnrollmentTokenTest {
         byte[] raw = raw(new EnrollmentToken(RELAY, PIN, DEVICE, EXPIRES, secret()));
         raw[0] = 2;
         assertThatThrownBy(() -> EnrollmentToken.parse(text(raw)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("version 2");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("version 2");
     }
 
     @Test
     void invalidFieldValuesAreMalformedNotIllegalArgument() {
         byte[] badDevice = body(1, "relay:443", "192.168.1.1").fixed(secret()).toByteArray();
         assertThatThrownBy(() -> EnrollmentToken.parse(text(badDevice)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("damaged");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("damaged");
         byte[] badRelay = body(1, "relay-without-port", "pi").fixed(secret()).toByteArray();
         assertThatThrownBy(() -> EnrollmentToken.parse(text(badRelay)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("damaged");
-        byte[] badUtf8 = new WireWriter().u8(1).bytes(new byte[] {(byte) 0xC3, 0x28}).toByteArray();
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("damaged");
+        byte[] badUtf8 =
+                new WireWriter().u8(1).bytes(new byte[] {(byte) 0xC3, 0x28}).toByteArray();
         assertThatThrownBy(() -> EnrollmentToken.parse(text(badUtf8)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("UTF-8");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("UTF-8");
     }
 
     @Test
@@ -182,7 +203,9 @@ class EnrollmentTokenTest {
             try {
                 EnrollmentToken.parse(text(variant));
             } catch (MalformedException e) {
-                assertThat(e.getMessage()).doesNotContain(b64).doesNotContain(HexFormat.of().formatHex(secret()));
+                assertThat(e.getMessage())
+                        .doesNotContain(b64)
+                        .doesNotContain(HexFormat.of().formatHex(secret()));
             }
         }
     }
@@ -198,21 +221,31 @@ class EnrollmentTokenTest {
     @Test
     void secretHashIsTheFingerprintOfTheSecretNotTheSecret() {
         String hash = EnrollmentToken.secretHash(secret());
-        assertThat(hash).isEqualTo(Fingerprint.of(secret()).toString())
+        assertThat(hash)
+                .isEqualTo(Fingerprint.of(secret()).toString())
                 .doesNotContain(Base64.getEncoder().withoutPadding().encodeToString(secret()));
     }
 
     @Test
     void expiryOutsideWhatAnInstantHoldsIsMalformed() {
-        byte[] raw = new WireWriter().u8(1).str("relay:443").fixed(PIN.sha256()).str("pi").u32(0x7fffffffL)
-                .u32(0xffffffffL).fixed(secret()).toByteArray();
-        assertThatThrownBy(() -> EnrollmentToken.parse(text(raw))).isInstanceOf(MalformedException.class)
+        byte[] raw = new WireWriter()
+                .u8(1)
+                .str("relay:443")
+                .fixed(PIN.sha256())
+                .str("pi")
+                .u32(0x7fffffffL)
+                .u32(0xffffffffL)
+                .fixed(secret())
+                .toByteArray();
+        assertThatThrownBy(() -> EnrollmentToken.parse(text(raw)))
+                .isInstanceOf(MalformedException.class)
                 .hasMessageContaining("damaged");
     }
 
     @Test
     void overlongTokenSaysItIsTooLong() {
         assertThatThrownBy(() -> EnrollmentToken.parse("jgt1_" + "A".repeat(2000)))
-                .isInstanceOf(MalformedException.class).hasMessageContaining("too long");
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining("too long");
     }
 }

@@ -35,13 +35,15 @@ class FingerprintTest {
     void parseRejectsTextThatIsNotASha256Fingerprint() {
         assertThatThrownBy(() -> Fingerprint.parse(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fingerprint.parse("ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHA256:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SHA256:");
         assertThatThrownBy(() -> Fingerprint.parse("MD5:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fingerprint.parse("sha256:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fingerprint.parse("SHA256:not base64!"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHA256:<base64>");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SHA256:<base64>");
     }
 
     @Test
@@ -63,7 +65,9 @@ class FingerprintTest {
         for (int i : new int[] {0, 15, 31}) {
             byte[] other = digest.clone();
             other[i] ^= 1;
-            assertThat(pin.matches(new Fingerprint(other))).as("differs at byte %d", i).isFalse();
+            assertThat(pin.matches(new Fingerprint(other)))
+                    .as("differs at byte %d", i)
+                    .isFalse();
         }
         assertThat(pin.matches(null)).isFalse();
     }

@@ -3,9 +3,9 @@ package dev.jumpgate.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class HostPortTest {
 
@@ -21,15 +21,18 @@ class HostPortTest {
         assertThat(v6.host()).isEqualTo("::1");
         assertThat(v6.port()).isEqualTo(2222);
         assertThat(v6.toString()).isEqualTo("[::1]:2222");
-        assertThat(HostPort.parse(new HostPort("2001:db8::7", 22).toString())).isEqualTo(new HostPort("2001:db8::7", 22));
+        assertThat(HostPort.parse(new HostPort("2001:db8::7", 22).toString()))
+                .isEqualTo(new HostPort("2001:db8::7", 22));
     }
 
     @Test
     void ipv6WithoutBracketsIsRefusedWithAHint() {
         assertThatThrownBy(() -> HostPort.parse("::1:22"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("brackets");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("brackets");
         assertThatThrownBy(() -> HostPort.parse("2001:db8::7:22"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("brackets");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("brackets");
     }
 
     @Test
@@ -46,7 +49,18 @@ class HostPortTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"host:65536", "host:-1", "host:99999999999", "host:abc", "host:", "host:2 2", "host:0x16", "host:+22", "host:\u0662\u0662"})
+    @ValueSource(
+            strings = {
+                "host:65536",
+                "host:-1",
+                "host:99999999999",
+                "host:abc",
+                "host:",
+                "host:2 2",
+                "host:0x16",
+                "host:+22",
+                "host:\u0662\u0662"
+            })
     void badPortsAreRefused(String text) {
         assertThatThrownBy(() -> HostPort.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -13,7 +13,8 @@ class LinkCodecBoundaryTest {
 
     private static void assertMalformed(byte[] frame, String messagePart) {
         assertThatThrownBy(() -> LinkCodec.decode(frame))
-                .isInstanceOf(MalformedException.class).hasMessageContaining(messagePart);
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining(messagePart);
     }
 
     private static LinkMessage roundTrip(LinkMessage m) {
@@ -46,7 +47,8 @@ class LinkCodecBoundaryTest {
 
     @Test
     void aLengthThatClaimsMoreThanTheFrameHoldsIsMalformedWithoutReadingPastIt() {
-        byte[] frame = new WireWriter().u8(1).u16(40).fixed("pi-kitchen".getBytes()).toByteArray();
+        byte[] frame =
+                new WireWriter().u8(1).u16(40).fixed("pi-kitchen".getBytes()).toByteArray();
         assertMalformed(frame, "truncated: device needs 40 bytes, 10 left");
     }
 
@@ -59,7 +61,9 @@ class LinkCodecBoundaryTest {
     void theLargestDeviceNameDecodesAndOneLongerIsMalformed() {
         String longest = "a".repeat(63);
         assertThat(roundTrip(new LinkMessage.Hello(new DeviceName(longest), new byte[0], List.of(), "v")))
-                .isInstanceOfSatisfying(LinkMessage.Hello.class, h -> assertThat(h.device().value()).isEqualTo(longest));
+                .isInstanceOfSatisfying(
+                        LinkMessage.Hello.class,
+                        h -> assertThat(h.device().value()).isEqualTo(longest));
         assertMalformed(new WireWriter().u8(1).str("a".repeat(64)).toByteArray(), "device is 64 bytes, limit 63");
     }
 
@@ -68,19 +72,29 @@ class LinkCodecBoundaryTest {
         byte[] secret = new byte[EnrollmentToken.SECRET_BYTES];
         secret[31] = 7;
         assertThat(roundTrip(new LinkMessage.Hello(PI, secret, List.of(), "v")))
-                .isInstanceOfSatisfying(LinkMessage.Hello.class, h -> assertThat(h.enrollmentSecret()).isEqualTo(secret));
-        assertMalformed(new WireWriter().u8(1).str("pi").bytes(new byte[33]).u16(0).str("v").toByteArray(),
+                .isInstanceOfSatisfying(
+                        LinkMessage.Hello.class,
+                        h -> assertThat(h.enrollmentSecret()).isEqualTo(secret));
+        assertMalformed(
+                new WireWriter()
+                        .u8(1)
+                        .str("pi")
+                        .bytes(new byte[33])
+                        .u16(0)
+                        .str("v")
+                        .toByteArray(),
                 "enrollment secret is 33 bytes, limit 32");
     }
 
     @Test
     void versionsOfSixtyFourBytesDecodeAndLongerOnesAreMalformed() {
         String v64 = "v".repeat(64);
-        assertThat(roundTrip(new LinkMessage.Hello(PI, new byte[0], List.of(), v64))).isNotNull();
+        assertThat(roundTrip(new LinkMessage.Hello(PI, new byte[0], List.of(), v64)))
+                .isNotNull();
         assertThat(roundTrip(new LinkMessage.Welcome(v64, 0))).isEqualTo(new LinkMessage.Welcome(v64, 0));
         assertMalformed(LinkCodec.encode(new LinkMessage.Welcome(v64 + "v", 0)), "relay version is 65 bytes");
-        assertMalformed(LinkCodec.encode(new LinkMessage.Challenge(new byte[32], v64 + "v")),
-                "relay version is 65 bytes");
+        assertMalformed(
+                LinkCodec.encode(new LinkMessage.Challenge(new byte[32], v64 + "v")), "relay version is 65 bytes");
     }
 
     @Test
@@ -88,7 +102,8 @@ class LinkCodecBoundaryTest {
         String d = "d".repeat(1024);
         assertThat(roundTrip(new LinkMessage.Refusal(LinkMessage.Reason.values()[0], d)))
                 .isEqualTo(new LinkMessage.Refusal(LinkMessage.Reason.values()[0], d));
-        assertMalformed(LinkCodec.encode(new LinkMessage.Refusal(LinkMessage.Reason.values()[0], d + "d")),
+        assertMalformed(
+                LinkCodec.encode(new LinkMessage.Refusal(LinkMessage.Reason.values()[0], d + "d")),
                 "detail is 1025 bytes, limit 1024");
     }
 
@@ -97,7 +112,8 @@ class LinkCodecBoundaryTest {
         byte[] nonce = new byte[LinkMessage.Challenge.NONCE_BYTES];
         nonce[0] = 1;
         assertThat(roundTrip(new LinkMessage.Challenge(nonce, "r")))
-                .isInstanceOfSatisfying(LinkMessage.Challenge.class, c -> assertThat(c.nonce()).isEqualTo(nonce));
+                .isInstanceOfSatisfying(
+                        LinkMessage.Challenge.class, c -> assertThat(c.nonce()).isEqualTo(nonce));
         assertMalformed(new WireWriter().u8(4).fixed(new byte[31]).toByteArray(), "truncated: nonce needs 32 bytes");
     }
 
@@ -124,7 +140,8 @@ class LinkCodecBoundaryTest {
 
     @Test
     void unsignedFieldsReadTheirFullRange() {
-        WireReader r = new WireReader(new WireWriter().u8(0xff).u16(0xffff).u32(0xffffffffL).toByteArray());
+        WireReader r = new WireReader(
+                new WireWriter().u8(0xff).u16(0xffff).u32(0xffffffffL).toByteArray());
         assertThat(r.u8("a")).isEqualTo(255);
         assertThat(r.u16("b")).isEqualTo(65535);
         assertThat(r.u32("c")).isEqualTo(4_294_967_295L);
@@ -134,7 +151,8 @@ class LinkCodecBoundaryTest {
     @Test
     void aFixedLengthAbove2To31FromAU32IsMalformedNotANegativeAllocation() {
         WireReader r = new WireReader(new byte[8]);
-        assertThatThrownBy(() -> r.fixed((int) 0xffffffffL, "blob")).isInstanceOf(MalformedException.class)
+        assertThatThrownBy(() -> r.fixed((int) 0xffffffffL, "blob"))
+                .isInstanceOf(MalformedException.class)
                 .hasMessageContaining("blob claims 4294967295 bytes");
     }
 }

@@ -20,7 +20,8 @@ class LinkCodecFuzzTest {
     void decodingRandomAndMutatedFramesThrowsOnlyMalformedException() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        List<byte[]> valid = LinkCodecTest.samples().stream().map(LinkCodec::encode).toList();
+        List<byte[]> valid =
+                LinkCodecTest.samples().stream().map(LinkCodec::encode).toList();
         int decoded = 0;
         int malformed = 0;
         for (int i = 0; i < ROUNDS; i++) {
@@ -29,7 +30,8 @@ class LinkCodecFuzzTest {
                 LinkMessage m = LinkCodec.decode(input);
                 decoded++;
                 // Whatever decodes must re-encode to something that decodes the same way.
-                assertThat(LinkCodec.encode(LinkCodec.decode(LinkCodec.encode(m)))).isEqualTo(LinkCodec.encode(m));
+                assertThat(LinkCodec.encode(LinkCodec.decode(LinkCodec.encode(m))))
+                        .isEqualTo(LinkCodec.encode(m));
             } catch (MalformedException e) {
                 malformed++;
                 assertThat(e.getMessage()).isNotBlank();
@@ -45,7 +47,7 @@ class LinkCodecFuzzTest {
         byte[] b = new byte[random.nextInt(64)];
         random.nextBytes(b);
         if (b.length > 0) {
-            b[0] = (byte) (1 + random.nextInt(4));   // mostly known types, so decoding goes past the first byte
+            b[0] = (byte) (1 + random.nextInt(4)); // mostly known types, so decoding goes past the first byte
         }
         return b;
     }
@@ -69,7 +71,7 @@ class LinkCodecFuzzTest {
                     b = longer;
                 }
                 case 3 -> {
-                    if (b.length > 2) {   // a length field pushed to an extreme
+                    if (b.length > 2) { // a length field pushed to an extreme
                         int at = 1 + random.nextInt(b.length - 2);
                         b[at] = (byte) 0xff;
                         b[at + 1] = (byte) random.nextInt(256);

@@ -3,17 +3,18 @@ package dev.jumpgate.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
 
 class LinkCodecTest {
 
     private static final DeviceName PI = new DeviceName("pi-kitchen");
-    private static final List<String> KEYS = List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB", "ecdsa-sha2-nistp256 AAAAE2V");
+    private static final List<String> KEYS =
+            List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB", "ecdsa-sha2-nistp256 AAAAE2V");
 
     static List<LinkMessage> samples() {
         List<LinkMessage> all = new ArrayList<>();
@@ -34,7 +35,8 @@ class LinkCodecTest {
 
     private static void assertMalformed(byte[] frame, String messagePart) {
         assertThatThrownBy(() -> LinkCodec.decode(frame))
-                .isInstanceOf(MalformedException.class).hasMessageContaining(messagePart);
+                .isInstanceOf(MalformedException.class)
+                .hasMessageContaining(messagePart);
     }
 
     @Test
@@ -50,7 +52,8 @@ class LinkCodecTest {
 
     @Test
     void helloWithoutSecretIsNotEnrolling() {
-        var back = (LinkMessage.Hello) LinkCodec.decode(LinkCodec.encode(new LinkMessage.Hello(PI, null, List.of(), "v")));
+        var back =
+                (LinkMessage.Hello) LinkCodec.decode(LinkCodec.encode(new LinkMessage.Hello(PI, null, List.of(), "v")));
         assertThat(back.enrolling()).isFalse();
         assertThat(back.enrollmentSecret()).isEmpty();
         assertThat(back.hostKeys()).isEmpty();
@@ -60,10 +63,12 @@ class LinkCodecTest {
     void sixteenHostKeysAndOneKeyOfMaximumSizeRoundTrip() {
         List<String> keys = Collections.nCopies(LinkCodec.MAX_HOST_KEYS, "k".repeat(1024));
         assertThat(((LinkMessage.Hello) LinkCodec.decode(LinkCodec.encode(new LinkMessage.Hello(PI, null, keys, "v"))))
-                .hostKeys()).isEqualTo(keys);
+                        .hostKeys())
+                .isEqualTo(keys);
         List<String> big = List.of("k".repeat(LinkCodec.MAX_KEY_TEXT));
         assertThat(((LinkMessage.Hello) LinkCodec.decode(LinkCodec.encode(new LinkMessage.Hello(PI, null, big, "v"))))
-                .hostKeys()).isEqualTo(big);
+                        .hostKeys())
+                .isEqualTo(big);
     }
 
     @Test
@@ -88,8 +93,10 @@ class LinkCodecTest {
             byte[] frame = LinkCodec.encode(m);
             for (int n = 0; n < frame.length; n++) {
                 byte[] cut = Arrays.copyOf(frame, n);
-                assertThatThrownBy(() -> LinkCodec.decode(cut)).as("%s cut to %d bytes", m, n)
-                        .isInstanceOf(MalformedException.class).hasMessageContaining("truncated");
+                assertThatThrownBy(() -> LinkCodec.decode(cut))
+                        .as("%s cut to %d bytes", m, n)
+                        .isInstanceOf(MalformedException.class)
+                        .hasMessageContaining("truncated");
             }
         }
     }
@@ -123,7 +130,11 @@ class LinkCodecTest {
     @Test
     void oversizedFieldsAreMalformed() {
         assertMalformed(hello("pi", new byte[33], 0).str("v").toByteArray(), "enrollment secret is 33 bytes");
-        assertMalformed(hello("pi", new byte[0], 1).str("k".repeat(LinkCodec.MAX_KEY_TEXT + 1)).str("v").toByteArray(),
+        assertMalformed(
+                hello("pi", new byte[0], 1)
+                        .str("k".repeat(LinkCodec.MAX_KEY_TEXT + 1))
+                        .str("v")
+                        .toByteArray(),
                 "host key is 8193 bytes");
         assertMalformed(hello("pi", new byte[0], 0).str("v".repeat(65)).toByteArray(), "agent version is 65 bytes");
         assertMalformed(new WireWriter().u8(1).str("a".repeat(64)).toByteArray(), "device is 64 bytes");
@@ -143,31 +154,42 @@ class LinkCodecTest {
         byte[] bad = {(byte) 0xC3, 0x28};
         assertMalformed(new WireWriter().u8(1).bytes(bad).toByteArray(), "device is not valid UTF-8");
         assertMalformed(hello("pi", new byte[0], 1).bytes(bad).str("v").toByteArray(), "host key is not valid UTF-8");
-        assertMalformed(hello("pi", new byte[0], 0).bytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})
-                .toByteArray(), "agent version is not valid UTF-8");   // an encoded lone surrogate
+        assertMalformed(
+                hello("pi", new byte[0], 0)
+                        .bytes(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})
+                        .toByteArray(),
+                "agent version is not valid UTF-8"); // an encoded lone surrogate
         assertMalformed(new WireWriter().u8(2).bytes(bad).u16(1).toByteArray(), "relay version is not valid UTF-8");
-        assertMalformed(new WireWriter().u8(3).u8(1).bytes(new byte[] {(byte) 0xFF}).toByteArray(),
+        assertMalformed(
+                new WireWriter().u8(3).u8(1).bytes(new byte[] {(byte) 0xFF}).toByteArray(),
                 "detail is not valid UTF-8");
     }
 
     @Test
     void invalidDeviceNamesInHelloAreMalformed() {
         for (String name : new String[] {"", "192.168.1.1", "-pi", "pi_kitchen", "12345"}) {
-            assertThatThrownBy(() -> LinkCodec.decode(hello(name, new byte[0], 0).str("v").toByteArray()))
-                    .as(name).isInstanceOf(MalformedException.class).hasMessageContaining("invalid device name");
+            assertThatThrownBy(() -> LinkCodec.decode(
+                            hello(name, new byte[0], 0).str("v").toByteArray()))
+                    .as(name)
+                    .isInstanceOf(MalformedException.class)
+                    .hasMessageContaining("invalid device name");
         }
     }
 
     @Test
     void upperCaseDeviceNameOnTheWireIsFolded() {
-        var back = (LinkMessage.Hello) LinkCodec.decode(hello("Pi-Kitchen", new byte[0], 0).str("v").toByteArray());
+        var back = (LinkMessage.Hello)
+                LinkCodec.decode(hello("Pi-Kitchen", new byte[0], 0).str("v").toByteArray());
         assertThat(back.device()).isEqualTo(PI);
     }
 
     @Test
     void helloToStringDoesNotShowTheSecret() {
         var hello = new LinkMessage.Hello(PI, filled(32, 0x5a), KEYS, "v");
-        assertThat(hello.toString()).contains("enrolling=true").doesNotContain("90, 90").doesNotContain("ZZZZ");
+        assertThat(hello.toString())
+                .contains("enrolling=true")
+                .doesNotContain("90, 90")
+                .doesNotContain("ZZZZ");
     }
 
     @Test

@@ -9,7 +9,9 @@ class LogTextTest {
     @Test
     void aNewlineCannotStartAForgedLogLine() {
         String forged = LogText.of("alice\n12:00:00.000 INFO  Console: admin admin ran: user rm bob\r");
-        assertThat(forged).doesNotContain("\n").doesNotContain("\r")
+        assertThat(forged)
+                .doesNotContain("\n")
+                .doesNotContain("\r")
                 .isEqualTo("alice\\n12:00:00.000 INFO  Console: admin admin ran: user rm bob\\r");
     }
 
@@ -26,16 +28,21 @@ class LogTextTest {
         }
         for (int from = 0; from < every.length(); from += LogText.MAX_CHARS) {
             String out = LogText.of(every.substring(from, Math.min(every.length(), from + LogText.MAX_CHARS)));
-            out.chars().forEach(c -> assertThat(Character.getType(c))
-                    .as("U+%04X in %s", c, out)
-                    .isNotIn((int) Character.CONTROL, (int) Character.FORMAT, (int) Character.LINE_SEPARATOR,
-                            (int) Character.PARAGRAPH_SEPARATOR));
+            out.chars()
+                    .forEach(c -> assertThat(Character.getType(c))
+                            .as("U+%04X in %s", c, out)
+                            .isNotIn(
+                                    (int) Character.CONTROL,
+                                    (int) Character.FORMAT,
+                                    (int) Character.LINE_SEPARATOR,
+                                    (int) Character.PARAGRAPH_SEPARATOR));
         }
     }
 
     @Test
     void printableTextAndLettersOfAnyScriptStayAsTheyAre() {
-        assertThat(LogText.of("pi-kitchen: sshd said no (Zoë, 東京, 🙂)")).isEqualTo("pi-kitchen: sshd said no (Zoë, 東京, 🙂)");
+        assertThat(LogText.of("pi-kitchen: sshd said no (Zoë, 東京, 🙂)"))
+                .isEqualTo("pi-kitchen: sshd said no (Zoë, 東京, 🙂)");
     }
 
     @Test
@@ -47,8 +54,9 @@ class LogTextTest {
     @Test
     void aLongFieldIsCutAndSaysHowMuchWasLeftOut() {
         String out = LogText.of("x".repeat(10_000));
-        assertThat(out).startsWith("x".repeat(LogText.MAX_CHARS)).endsWith("...(" + (10_000 - LogText.MAX_CHARS)
-                + " more)");
+        assertThat(out)
+                .startsWith("x".repeat(LogText.MAX_CHARS))
+                .endsWith("...(" + (10_000 - LogText.MAX_CHARS) + " more)");
     }
 
     @Test

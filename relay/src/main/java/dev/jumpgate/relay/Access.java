@@ -27,12 +27,10 @@ public final class Access {
 
     /** The outcome for one {@code direct-tcpip} request. */
     public sealed interface Decision {
-        record Allowed(DeviceName device, RelayLink link, String authority) implements Decision {
-        }
+        record Allowed(DeviceName device, RelayLink link, String authority) implements Decision {}
 
         /** {@code offline} refusals may pass by themselves; the others need an admin. */
-        record Refused(boolean offline, String reason) implements Decision {
-        }
+        record Refused(boolean offline, String reason) implements Decision {}
     }
 
     private final Store store;
@@ -51,8 +49,10 @@ public final class Access {
 
     public Decision decide(Login login, String host, int port) {
         if (!DeviceName.isValid(host)) {
-            return new Decision.Refused(false, "jumpgate forwards only to enrolled devices, and '" + printable(host)
-                    + "' is not a device name; this relay is not an open proxy");
+            return new Decision.Refused(
+                    false,
+                    "jumpgate forwards only to enrolled devices, and '" + printable(host)
+                            + "' is not a device name; this relay is not an open proxy");
         }
         DeviceName name = DeviceName.parse(host);
         // One read, the same whatever the answer, so that the time taken tells no more than the words.
@@ -62,31 +62,43 @@ public final class Access {
         boolean admin = facts.user().map(u -> u.role() == Role.ADMIN).orElse(false);
         List<Grant> grants = facts.grants();
         if (!keyHeld) {
-            return new Decision.Refused(false, "key " + login.key().fingerprint() + " is no longer a key of user '"
-                    + login.user() + "' on this relay; log in again with a key an admin has added");
+            return new Decision.Refused(
+                    false,
+                    "key " + login.key().fingerprint() + " is no longer a key of user '" + login.user()
+                            + "' on this relay; log in again with a key an admin has added");
         }
-        List<Grant> forDevice = admin ? List.of() : grants.stream()
-                .filter(g -> Grants.matches(g.devicePattern(), name.value())).toList();
+        List<Grant> forDevice = admin
+                ? List.of()
+                : grants.stream()
+                        .filter(g -> Grants.matches(g.devicePattern(), name.value()))
+                        .toList();
         if (device.isEmpty() || (!admin && forDevice.isEmpty())) {
             return new Decision.Refused(false, "no device '" + name + "' that you may reach; ssh relay lists yours");
         }
         if (!admin && forDevice.stream().noneMatch(g -> Grants.portAllowed(g.ports(), port))) {
-            return new Decision.Refused(false, "device '" + name + "' port " + port + " is not granted to user '"
-                    + login.user() + "'; you may reach it on ports " + forDevice.stream().map(Grant::ports)
-                    .collect(Collectors.joining(",")) + " (an admin runs `grant " + login.user() + " " + name
-                    + " --ports ...` for more)");
+            return new Decision.Refused(
+                    false,
+                    "device '" + name + "' port " + port + " is not granted to user '"
+                            + login.user() + "'; you may reach it on ports "
+                            + forDevice.stream().map(Grant::ports).collect(Collectors.joining(","))
+                            + " (an admin runs `grant " + login.user() + " " + name
+                            + " --ports ...` for more)");
         }
         Optional<RelayLink> link = links.get(name);
         if (link.isEmpty()) {
-            return new Decision.Refused(true, "device " + name + " is offline, last seen "
-                    + Ago.since(device.get().lastSeen(), Instant.now()));
+            return new Decision.Refused(
+                    true,
+                    "device " + name + " is offline, last seen "
+                            + Ago.since(device.get().lastSeen(), Instant.now()));
         }
         return new Decision.Allowed(name, link.get(), name + ":" + port);
     }
 
     /** Whether {@code key} still belongs to the user it logged in as. */
     public boolean holds(UserKey key) {
-        return store.userForKey(key.keyType(), key.keyBase64()).map(key.user()::equals).orElse(false);
+        return store.userForKey(key.keyType(), key.keyBase64())
+                .map(key.user()::equals)
+                .orElse(false);
     }
 
     public boolean isAdmin(String user) {
@@ -99,8 +111,9 @@ public final class Access {
             return true;
         }
         List<Grant> grants = store.grants(user);
-        return grants.stream().anyMatch(g -> Grants.matches(g.devicePattern(), device.value())
-                && Grants.portAllowed(g.ports(), port));
+        return grants.stream()
+                .anyMatch(
+                        g -> Grants.matches(g.devicePattern(), device.value()) && Grants.portAllowed(g.ports(), port));
     }
 
     /** Whether {@code user} may reach {@code device} at all, on any port: what the device list shows. */

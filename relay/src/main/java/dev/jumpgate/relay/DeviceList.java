@@ -19,8 +19,10 @@ public final class DeviceList {
     }
 
     public List<DeviceStatus> of(String user) {
-        return store.devices().stream().filter(d -> access.maySee(user, d.name()))
-                .map(d -> new DeviceStatus(d.name(), links.isOnline(d.name()), d.lastSeen())).toList();
+        return store.devices().stream()
+                .filter(d -> access.maySee(user, d.name()))
+                .map(d -> new DeviceStatus(d.name(), links.isOnline(d.name()), d.lastSeen()))
+                .toList();
     }
 
     /** known_hosts lines, under each device's name, for the devices {@code user} may reach. */
@@ -28,7 +30,8 @@ public final class DeviceList {
         StringBuilder s = new StringBuilder();
         for (Device d : store.devices()) {
             if (access.maySee(user, d.name())) {
-                d.hostKeys().forEach(k -> s.append(d.name()).append(' ').append(k).append('\n'));
+                d.hostKeys()
+                        .forEach(k -> s.append(d.name()).append(' ').append(k).append('\n'));
             }
         }
         return s.toString();

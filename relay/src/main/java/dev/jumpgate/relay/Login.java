@@ -13,8 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Login {
 
     /** One stream or channel this login opened, and how to end it. */
-    record Opened(String host, int port, Runnable close) {
-    }
+    record Opened(String host, int port, Runnable close) {}
 
     private final UserKey key;
     private final Runnable close;

@@ -4,8 +4,8 @@ import dev.jumpgate.protocol.BuildVersion;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.bastion.Bastion;
-import dev.jumpgate.relay.client.UserAdmission;
 import dev.jumpgate.relay.client.ClientStreams;
+import dev.jumpgate.relay.client.UserAdmission;
 import dev.jumpgate.relay.console.Console;
 import dev.jumpgate.relay.console.FirstAdmin;
 import dev.jumpgate.relay.link.DeviceAdmission;
@@ -27,8 +27,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,15 +60,30 @@ public final class Relay implements AutoCloseable {
      * {@code unauthenticated} bounds the connections and long-poll sessions of the link and poll ports that have
      * not authenticated yet.
      */
-    public record Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
-            Optional<HostPort> publicAddress, Optional<HostPort> pollListen, StartLimit.Settings unauthenticated) {
+    public record Config(
+            Path data,
+            HostPort sshListen,
+            HostPort linkListen,
+            Optional<Path> adminKey,
+            Optional<HostPort> publicAddress,
+            Optional<HostPort> pollListen,
+            StartLimit.Settings unauthenticated) {
 
-        public Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
-                Optional<HostPort> publicAddress, Optional<HostPort> pollListen) {
+        public Config(
+                Path data,
+                HostPort sshListen,
+                HostPort linkListen,
+                Optional<Path> adminKey,
+                Optional<HostPort> publicAddress,
+                Optional<HostPort> pollListen) {
             this(data, sshListen, linkListen, adminKey, publicAddress, pollListen, StartLimit.Settings.DEFAULTS);
         }
 
-        public Config(Path data, HostPort sshListen, HostPort linkListen, Optional<Path> adminKey,
+        public Config(
+                Path data,
+                HostPort sshListen,
+                HostPort linkListen,
+                Optional<Path> adminKey,
                 Optional<HostPort> publicAddress) {
             this(data, sshListen, linkListen, adminKey, publicAddress, Optional.empty());
         }
@@ -98,20 +113,37 @@ public final class Relay implements AutoCloseable {
         pin = identity.fingerprint();
         group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         // Bounded like the store's own queue: a flood of handshakes is refused as "relay busy", not queued.
-        blocking = new ThreadPoolExecutor(DB_THREADS, DB_THREADS, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(DB_QUEUE), Thread.ofPlatform().name("relay-db-", 0).daemon().factory());
+        blocking = new ThreadPoolExecutor(
+                DB_THREADS,
+                DB_THREADS,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(DB_QUEUE),
+                Thread.ofPlatform().name("relay-db-", 0).daemon().factory());
         links = new Links(store, blocking);
         Access access = new Access(store, links);
         try {
             ClientStreams clientStreams = new ClientStreams(access, new DeviceList(store, links, access), blocking);
-            linkServer = LinkServer.start(group, new LinkServer.Settings(c.linkListen(), c.pollListen(), identity,
-                    VERSION, new DeviceAdmission(store, VERSION), links::add,
-                    new UserAdmission(store, access.logins(), clientStreams::forLogin), blocking, c.unauthenticated(),
-                    PollLimits.DEFAULTS.withUnlinked(c.unauthenticated().perAddress(), c.unauthenticated().total())));
+            linkServer = LinkServer.start(
+                    group,
+                    new LinkServer.Settings(
+                            c.linkListen(),
+                            c.pollListen(),
+                            identity,
+                            VERSION,
+                            new DeviceAdmission(store, VERSION),
+                            links::add,
+                            new UserAdmission(store, access.logins(), clientStreams::forLogin),
+                            blocking,
+                            c.unauthenticated(),
+                            PollLimits.DEFAULTS.withUnlinked(
+                                    c.unauthenticated().perAddress(),
+                                    c.unauthenticated().total())));
             InetSocketAddress bound = linkServer.boundAddress();
             linkAddress = new HostPort(c.linkListen().host(), bound.getPort());
-            pollAddress = linkServer.pollAddress().map(a -> new HostPort(c.pollListen().orElseThrow().host(),
-                    a.getPort()));
+            pollAddress = linkServer
+                    .pollAddress()
+                    .map(a -> new HostPort(c.pollListen().orElseThrow().host(), a.getPort()));
             HostPort advertised = c.publicAddress().orElseGet(() -> advertise(linkAddress));
             console = new Console(store, links, access, advertised, pin);
             bastion = Bastion.start(c.sshListen(), c.data(), store, access, console, firstAdmin);
@@ -122,9 +154,13 @@ public final class Relay implements AutoCloseable {
         }
         if (firstAdmin.isOpen(Instant.now())) {
             // The path and the command only: the token is in the file, which only this relay's owner can read.
-            log.warn("this relay has no admin yet; within 1 h, claim it with any SSH key: ssh -p {} {}@{} claim < {}"
-                    + " (or restart with --admin-key KEY.pub)", sshAddress.port(), FirstAdmin.USER,
-                    c.publicAddress().map(HostPort::host).orElse(sshAddress.host()), firstAdmin.file());
+            log.warn(
+                    "this relay has no admin yet; within 1 h, claim it with any SSH key: ssh -p {} {}@{} claim < {}"
+                            + " (or restart with --admin-key KEY.pub)",
+                    sshAddress.port(),
+                    FirstAdmin.USER,
+                    c.publicAddress().map(HostPort::host).orElse(sshAddress.host()),
+                    firstAdmin.file());
         }
     }
 
@@ -141,8 +177,11 @@ public final class Relay implements AutoCloseable {
             } catch (IOException e) {
                 host = "localhost";
             }
-            log.warn("tokens will tell agents to dial {}:{}; set --public-address if agents reach this relay by "
-                    + "another name", host, bound.port());
+            log.warn(
+                    "tokens will tell agents to dial {}:{}; set --public-address if agents reach this relay by "
+                            + "another name",
+                    host,
+                    bound.port());
         }
         return new HostPort(host, bound.port());
     }

@@ -27,6 +27,7 @@ class AccessTest {
 
     @TempDir
     Path dir;
+
     Store store;
     Access access;
     Login alice;
@@ -43,8 +44,8 @@ class AccessTest {
         for (String device : new String[] {"pi-kitchen", "pi-garage", "old-pi-kitchen", "db-1"}) {
             store.enrollDevice(DeviceName.parse(device), Fingerprint.of(device.getBytes()));
         }
-        alice = access.logins().open(store.keys("alice").getFirst(), () -> { });
-        root = access.logins().open(store.keys("root").getFirst(), () -> { });
+        alice = access.logins().open(store.keys("alice").getFirst(), () -> {});
+        root = access.logins().open(store.keys("root").getFirst(), () -> {});
     }
 
     @AfterEach
@@ -53,14 +54,20 @@ class AccessTest {
     }
 
     private static void assertPasses(Access.Decision d) {
-        assertThat(d).isInstanceOfSatisfying(Access.Decision.Refused.class,
-                r -> assertThat(r.offline()).as("refused only for being offline: %s", r.reason()).isTrue());
+        assertThat(d)
+                .isInstanceOfSatisfying(
+                        Access.Decision.Refused.class,
+                        r -> assertThat(r.offline())
+                                .as("refused only for being offline: %s", r.reason())
+                                .isTrue());
     }
 
     private static String denied(Access.Decision d) {
         assertThat(d).isInstanceOf(Access.Decision.Refused.class);
         Access.Decision.Refused r = (Access.Decision.Refused) d;
-        assertThat(r.offline()).as("a denial, not an offline device: %s", r.reason()).isFalse();
+        assertThat(r.offline())
+                .as("a denial, not an offline device: %s", r.reason())
+                .isFalse();
         return r.reason();
     }
 
@@ -88,7 +95,8 @@ class AccessTest {
     void aPortTheGrantDoesNotNameIsRefusedAndTheGrantedOnesAreNamed() {
         store.grant("alice", "pi-*", "22,8080");
         assertThat(denied(access.decide(alice, "pi-kitchen", 443)))
-                .contains("port 443 is not granted").contains("ports 22,8080");
+                .contains("port 443 is not granted")
+                .contains("ports 22,8080");
     }
 
     @Test
@@ -179,7 +187,9 @@ class AccessTest {
         DeviceName kitchen = DeviceName.parse("pi-kitchen");
         assertThat(access.mayReach("alice", kitchen, 8080)).isTrue();
         assertThat(access.mayReach("alice", kitchen, 22)).isFalse();
-        assertThat(access.maySee("alice", kitchen)).as("a grant on any port shows the device").isTrue();
+        assertThat(access.maySee("alice", kitchen))
+                .as("a grant on any port shows the device")
+                .isTrue();
         assertThat(access.maySee("alice", DeviceName.parse("db-1"))).isFalse();
         assertThat(access.mayReach("root", DeviceName.parse("db-1"), 65535)).isTrue();
         assertThat(access.maySee("nobody", kitchen)).isFalse();

@@ -52,7 +52,7 @@ class LoginsTest extends FreshStore {
     @Test
     void aGrantNarrowedToOtherPortsEndsTheStreamsOnTheOldOnes() {
         AtomicInteger ended = new AtomicInteger();
-        access.logins().open(alice, () -> { }).open("db-1", 5432, ended::incrementAndGet);
+        access.logins().open(alice, () -> {}).open("db-1", 5432, ended::incrementAndGet);
         store.grant("alice", "db-*", "6432");
         access.logins().enforce();
         assertThat(ended).hasValue(1);
@@ -77,7 +77,7 @@ class LoginsTest extends FreshStore {
     @Test
     void aStreamLetGoOfIsNotEndedAgain() {
         AtomicInteger ended = new AtomicInteger();
-        Runnable release = access.logins().open(alice, () -> { }).open("pi-kitchen", 22, ended::incrementAndGet);
+        Runnable release = access.logins().open(alice, () -> {}).open("pi-kitchen", 22, ended::incrementAndGet);
         release.run();
         store.revoke("alice", "pi-*");
         access.logins().enforce();
@@ -89,8 +89,7 @@ class LoginsTest extends FreshStore {
         store.addUser("root", Role.ADMIN);
         store.addUserKey("root", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH8xK0z6zOaP1aFq6ZyUq2Qh0r8Ih1m1m8Zx9v2b3c4d");
         AtomicInteger ended = new AtomicInteger();
-        access.logins().open(store.keys("root").getFirst(), () -> { }).open("pi-kitchen", 22,
-                ended::incrementAndGet);
+        access.logins().open(store.keys("root").getFirst(), () -> {}).open("pi-kitchen", 22, ended::incrementAndGet);
         store.revoke("alice", "pi-*");
         access.logins().enforce();
         assertThat(ended).hasValue(0);

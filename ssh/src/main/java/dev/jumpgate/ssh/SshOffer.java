@@ -33,8 +33,7 @@ import org.apache.sshd.server.session.SessionFactory;
  */
 public final class SshOffer {
 
-    private SshOffer() {
-    }
+    private SshOffer() {}
 
     public static void apply(SshServer sshd, CipherOffer ciphers, List<String> compression) {
         sshd.setKeyExchangeFactories(pick("key exchange", sshd.getKeyExchangeFactories(), SshAlgorithms.KEX));
@@ -53,8 +52,11 @@ public final class SshOffer {
 
     /** {@code names} from MINA's defaults, in that order; a name MINA lacks is a build error, not a quiet gap. */
     private static <T extends NamedResource> List<T> pick(String kind, List<T> available, List<String> names) {
-        return names.stream().map(name -> available.stream().filter(f -> f.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("MINA SSHD offers no " + kind + " " + name)))
+        return names.stream()
+                .map(name -> available.stream()
+                        .filter(f -> f.getName().equals(name))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("MINA SSHD offers no " + kind + " " + name)))
                 .toList();
     }
 
@@ -71,7 +73,8 @@ public final class SshOffer {
 
         @Override
         protected byte[] sendKexInit() throws Exception {
-            if (!initialKexDone && clientProposal.isEmpty()
+            if (!initialKexDone
+                    && clientProposal.isEmpty()
                     && SshAlgorithms.waitsForClientKexInit(getClientVersion())) {
                 held = true;
                 return null;

@@ -16,7 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AddressLimit {
 
     /** What {@link #tryAdd} decided. */
-    public enum Verdict { COUNTED, OVER_TOTAL, OVER_ADDRESS }
+    public enum Verdict {
+        COUNTED,
+        OVER_TOTAL,
+        OVER_ADDRESS
+    }
 
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 

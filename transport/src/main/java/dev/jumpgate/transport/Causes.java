@@ -7,8 +7,7 @@ import javax.net.ssl.SSLHandshakeException;
 /** What a chain of wrapped exceptions says at its bottom, for one-line messages instead of stack traces. */
 public final class Causes {
 
-    private Causes() {
-    }
+    private Causes() {}
 
     /** The innermost cause: Netty and JSSE wrap the exception that names what happened two or three deep. */
     public static Throwable root(Throwable t) {

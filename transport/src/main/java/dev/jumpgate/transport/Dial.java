@@ -37,8 +37,7 @@ public interface Dial {
     ChannelFuture open(EventLoop loop, Route route, LinkTls tls, LinkEnd end, Promise<?> linked);
 
     /** The link's TLS: handlers for a link over TCP, Netty's context where the pipe is not a socket. */
-    record LinkTls(TlsHandlers handlers, Supplier<SslContext> context) {
-    }
+    record LinkTls(TlsHandlers handlers, Supplier<SslContext> context) {}
 
     /** What the link puts on a pipe's end, around the transport's handlers. */
     interface LinkEnd {

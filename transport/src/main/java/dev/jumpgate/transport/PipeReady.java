@@ -8,8 +8,7 @@ public final class PipeReady {
 
     public static final PipeReady INSTANCE = new PipeReady();
 
-    private PipeReady() {
-    }
+    private PipeReady() {}
 
     @Override
     public String toString() {

@@ -1,9 +1,9 @@
 package dev.jumpgate.transport;
 
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.transport.proxy.HttpProxy;
 import java.net.URI;
 import java.util.Optional;
-import dev.jumpgate.transport.proxy.HttpProxy;
 
 /**
  * One way to reach the relay: a transport, the relay's TLS address, the proxy (if any) for the connections that

@@ -1,12 +1,12 @@
 package dev.jumpgate.transport;
 
 import dev.jumpgate.protocol.HostPort;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import dev.jumpgate.transport.proxy.ProxyEnvironment;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.jumpgate.transport.proxy.HttpProxy;
-import dev.jumpgate.transport.proxy.ProxyEnvironment;
 
 /**
  * Which routes to try, best first: the one transport asked for, or with {@code auto} TLS, then WebSocket, then
@@ -16,8 +16,8 @@ import dev.jumpgate.transport.proxy.ProxyEnvironment;
  * @param forced empty for {@code auto}
  * @param relayHttp the relay's plain-HTTP poll port ({@code http://relay:8080}), for proxies that refuse CONNECT
  */
-public record RoutePlan(Optional<Transport> forced, Optional<HttpProxy> proxy, Optional<URI> relayHttp,
-        ProxyEnvironment env) {
+public record RoutePlan(
+        Optional<Transport> forced, Optional<HttpProxy> proxy, Optional<URI> relayHttp, ProxyEnvironment env) {
 
     public static RoutePlan auto() {
         return new RoutePlan(Optional.empty(), Optional.empty(), Optional.empty(), ProxyEnvironment.system());
@@ -37,8 +37,8 @@ public record RoutePlan(Optional<Transport> forced, Optional<HttpProxy> proxy, O
         for (Transport t : order) {
             URI base = t == Transport.HTTP_POLL && relayHttp.isPresent() ? relayHttp.get() : Route.httpsBase(relay);
             Route r = new Route(t, relay, Optional.empty(), base);
-            Optional<HttpProxy> p = proxy.isPresent() ? proxy
-                    : env.proxyFor(r.destination().host(), r.plainHttp());
+            Optional<HttpProxy> p =
+                    proxy.isPresent() ? proxy : env.proxyFor(r.destination().host(), r.plainHttp());
             routes.add(new Route(t, relay, p, base));
         }
         return routes;

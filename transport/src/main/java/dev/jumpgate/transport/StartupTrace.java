@@ -28,8 +28,7 @@ public final class StartupTrace {
     private static final Set<String> SEEN = new HashSet<>();
     private static long originMicros;
 
-    private StartupTrace() {
-    }
+    private StartupTrace() {}
 
     /** Starts the trace (from main), if it is wanted. */
     public static void begin(String command) {
@@ -60,19 +59,28 @@ public final class StartupTrace {
                 return;
             }
             long tenths = (atMicros - originMicros) / 100; // no String.format: it would load classes of its own
-            LINE.append(' ').append(step).append('=').append(tenths / 10).append('.').append(Math.abs(tenths % 10));
+            LINE.append(' ')
+                    .append(step)
+                    .append('=')
+                    .append(tenths / 10)
+                    .append('.')
+                    .append(Math.abs(tenths % 10));
         }
     }
 
     private static void write() {
         String line;
         synchronized (LINE) {
-            long cpuMillis = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(0L);
+            long cpuMillis = ProcessHandle.current()
+                    .info()
+                    .totalCpuDuration()
+                    .map(d -> d.toMillis())
+                    .orElse(0L);
             line = LINE.append(" cpu=").append(cpuMillis / 1000.0).append('\n').toString();
         }
         try {
-            Files.writeString(Path.of(FILE), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(
+                    Path.of(FILE), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             // a trace that cannot be written changes nothing else
         }

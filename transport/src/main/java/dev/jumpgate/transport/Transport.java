@@ -31,9 +31,11 @@ public enum Transport {
     /** {@code tls}, {@code websocket} or {@code http-poll}. */
     public static Transport parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(v -> v.label.equals(t)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown transport '" + text
-                        + "': use auto, tls, websocket or http-poll"));
+        return Arrays.stream(values())
+                .filter(v -> v.label.equals(t))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown transport '" + text + "': use auto, tls, websocket or http-poll"));
     }
 
     @Override

@@ -1,12 +1,12 @@
 package dev.jumpgate.transport;
 
+import dev.jumpgate.transport.proxy.HttpProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import dev.jumpgate.transport.proxy.HttpProxy;
 
 /**
  * Where a route's TCP connection goes. Through a proxy with CONNECT, the bootstrap connects to the relay's
@@ -19,8 +19,7 @@ public final class Tunnels {
     /** CONNECT to a distant relay through a slow proxy may take a while; beyond this it is not working. */
     private static final Duration CONNECT_LIMIT = Duration.ofSeconds(15);
 
-    private Tunnels() {
-    }
+    private Tunnels() {}
 
     /** The handler that opens the CONNECT tunnel, with Basic credentials if the proxy has them. */
     public static HttpProxyHandler connectHandler(HttpProxy proxy) {

@@ -3,8 +3,8 @@ package dev.jumpgate.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import org.junit.jupiter.api.Test;
 import java.net.UnknownHostException;
+import org.junit.jupiter.api.Test;
 
 class AddressLimitTest {
 

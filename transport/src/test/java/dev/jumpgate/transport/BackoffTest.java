@@ -53,15 +53,16 @@ class BackoffTest {
     @Test
     void theHighestDrawWaitsTheWholeCeilingWhichDoublesUpToTheCap() {
         Backoff backoff = new Backoff(BASE, CAP, highest());
-        assertThat(waits(backoff, 12)).containsExactly(100L, 200L, 400L, 800L, 1_600L, 3_200L, 6_400L, 12_800L,
-                25_600L, 30_000L, 30_000L, 30_000L);
+        assertThat(waits(backoff, 12))
+                .containsExactly(
+                        100L, 200L, 400L, 800L, 1_600L, 3_200L, 6_400L, 12_800L, 25_600L, 30_000L, 30_000L, 30_000L);
     }
 
     @Test
     void theLowestDrawWaitsAQuarterOfTheCeilingSoNoWaitIsZero() {
         Backoff backoff = new Backoff(BASE, CAP, LOWEST);
-        assertThat(waits(backoff, 11)).containsExactly(25L, 50L, 100L, 200L, 400L, 800L, 1_600L, 3_200L, 6_400L,
-                7_500L, 7_500L);
+        assertThat(waits(backoff, 11))
+                .containsExactly(25L, 50L, 100L, 200L, 400L, 800L, 1_600L, 3_200L, 6_400L, 7_500L, 7_500L);
     }
 
     @Test
@@ -70,8 +71,8 @@ class BackoffTest {
         Backoff backoff = new Backoff(BASE, CAP, random);
         waits(backoff, 10);
         // ceiling - ceiling/4 + 1 whole milliseconds to choose from
-        assertThat(random.bounds).containsExactly(76L, 151L, 301L, 601L, 1_201L, 2_401L, 4_801L, 9_601L, 19_201L,
-                22_501L);
+        assertThat(random.bounds)
+                .containsExactly(76L, 151L, 301L, 601L, 1_201L, 2_401L, 4_801L, 9_601L, 19_201L, 22_501L);
     }
 
     @Test
@@ -101,15 +102,17 @@ class BackoffTest {
         Backoff backoff = new Backoff(BASE, CAP, highest());
         waits(backoff, 3);
         backoff.linkLasted(Backoff.HEALTHY);
-        assertThat(backoff.next()).as("a link of exactly HEALTHY was not healthy").isEqualTo(Duration.ofMillis(800));
+        assertThat(backoff.next())
+                .as("a link of exactly HEALTHY was not healthy")
+                .isEqualTo(Duration.ofMillis(800));
         backoff.linkLasted(Backoff.HEALTHY.plusMillis(1));
         assertThat(backoff.next()).isEqualTo(BASE);
     }
 
     @Test
     void relinkingWaitsFromHalfASecondUpToThirtySeconds() {
-        assertThat(waits(Backoff.relink(highest()), 8)).containsExactly(500L, 1_000L, 2_000L, 4_000L, 8_000L,
-                16_000L, 30_000L, 30_000L);
+        assertThat(waits(Backoff.relink(highest()), 8))
+                .containsExactly(500L, 1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L);
         assertThat(Backoff.relink(LOWEST).next()).isEqualTo(Duration.ofMillis(125));
     }
 
@@ -120,7 +123,7 @@ class BackoffTest {
         for (int i = 0; i < 2_000; i++) {
             Backoff backoff = Backoff.relink();
             waits(backoff, 10);
-            long wait = backoff.next().toMillis();   // the ceiling is the cap: the range is [7.5 s, 30 s]
+            long wait = backoff.next().toMillis(); // the ceiling is the cap: the range is [7.5 s, 30 s]
             assertThat(wait).isBetween(7_500L, 30_000L);
             min = Math.min(min, wait);
             max = Math.max(max, wait);

@@ -12,8 +12,8 @@ class CausesTest {
 
     @Test
     void aTlsFailureIsToldByTheInnermostCauseBelowTheHandshakeException() {
-        var pinMismatch = new DecoderException(new SSLHandshakeException("PKIX path building failed").initCause(
-                new CertificateException("relay presented SHA256:abc, pinned SHA256:def")));
+        var pinMismatch = new DecoderException(new SSLHandshakeException("PKIX path building failed")
+                .initCause(new CertificateException("relay presented SHA256:abc, pinned SHA256:def")));
 
         assertThat(Causes.tlsFailure(pinMismatch)).hasValue("relay presented SHA256:abc, pinned SHA256:def");
         assertThat(Causes.tlsFailure(new IOException("Connection reset"))).isEmpty();

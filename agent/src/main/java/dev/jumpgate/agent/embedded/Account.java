@@ -25,7 +25,10 @@ public record Account(String name, long uid, long gid, Path home, String shell) 
     /** One passwd line, {@code name:x:uid:gid:gecos:home:shell}; empty if it is not one. */
     static Optional<Account> parsePasswd(String line) {
         String[] f = line.strip().split(":", -1);
-        if (f.length != 7 || f[0].isEmpty() || !f[2].matches("[0-9]{1,10}") || !f[3].matches("[0-9]{1,10}")
+        if (f.length != 7
+                || f[0].isEmpty()
+                || !f[2].matches("[0-9]{1,10}")
+                || !f[3].matches("[0-9]{1,10}")
                 || f[5].isEmpty()) {
             return Optional.empty();
         }
@@ -38,12 +41,17 @@ public record Account(String name, long uid, long gid, Path home, String shell) 
             return Optional.empty(); // not a user name any useradd accepts; never hand it to a program
         }
         try {
-            Process p = new ProcessBuilder("getent", "passwd", name).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getent", "passwd", name)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return Optional.empty();
             }
-            return out.lines().findFirst().flatMap(Account::parsePasswd).filter(a -> a.name().equals(name));
+            return out.lines()
+                    .findFirst()
+                    .flatMap(Account::parsePasswd)
+                    .filter(a -> a.name().equals(name));
         } catch (IOException e) {
             return Optional.empty(); // no getent: only the agent's own account is known
         } catch (InterruptedException e) {
@@ -55,8 +63,13 @@ public record Account(String name, long uid, long gid, Path home, String shell) 
     /** The account this agent runs as. */
     static Account current() {
         String name = System.getProperty("user.name");
-        return lookup(name).orElseGet(() -> new Account(name, currentUid(), -1, Path.of(System.getProperty(
-                "user.home")), Optional.ofNullable(System.getenv("SHELL")).orElse(FALLBACK_SHELL)));
+        return lookup(name)
+                .orElseGet(() -> new Account(
+                        name,
+                        currentUid(),
+                        -1,
+                        Path.of(System.getProperty("user.home")),
+                        Optional.ofNullable(System.getenv("SHELL")).orElse(FALLBACK_SHELL)));
     }
 
     private static long currentUid() {

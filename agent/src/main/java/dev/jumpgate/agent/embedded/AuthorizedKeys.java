@@ -24,8 +24,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 final class AuthorizedKeys {
 
     /** One usable key and where it was found ({@code FILE:LINE}). */
-    record Entry(PublicKey key, String source) {
-    }
+    record Entry(PublicKey key, String source) {}
 
     /** The keys found, and one line per thing skipped, for the log. */
     record Found(List<Entry> keys, List<String> problems) {
@@ -36,10 +35,10 @@ final class AuthorizedKeys {
 
     /** Larger than any real authorized_keys; keeps a runaway file from being read into memory. */
     static final long MAX_FILE_BYTES = 1 << 20;
+
     private static final Pattern KEY_TYPE = Pattern.compile("(ssh-|ecdsa-sha2-|sk-ssh-|sk-ecdsa-)[A-Za-z0-9@.-]+");
 
-    private AuthorizedKeys() {
-    }
+    private AuthorizedKeys() {}
 
     /**
      * The usable keys of the user's own {@code ~/.ssh/authorized_keys} and of the agent's {@code agentFiles}, each
@@ -59,7 +58,7 @@ final class AuthorizedKeys {
 
     private static void readOne(Path f, Account account, boolean asTheUser, List<Entry> keys, List<String> problems) {
         switch (OwnedFile.read(f, account, asTheUser, MAX_FILE_BYTES)) {
-            case OwnedFile.Result.Missing m -> { }
+            case OwnedFile.Result.Missing m -> {}
             case OwnedFile.Result.Refused r -> problems.add("skipped " + r.reason());
             case OwnedFile.Result.Text t -> {
                 Found one = parse(t.text(), f.toString());
@@ -93,8 +92,8 @@ final class AuthorizedKeys {
                 continue;
             }
             try {
-                PublicKey key = PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, null,
-                        PublicKeyEntryResolver.IGNORING);
+                PublicKey key = PublicKeyEntry.parsePublicKeyEntry(line)
+                        .resolvePublicKey(null, null, PublicKeyEntryResolver.IGNORING);
                 if (key == null) {
                     problems.add(where + ": key type " + type + " is not supported");
                 } else {

@@ -41,10 +41,10 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
     /** The host keys sshd has after {@code ssh-keygen -A}, under the same names, so that every client finds one. */
-    record HostKey(String file, String type, int bits) {
-    }
+    record HostKey(String file, String type, int bits) {}
 
-    static final List<HostKey> HOST_KEYS = List.of(new HostKey("ssh_host_ed25519_key", "ssh-ed25519", 256),
+    static final List<HostKey> HOST_KEYS = List.of(
+            new HostKey("ssh_host_ed25519_key", "ssh-ed25519", 256),
             new HostKey("ssh_host_ecdsa_key", "ecdsa-sha2-nistp256", 256),
             new HostKey("ssh_host_rsa_key", "ssh-rsa", 3072));
 
@@ -75,8 +75,8 @@ public final class EmbeddedServer implements AutoCloseable {
         }
         List<KeyPair> hostKeys = new ArrayList<>();
         for (HostKey key : HOST_KEYS) {
-            hostKeys.add(KeyFiles.loadOrCreate(state.resolve(key.file()), key.type(), key.bits(),
-                    "jumpgate embedded host key"));
+            hostKeys.add(KeyFiles.loadOrCreate(
+                    state.resolve(key.file()), key.type(), key.bits(), "jumpgate embedded host key"));
         }
         Account agent = Account.current();
         Programs programs = new Programs(settings.env());
@@ -84,8 +84,8 @@ public final class EmbeddedServer implements AutoCloseable {
         sshd.setHost("127.0.0.1");
         sshd.setPort(0);
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
-        sshd.setPublickeyAuthenticator(new PublicKeyLogin(new LoginPolicy(agent, Account::lookup),
-                settings.authorizedKeys()));
+        sshd.setPublickeyAuthenticator(
+                new PublicKeyLogin(new LoginPolicy(agent, Account::lookup), settings.authorizedKeys()));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
@@ -106,16 +106,21 @@ public final class EmbeddedServer implements AutoCloseable {
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         // Keepalive answers count as traffic: a live client is never idle; a silent one is closed by the keepalive
         // or, at the latest, by this.
-        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.keepalive().isZero() ? Duration.ZERO
-                : settings.keepalive().multipliedBy(Keepalive.MAX_UNANSWERED + 2));
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r ->
-                Thread.ofPlatform().name("embedded-keepalive").daemon().unstarted(r));
+        CoreModuleProperties.IDLE_TIMEOUT.set(
+                sshd,
+                settings.keepalive().isZero()
+                        ? Duration.ZERO
+                        : settings.keepalive().multipliedBy(Keepalive.MAX_UNANSWERED + 2));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("embedded-keepalive").daemon().unstarted(r));
         sshd.addSessionListener(new Keepalive(settings.keepalive(), timer));
         sshd.addSessionListener(new SessionListener() {
             @Override
             public void sessionEvent(Session session, Event event) {
                 if (event == Event.Authenticated) {
-                    log.info("embedded ssh: {} logged in with key {}", LogText.of(session.getUsername()),
+                    log.info(
+                            "embedded ssh: {} logged in with key {}",
+                            LogText.of(session.getUsername()),
                             session.getAttribute(PublicKeyLogin.KEY));
                 }
             }
@@ -135,8 +140,11 @@ public final class EmbeddedServer implements AutoCloseable {
             public boolean canListen(SshdSocketAddress address, Session session) {
                 boolean ok = policy.mayListen(address.getHostName(), address.getPort());
                 if (!ok) {
-                    log.info("embedded ssh: refusing ssh -R listening on {} for {}: the agent allows listening on {}"
-                            + " (--allow-listen)", LogText.of(address), LogText.of(session.getUsername()),
+                    log.info(
+                            "embedded ssh: refusing ssh -R listening on {} for {}: the agent allows listening on {}"
+                                    + " (--allow-listen)",
+                            LogText.of(address),
+                            LogText.of(session.getUsername()),
                             ForwardingPolicy.describe(policy.listen()));
                 }
                 return ok;
@@ -146,15 +154,16 @@ public final class EmbeddedServer implements AutoCloseable {
             public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
                 boolean ok = type == Type.Direct && policy.mayConnect(address.getHostName(), address.getPort());
                 if (!ok) {
-                    log.info("embedded ssh: refusing ssh -L to {} for {}: the agent allows {} (--allow)",
-                            LogText.of(address), LogText.of(session.getUsername()),
+                    log.info(
+                            "embedded ssh: refusing ssh -L to {} for {}: the agent allows {} (--allow)",
+                            LogText.of(address),
+                            LogText.of(session.getUsername()),
                             ForwardingPolicy.describe(policy.connect()));
                 }
                 return ok;
             }
         };
-        return ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false), X11ForwardingFilter.of(false),
-                tcp);
+        return ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false), X11ForwardingFilter.of(false), tcp);
     }
 
     /** Where the server listens: the agent's SSH target. */

@@ -14,8 +14,8 @@ import java.util.List;
  * @param env            which variables clients may set
  * @param keepalive      how often to ask a client for a sign of life; zero: never
  */
-public record EmbeddedSettings(Path stateDir, List<Path> authorizedKeys, ForwardingPolicy forwarding,
-        EnvAllowList env, Duration keepalive) {
+public record EmbeddedSettings(
+        Path stateDir, List<Path> authorizedKeys, ForwardingPolicy forwarding, EnvAllowList env, Duration keepalive) {
 
     public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(15);
 

@@ -16,8 +16,8 @@ public record EnvAllowList(List<String> patterns) {
         patterns = List.copyOf(patterns);
         for (String p : patterns) {
             if (p.isEmpty() || p.indexOf('*') >= 0 && p.indexOf('*') != p.length() - 1) {
-                throw new IllegalArgumentException("environment pattern '" + p
-                        + "' must be a name, or a prefix followed by one trailing *");
+                throw new IllegalArgumentException(
+                        "environment pattern '" + p + "' must be a name, or a prefix followed by one trailing *");
             }
         }
     }

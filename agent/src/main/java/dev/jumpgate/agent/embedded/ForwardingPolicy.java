@@ -45,7 +45,8 @@ public record ForwardingPolicy(List<HostPort> connect, List<HostPort> listen) {
             return false;
         }
         String h = normalize(host);
-        return list.stream().anyMatch(a -> a.port() == port && normalize(a.host()).equals(h));
+        return list.stream()
+                .anyMatch(a -> a.port() == port && normalize(a.host()).equals(h));
     }
 
     private static String normalize(String host) {
@@ -57,6 +58,8 @@ public record ForwardingPolicy(List<HostPort> connect, List<HostPort> listen) {
     }
 
     public static String describe(List<HostPort> list) {
-        return list.isEmpty() ? "nothing" : String.join(", ", list.stream().map(HostPort::toString).toList());
+        return list.isEmpty()
+                ? "nothing"
+                : String.join(", ", list.stream().map(HostPort::toString).toList());
     }
 }

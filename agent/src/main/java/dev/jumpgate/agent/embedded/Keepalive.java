@@ -44,8 +44,9 @@ final class Keepalive implements SessionListener {
         }
         AtomicInteger unanswered = new AtomicInteger();
         long millis = interval.toMillis();
-        session.setAttribute(TASK, timer.scheduleWithFixedDelay(() -> ask(session, unanswered), millis, millis,
-                TimeUnit.MILLISECONDS));
+        session.setAttribute(
+                TASK,
+                timer.scheduleWithFixedDelay(() -> ask(session, unanswered), millis, millis, TimeUnit.MILLISECONDS));
     }
 
     private void ask(Session session, AtomicInteger unanswered) {
@@ -53,8 +54,11 @@ final class Keepalive implements SessionListener {
             return;
         }
         if (unanswered.get() >= MAX_UNANSWERED) {
-            log.info("embedded ssh: the client of {} answered none of {} keepalives in {} s; closing its session",
-                    LogText.of(session.getUsername()), MAX_UNANSWERED, interval.toSeconds() * MAX_UNANSWERED);
+            log.info(
+                    "embedded ssh: the client of {} answered none of {} keepalives in {} s; closing its session",
+                    LogText.of(session.getUsername()),
+                    MAX_UNANSWERED,
+                    interval.toSeconds() * MAX_UNANSWERED);
             session.close(true);
             return;
         }
@@ -65,7 +69,9 @@ final class Keepalive implements SessionListener {
             request.putBoolean(true);
             session.request(request, REQUEST, (cmd, reply) -> unanswered.set(0));
         } catch (IOException | RuntimeException e) {
-            log.debug("embedded ssh: keepalive to {} not sent: {}", LogText.of(session.getUsername()),
+            log.debug(
+                    "embedded ssh: keepalive to {} not sent: {}",
+                    LogText.of(session.getUsername()),
                     LogText.of(e.getMessage()));
         }
     }

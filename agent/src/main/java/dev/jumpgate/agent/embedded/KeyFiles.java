@@ -25,8 +25,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  */
 public final class KeyFiles {
 
-    private KeyFiles() {
-    }
+    private KeyFiles() {}
 
     /** The Ed25519 key pair in {@code file}, generated and written first if there is none. */
     public static KeyPair loadOrCreate(Path file, String comment) throws IOException {
@@ -45,8 +44,8 @@ public final class KeyFiles {
         try {
             pair = KeyUtils.generateKeyPair(type, bits);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot generate a " + type + " key (is BouncyCastle on the classpath?): "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "cannot generate a " + type + " key (is BouncyCastle on the classpath?): " + e.getMessage(), e);
         }
         ByteArrayOutputStream secret = new ByteArrayOutputStream();
         try {

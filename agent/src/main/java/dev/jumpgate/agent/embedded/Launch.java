@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 record Launch(Account account, boolean switchUser) {
 
     static final Optional<Path> SETPRIV = Stream.of("/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv")
-            .map(Path::of).filter(Files::isExecutable).findFirst();
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
     private static final String USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games";
     private static final String ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -30,9 +32,14 @@ record Launch(Account account, boolean switchUser) {
         if (!switchUser) {
             return program;
         }
-        List<String> argv = new ArrayList<>(List.of(SETPRIV.orElseThrow(() -> new IllegalStateException(
-                "setpriv (util-linux) is needed to start programs as " + account.name())).toString(),
-                "--reuid=" + account.uid(), "--regid=" + account.gid(), "--init-groups", "--"));
+        List<String> argv = new ArrayList<>(List.of(
+                SETPRIV.orElseThrow(() -> new IllegalStateException(
+                                "setpriv (util-linux) is needed to start programs as " + account.name()))
+                        .toString(),
+                "--reuid=" + account.uid(),
+                "--regid=" + account.gid(),
+                "--init-groups",
+                "--"));
         argv.addAll(program);
         return argv;
     }
@@ -71,8 +78,9 @@ record Launch(Account account, boolean switchUser) {
         // bash reads ~/.bashrc for `ssh DEVICE COMMAND` only when it sees SSH_CLIENT, as under sshd; PATH
         // additions there are what makes `rsync` and friends found.
         env.put("SSH_CLIENT", peer.clientHost() + " " + peer.clientPort() + " " + peer.serverPort());
-        env.put("SSH_CONNECTION", peer.clientHost() + " " + peer.clientPort() + " " + peer.serverHost() + " "
-                + peer.serverPort());
+        env.put(
+                "SSH_CONNECTION",
+                peer.clientHost() + " " + peer.clientPort() + " " + peer.serverHost() + " " + peer.serverPort());
         if (term != null) {
             env.put("TERM", term);
         }
@@ -83,6 +91,5 @@ record Launch(Account account, boolean switchUser) {
      * Both ends of the SSH connection as the server sees them. Behind the agent the client end is the agent's own
      * loopback socket: the user's real address is known only to the relay.
      */
-    record Peer(String clientHost, int clientPort, String serverHost, int serverPort) {
-    }
+    record Peer(String clientHost, int clientPort, String serverHost, int serverPort) {}
 }

@@ -13,11 +13,9 @@ record LoginPolicy(Account agent, Function<String, Optional<Account>> accounts) 
 
     sealed interface Decision {
         /** {@code switchUser}: programs must drop from the agent's root to {@code account} before they run. */
-        record Allow(Account account, boolean switchUser) implements Decision {
-        }
+        record Allow(Account account, boolean switchUser) implements Decision {}
 
-        record Refuse(String reason) implements Decision {
-        }
+        record Refuse(String reason) implements Decision {}
     }
 
     Decision decide(String login) {

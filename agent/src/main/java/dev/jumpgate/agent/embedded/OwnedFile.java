@@ -31,14 +31,11 @@ final class OwnedFile {
 
     /** What reading gave: the text, no file at all, or a refusal naming the file and the rule it broke. */
     sealed interface Result {
-        record Text(String text) implements Result {
-        }
+        record Text(String text) implements Result {}
 
-        record Missing() implements Result {
-        }
+        record Missing() implements Result {}
 
-        record Refused(String reason) implements Result {
-        }
+        record Refused(String reason) implements Result {}
     }
 
     private interface Libc extends Library {
@@ -60,20 +57,19 @@ final class OwnedFile {
     // MIPS, SPARC and others differ in more flags and get no guess.
     private static final String ARCH = System.getProperty("os.arch");
     private static final Set<String> ARM_OR_POWER = Set.of("aarch64", "arm", "ppc64", "ppc64le");
-    private static final Set<String> GENERIC = Set.of("amd64", "x86_64", "x86", "i386", "riscv64", "s390x",
-            "loongarch64");
+    private static final Set<String> GENERIC =
+            Set.of("amd64", "x86_64", "x86", "i386", "riscv64", "s390x", "loongarch64");
     private static final int O_RDONLY = 0;
     private static final int O_NOCTTY = 0400;
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_NOFOLLOW = ARM_OR_POWER.contains(ARCH) ? 0100000 : 0400000;
-    private static final boolean SUPPORTED = System.getProperty("os.name").equals("Linux")
-            && (ARM_OR_POWER.contains(ARCH) || GENERIC.contains(ARCH));
+    private static final boolean SUPPORTED =
+            System.getProperty("os.name").equals("Linux") && (ARM_OR_POWER.contains(ARCH) || GENERIC.contains(ARCH));
 
     private static volatile Libc libc;
 
-    private OwnedFile() {
-    }
+    private OwnedFile() {}
 
     /**
      * The text of {@code file}, read for the user {@code account}. With {@code asTheUser}, a file the user could
@@ -83,7 +79,8 @@ final class OwnedFile {
     static Result read(Path file, Account account, boolean asTheUser, long maxBytes) {
         if (!SUPPORTED) {
             return new Result.Refused(file + ": the embedded server reads authorized_keys files only on Linux on"
-                    + " x86, ARM, POWER, RISC-V, s390x and LoongArch, not on " + System.getProperty("os.name") + " " + ARCH);
+                    + " x86, ARM, POWER, RISC-V, s390x and LoongArch, not on " + System.getProperty("os.name") + " "
+                    + ARCH);
         }
         int fd;
         try {
@@ -91,8 +88,9 @@ final class OwnedFile {
         } catch (LastErrorException e) {
             return switch (e.getErrorCode()) {
                 case ENOENT, ENOTDIR -> new Result.Missing();
-                case ELOOP -> new Result.Refused(file + " is a symbolic link, which is not followed (make it the"
-                        + " file itself)");
+                case ELOOP ->
+                    new Result.Refused(
+                            file + " is a symbolic link, which is not followed (make it the" + " file itself)");
                 default -> new Result.Refused(file + " cannot be opened: " + e.getMessage());
             };
         } catch (UnsatisfiedLinkError e) {
@@ -100,8 +98,8 @@ final class OwnedFile {
         }
         try {
             Path opened = Path.of("/proc/self/fd/" + fd);
-            String broken = fileRule(file, Files.readAttributes(opened, "unix:mode,uid,gid,size"), account,
-                    asTheUser, maxBytes);
+            String broken = fileRule(
+                    file, Files.readAttributes(opened, "unix:mode,uid,gid,size"), account, asTheUser, maxBytes);
             if (broken == null) {
                 broken = directoryRule(Files.readSymbolicLink(opened), account);
             }
@@ -117,8 +115,8 @@ final class OwnedFile {
         }
     }
 
-    private static String fileRule(Path file, Map<String, Object> a, Account account, boolean asTheUser,
-            long maxBytes) {
+    private static String fileRule(
+            Path file, Map<String, Object> a, Account account, boolean asTheUser, long maxBytes) {
         int mode = (Integer) a.get("mode");
         long uid = ((Number) a.get("uid")).longValue();
         if ((mode & S_IFMT) != S_IFREG) {
@@ -132,10 +130,11 @@ final class OwnedFile {
             return file + " may be written by others than its owner (mode " + octal(mode) + "; chmod go-w " + file
                     + ")";
         }
-        if (asTheUser && uid != account.uid() && (mode & 04) == 0
+        if (asTheUser
+                && uid != account.uid()
+                && (mode & 04) == 0
                 && !((mode & 040) != 0 && ((Number) a.get("gid")).longValue() == account.gid())) {
-            return file + " is owned by root and " + account.name() + " could not read it (mode " + octal(mode)
-                    + ")";
+            return file + " is owned by root and " + account.name() + " could not read it (mode " + octal(mode) + ")";
         }
         if (((Number) a.get("size")).longValue() > maxBytes) {
             return file + " is larger than " + maxBytes + " bytes";
@@ -170,7 +169,9 @@ final class OwnedFile {
         try {
             long got;
             while (text.size() <= maxBytes
-                    && (got = libc().read(fd, chunk, new NativeLong(chunk.length)).longValue()) > 0) {
+                    && (got = libc().read(fd, chunk, new NativeLong(chunk.length))
+                                    .longValue())
+                            > 0) {
                 text.write(chunk, 0, (int) got);
             }
         } catch (LastErrorException e) {

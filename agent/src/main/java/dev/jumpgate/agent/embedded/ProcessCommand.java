@@ -19,7 +19,8 @@ final class ProcessCommand extends ProgramCommand<Process> {
 
     @Override
     Process launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(spawn.argv()).directory(spawn.directory().toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(spawn.argv()).directory(spawn.directory().toFile());
         pb.environment().clear();
         pb.environment().putAll(spawn.env());
         return pb.start();

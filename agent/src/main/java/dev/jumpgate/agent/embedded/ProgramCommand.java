@@ -29,6 +29,7 @@ abstract sealed class ProgramCommand<P extends Process> implements Command, Chan
     final Spawn spawn;
     /** Where the program runs, for the log: {@code ""} or {@code " on a PTY"}. */
     private final String where;
+
     ChannelInput in;
     OutputStream out;
     OutputStream err;
@@ -52,15 +53,13 @@ abstract sealed class ProgramCommand<P extends Process> implements Command, Chan
     abstract String cannotStart(String message);
 
     /** The program has started, before any pump: settle what it needs of {@code env}. */
-    void started(P p, Environment env) {
-    }
+    void started(P p, Environment env) {}
 
     /** Starts the pumps between the channel and the program named {@code name}. */
     abstract Drain connect(P p, String name);
 
     /** The program ended and its exit status went out (or could not be known). */
-    void afterExit(P p) {
-    }
+    void afterExit(P p) {}
 
     /** The client went away while the program still runs: end it and what it started. */
     abstract void clientGone(P p);
@@ -71,7 +70,11 @@ abstract sealed class ProgramCommand<P extends Process> implements Command, Chan
         try {
             p = launch();
         } catch (IOException | RuntimeException e) {
-            log.warn("embedded ssh {}: cannot start {}{}: {}", spawn.label(), spawn.argv().getFirst(), where,
+            log.warn(
+                    "embedded ssh {}: cannot start {}{}: {}",
+                    spawn.label(),
+                    spawn.argv().getFirst(),
+                    where,
                     e.getMessage());
             err.write(cannotStart(e.getMessage()).getBytes(StandardCharsets.UTF_8));
             err.flush();

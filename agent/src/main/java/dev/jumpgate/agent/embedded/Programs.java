@@ -57,12 +57,22 @@ final class Programs {
         String term = terminal ? requested.getOrDefault(Environment.ENV_TERM, "dumb") : null;
         ServerSession session = channel.getServerSession();
         String label = launch.account().name() + "-" + SESSIONS.incrementAndGet();
-        log.info("embedded ssh {}: {}{} as {}", label, what, terminal ? " on a PTY" : "",
-                launch.switchUser() ? launch.account().name() + " (uid " + launch.account().uid() + ")"
+        log.info(
+                "embedded ssh {}: {}{} as {}",
+                label,
+                what,
+                terminal ? " on a PTY" : "",
+                launch.switchUser()
+                        ? launch.account().name() + " (uid " + launch.account().uid() + ")"
                         : "the agent's user");
-        return new Spawn(label, launch.account(), argv,
-                launch.environment(requested, allowed, term, peer(session)), launch.directory(),
-                number(requested.get(Environment.ENV_COLUMNS)), number(requested.get(Environment.ENV_LINES)));
+        return new Spawn(
+                label,
+                launch.account(),
+                argv,
+                launch.environment(requested, allowed, term, peer(session)),
+                launch.directory(),
+                number(requested.get(Environment.ENV_COLUMNS)),
+                number(requested.get(Environment.ENV_LINES)));
     }
 
     static Launch launch(ChannelSession channel) throws IOException {
@@ -76,13 +86,15 @@ final class Programs {
     private static Launch.Peer peer(ServerSession session) {
         InetSocketAddress client = inet(session.getClientAddress());
         InetSocketAddress server = inet(session.getLocalAddress());
-        return new Launch.Peer(client.getAddress().getHostAddress(), client.getPort(),
-                server.getAddress().getHostAddress(), server.getPort());
+        return new Launch.Peer(
+                client.getAddress().getHostAddress(),
+                client.getPort(),
+                server.getAddress().getHostAddress(),
+                server.getPort());
     }
 
     private static InetSocketAddress inet(SocketAddress a) {
-        return a instanceof InetSocketAddress i && i.getAddress() != null ? i
-                : new InetSocketAddress("127.0.0.1", 0);
+        return a instanceof InetSocketAddress i && i.getAddress() != null ? i : new InetSocketAddress("127.0.0.1", 0);
     }
 
     private static int number(String s) {

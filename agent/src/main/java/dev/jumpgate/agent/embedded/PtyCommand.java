@@ -36,7 +36,9 @@ final class PtyCommand extends ProgramCommand<PtyProcess> {
     @Override
     PtyProcess launch() throws IOException {
         PtyProcessBuilder b = new PtyProcessBuilder(spawn.argv().toArray(String[]::new))
-                .setEnvironment(spawn.env()).setDirectory(spawn.directory().toString()).setConsole(false);
+                .setEnvironment(spawn.env())
+                .setDirectory(spawn.directory().toString())
+                .setConsole(false);
         if (spawn.columns() > 0 && spawn.rows() > 0) {
             b.setInitialColumns(spawn.columns()).setInitialRows(spawn.rows());
         }
@@ -78,8 +80,10 @@ final class PtyCommand extends ProgramCommand<PtyProcess> {
      */
     @Override
     void clientGone(PtyProcess p) {
-        log.info("embedded ssh {}: client gone; hanging up the terminal of pid {} and ending its session",
-                spawn.label(), p.pid());
+        log.info(
+                "embedded ssh {}: client gone; hanging up the terminal of pid {} and ending its session",
+                spawn.label(),
+                p.pid());
         closeTerminal(p);
         Reaper.endSession(p.pid());
     }
@@ -100,11 +104,17 @@ final class PtyCommand extends ProgramCommand<PtyProcess> {
     /** Like sshd: the user owns the terminal it logs in on (programs such as gpg's pinentry open it by name). */
     private void giveTerminal(String device) {
         try {
-            var owner = Path.of(device).getFileSystem().getUserPrincipalLookupService()
+            var owner = Path.of(device)
+                    .getFileSystem()
+                    .getUserPrincipalLookupService()
                     .lookupPrincipalByName(spawn.account().name());
             Files.setOwner(Path.of(device), owner);
         } catch (IOException | RuntimeException e) {
-            log.warn("embedded ssh {}: cannot give {} to {}: {}", spawn.label(), device, spawn.account().name(),
+            log.warn(
+                    "embedded ssh {}: cannot give {} to {}: {}",
+                    spawn.label(),
+                    device,
+                    spawn.account().name(),
                     e.getMessage());
         }
     }

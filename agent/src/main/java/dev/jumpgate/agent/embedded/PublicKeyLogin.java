@@ -24,6 +24,7 @@ final class PublicKeyLogin implements PublickeyAuthenticator {
     static final AttributeKey<Launch> LAUNCH = new AttributeKey<>();
     /** "SHA256:... from FILE:LINE", for the log line that says who logged in. */
     static final AttributeKey<String> KEY = new AttributeKey<>();
+
     private static final AttributeKey<String> REFUSAL_LOGGED = new AttributeKey<>();
     private static final AttributeKey<Boolean> PROBLEMS_LOGGED = new AttributeKey<>();
 
@@ -44,8 +45,10 @@ final class PublicKeyLogin implements PublickeyAuthenticator {
         }
         LoginPolicy.Decision.Allow allow = (LoginPolicy.Decision.Allow) decision;
         if (allow.switchUser() && Launch.SETPRIV.isEmpty()) {
-            refuseOnce(session, username, "starting programs as another user needs setpriv (util-linux), which is"
-                    + " not installed");
+            refuseOnce(
+                    session,
+                    username,
+                    "starting programs as another user needs setpriv (util-linux), which is" + " not installed");
             return false;
         }
         AuthorizedKeys.Found found = AuthorizedKeys.read(allow.account(), agentKeyFiles);
@@ -55,13 +58,17 @@ final class PublicKeyLogin implements PublickeyAuthenticator {
                 session.setAttribute(PROBLEMS_LOGGED, Boolean.TRUE);
                 found.problems().forEach(p -> log.warn("embedded ssh: {}", p));
             }
-            log.info("embedded ssh: refusing key {} for '{}': it is not in {} or {}", KeyFiles.fingerprint(key),
-                    LoginPolicy.printable(username), allow.account().home().resolve(".ssh/authorized_keys"),
+            log.info(
+                    "embedded ssh: refusing key {} for '{}': it is not in {} or {}",
+                    KeyFiles.fingerprint(key),
+                    LoginPolicy.printable(username),
+                    allow.account().home().resolve(".ssh/authorized_keys"),
                     agentKeyFiles);
             return false;
         }
         session.setAttribute(LAUNCH, new Launch(allow.account(), allow.switchUser()));
-        session.setAttribute(KEY, KeyFiles.fingerprint(key) + " from " + match.get().source());
+        session.setAttribute(
+                KEY, KeyFiles.fingerprint(key) + " from " + match.get().source());
         return true;
     }
 

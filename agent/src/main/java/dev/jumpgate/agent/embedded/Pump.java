@@ -13,8 +13,7 @@ final class Pump {
 
     static final int BUFFER = 32 * 1024;
 
-    private Pump() {
-    }
+    private Pump() {}
 
     /** @param closeAtEnd close {@code to} at end of {@code from} (EOF travels on); otherwise leave it open */
     static Thread start(String name, InputStream from, OutputStream to, boolean closeAtEnd) {

@@ -22,17 +22,18 @@ import java.util.stream.Stream;
 final class Reaper {
 
     static final Duration GRACE = Duration.ofSeconds(2);
-    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(r ->
-            Thread.ofPlatform().name("embedded-reaper").daemon().unstarted(r));
+    private static final ScheduledExecutorService LATER = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("embedded-reaper").daemon().unstarted(r));
 
-    private Reaper() {
-    }
+    private Reaper() {}
 
     /** Ends every process in the session that {@code leaderPid} leads (a PTY's shell). */
     static void endSession(long leaderPid) {
         terminate(sessionMembers(leaderPid));
-        LATER.schedule(() -> sessionMembers(leaderPid).forEach(ProcessHandle::destroyForcibly),
-                GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        LATER.schedule(
+                () -> sessionMembers(leaderPid).forEach(ProcessHandle::destroyForcibly),
+                GRACE.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Ends {@code leader} and its descendants (a command without a PTY). */
@@ -41,8 +42,10 @@ final class Reaper {
         tree.add(leader);
         leader.descendants().forEach(tree::add);
         terminate(tree);
-        LATER.schedule(() -> tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly),
-                GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        LATER.schedule(
+                () -> tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly),
+                GRACE.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private static void terminate(List<ProcessHandle> processes) {
@@ -58,7 +61,8 @@ final class Reaper {
         long self = ProcessHandle.current().pid();
         List<ProcessHandle> members = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList()) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().matches("[0-9]+"))
+                    .toList()) {
                 long pid = Long.parseLong(p.getFileName().toString());
                 if (pid == self) {
                     continue;

@@ -42,8 +42,8 @@ final class SessionChannel extends ChannelSession {
     }
 
     @Override
-    protected RequestHandler.Result handlePtyReqParsed(String term, int columns, int rows, int width, int height,
-            Map<PtyMode, Integer> modes) throws IOException {
+    protected RequestHandler.Result handlePtyReqParsed(
+            String term, int columns, int rows, int width, int height, Map<PtyMode, Integer> modes) throws IOException {
         terminal = true;
         return super.handlePtyReqParsed(term, columns, rows, width, height, modes);
     }

@@ -22,9 +22,14 @@ import org.slf4j.LoggerFactory;
 final class Sftp extends SftpSubsystemFactory {
 
     private static final Logger log = LoggerFactory.getLogger(Sftp.class);
-    static final Optional<Path> SFTP_SERVER = Stream.of("/usr/lib/openssh/sftp-server",
-            "/usr/libexec/openssh/sftp-server", "/usr/lib/ssh/sftp-server", "/usr/libexec/sftp-server")
-            .map(Path::of).filter(Files::isExecutable).findFirst();
+    static final Optional<Path> SFTP_SERVER = Stream.of(
+                    "/usr/lib/openssh/sftp-server",
+                    "/usr/libexec/openssh/sftp-server",
+                    "/usr/lib/ssh/sftp-server",
+                    "/usr/libexec/sftp-server")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst();
 
     private final Programs programs;
 
@@ -43,8 +48,10 @@ final class Sftp extends SftpSubsystemFactory {
         if (SFTP_SERVER.isPresent()) {
             return programs.pipes(channel, List.of(SFTP_SERVER.get().toString()), "sftp-server");
         }
-        log.warn("embedded ssh: refusing sftp for {}: serving another user's files needs OpenSSH's sftp-server"
-                + " (apt-get install openssh-sftp-server), or run the agent as {}", launch.account().name(),
+        log.warn(
+                "embedded ssh: refusing sftp for {}: serving another user's files needs OpenSSH's sftp-server"
+                        + " (apt-get install openssh-sftp-server), or run the agent as {}",
+                launch.account().name(),
                 launch.account().name());
         return null;
     }

@@ -9,8 +9,14 @@ import java.util.Map;
  * directory, and for a PTY the terminal size the client asked for. {@code label} names the session in thread
  * names and log lines.
  */
-record Spawn(String label, Account account, List<String> argv, Map<String, String> env, Path directory,
-        int columns, int rows) {
+record Spawn(
+        String label,
+        Account account,
+        List<String> argv,
+        Map<String, String> env,
+        Path directory,
+        int columns,
+        int rows) {
 
     Spawn {
         argv = List.copyOf(argv);

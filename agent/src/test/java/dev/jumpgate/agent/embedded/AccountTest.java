@@ -9,21 +9,28 @@ class AccountTest {
 
     @Test
     void passwdLineGivesNameIdsHomeAndShell() {
-        assertThat(Account.parsePasswd("alice:x:1000:1001:Alice,,,:/home/alice:/bin/zsh\n")).contains(
-                new Account("alice", 1000, 1001, Path.of("/home/alice"), "/bin/zsh"));
+        assertThat(Account.parsePasswd("alice:x:1000:1001:Alice,,,:/home/alice:/bin/zsh\n"))
+                .contains(new Account("alice", 1000, 1001, Path.of("/home/alice"), "/bin/zsh"));
     }
 
     @Test
     void emptyShellFieldMeansBinSh() {
-        assertThat(Account.parsePasswd("svc:x:998:998::/var/lib/svc:").orElseThrow().shell()).isEqualTo("/bin/sh");
+        assertThat(Account.parsePasswd("svc:x:998:998::/var/lib/svc:")
+                        .orElseThrow()
+                        .shell())
+                .isEqualTo("/bin/sh");
     }
 
     @Test
     void malformedLinesAreNotAccounts() {
         assertThat(Account.parsePasswd("")).isEmpty();
-        assertThat(Account.parsePasswd("alice:x:1000:1000:/home/alice:/bin/sh")).as("six fields").isEmpty();
+        assertThat(Account.parsePasswd("alice:x:1000:1000:/home/alice:/bin/sh"))
+                .as("six fields")
+                .isEmpty();
         assertThat(Account.parsePasswd("alice:x:-1:1000::/home/alice:/bin/sh")).isEmpty();
-        assertThat(Account.parsePasswd("alice:x:1000:1000:::/bin/sh")).as("no home").isEmpty();
+        assertThat(Account.parsePasswd("alice:x:1000:1000:::/bin/sh"))
+                .as("no home")
+                .isEmpty();
     }
 
     @Test

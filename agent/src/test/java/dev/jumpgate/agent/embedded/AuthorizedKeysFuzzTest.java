@@ -20,8 +20,13 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 class AuthorizedKeysFuzzTest {
 
     private static final long CAP = 1024;
-    private static final Set<String> KNOWN = Set.of("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256",
-            "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
+    private static final Set<String> KNOWN = Set.of(
+            "ssh-ed25519",
+            "ssh-rsa",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "sk-ssh-ed25519@openssh.com",
             "sk-ecdsa-sha2-nistp256@openssh.com");
     private static final Path FILE;
     private static final Account ME;
@@ -64,7 +69,8 @@ class AuthorizedKeysFuzzTest {
             assertThat(problem).startsWith("ak:").doesNotContainPattern("\\p{Cntrl}");
             int open = problem.indexOf("key with options (");
             if (open >= 0) {
-                String names = problem.substring(open + "key with options (".length(), problem.lastIndexOf(") skipped"));
+                String names =
+                        problem.substring(open + "key with options (".length(), problem.lastIndexOf(") skipped"));
                 assertThat(names).doesNotContain("=", "\"");
             }
         }

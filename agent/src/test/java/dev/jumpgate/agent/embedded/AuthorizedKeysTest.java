@@ -28,37 +28,45 @@ class AuthorizedKeysTest {
 
     @Test
     void keysWithCommentsBlankLinesAndCommentLinesAreRead() {
-        AuthorizedKeys.Found found = AuthorizedKeys.parse("# my keys\n\n" + aliceLine + " alice@laptop\n  "
-                + bobLine + "\n", "ak");
+        AuthorizedKeys.Found found =
+                AuthorizedKeys.parse("# my keys\n\n" + aliceLine + " alice@laptop\n  " + bobLine + "\n", "ak");
         assertThat(found.problems()).isEmpty();
-        assertThat(found.match(alice.getPublic())).hasValueSatisfying(e -> assertThat(e.source()).isEqualTo("ak:3"));
-        assertThat(found.match(bob.getPublic())).hasValueSatisfying(e -> assertThat(e.source()).isEqualTo("ak:4"));
+        assertThat(found.match(alice.getPublic()))
+                .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo("ak:3"));
+        assertThat(found.match(bob.getPublic()))
+                .hasValueSatisfying(e -> assertThat(e.source()).isEqualTo("ak:4"));
     }
 
     @Test
     void aKeyNotListedDoesNotMatch() {
-        assertThat(AuthorizedKeys.parse(aliceLine + "\n", "ak").match(bob.getPublic())).isEmpty();
+        assertThat(AuthorizedKeys.parse(aliceLine + "\n", "ak").match(bob.getPublic()))
+                .isEmpty();
     }
 
     /** Options only ever narrow a key; accepting the key without them would give it more than was meant. */
     @Test
     void keysWithOptionsAreSkippedAndTheOptionValuesNeverLogged() {
-        AuthorizedKeys.Found found = AuthorizedKeys.parse("command=\"/usr/bin/backup --secret=hunter2\",no-pty "
-                + aliceLine + "\nrestrict " + bobLine + "\n", "ak");
+        AuthorizedKeys.Found found = AuthorizedKeys.parse(
+                "command=\"/usr/bin/backup --secret=hunter2\",no-pty " + aliceLine + "\nrestrict " + bobLine + "\n",
+                "ak");
         assertThat(found.keys()).isEmpty();
         assertThat(found.problems()).hasSize(2);
-        assertThat(found.problems().get(0)).contains("ak:1").contains("command,no-pty").doesNotContain("hunter2");
+        assertThat(found.problems().get(0))
+                .contains("ak:1")
+                .contains("command,no-pty")
+                .doesNotContain("hunter2");
         assertThat(found.problems().get(1)).contains("ak:2").contains("restrict");
     }
 
     @Test
     void garbageAndCertificatesAreReportedWithTheirLine() {
-        AuthorizedKeys.Found found = AuthorizedKeys.parse("ssh-ed25519 AAAAnotbase64!!\n"
-                + "ssh-ed25519-cert-v01@openssh.com AAAA\n" + aliceLine + "\n", "ak");
+        AuthorizedKeys.Found found = AuthorizedKeys.parse(
+                "ssh-ed25519 AAAAnotbase64!!\n" + "ssh-ed25519-cert-v01@openssh.com AAAA\n" + aliceLine + "\n", "ak");
         assertThat(found.keys()).hasSize(1);
-        assertThat(found.problems()).satisfiesExactly(
-                p -> assertThat(p).startsWith("ak:1: "),
-                p -> assertThat(p).startsWith("ak:2: ").contains("certificate"));
+        assertThat(found.problems())
+                .satisfiesExactly(
+                        p -> assertThat(p).startsWith("ak:1: "),
+                        p -> assertThat(p).startsWith("ak:2: ").contains("certificate"));
     }
 
     @Test
@@ -74,6 +82,10 @@ class AuthorizedKeysTest {
 
         assertThat(found.match(alice.getPublic())).isPresent();
         assertThat(found.match(bob.getPublic())).isEmpty();
-        assertThat(found.problems()).singleElement().asString().contains(open.toString()).contains("chmod go-w");
+        assertThat(found.problems())
+                .singleElement()
+                .asString()
+                .contains(open.toString())
+                .contains("chmod go-w");
     }
 }

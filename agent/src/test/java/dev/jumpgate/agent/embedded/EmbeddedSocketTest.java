@@ -21,17 +21,21 @@ class EmbeddedSocketTest {
 
     @Test
     void acceptedConnectionsHaveNagleOff() throws Exception {
-        EmbeddedSettings settings = new EmbeddedSettings(dir, List.of(), ForwardingPolicy.none(), EnvAllowList.defaults(),
-                EmbeddedSettings.DEFAULT_KEEPALIVE);
+        EmbeddedSettings settings = new EmbeddedSettings(
+                dir, List.of(), ForwardingPolicy.none(), EnvAllowList.defaults(), EmbeddedSettings.DEFAULT_KEEPALIVE);
         try (EmbeddedServer server = EmbeddedServer.start(settings);
-                Socket client = new Socket(server.address().host(), server.address().port())) {
+                Socket client =
+                        new Socket(server.address().host(), server.address().port())) {
             InputStream in = client.getInputStream();
             assertThat(new String(in.readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("SSH-");
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> !server.server().getActiveSessions().isEmpty());
-            Nio2Session io = (Nio2Session) server.server().getActiveSessions().getFirst().getIoSession();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !server.server().getActiveSessions().isEmpty());
+            Nio2Session io =
+                    (Nio2Session) server.server().getActiveSessions().getFirst().getIoSession();
             // MINA writes packet by packet: with Nagle on, a window adjust waits for the agent's delayed ACK.
-            assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
+            assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY))
+                    .isTrue();
         }
     }
 }

@@ -21,8 +21,17 @@ class EnvAllowListTest {
 
     @Test
     void variablesThatChangeWhatRunsAreRefused() {
-        for (String name : List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "SHELL", "BASH_ENV", "TERM",
-                "LANGX", "lang", "XLC_ALL")) {
+        for (String name : List.of(
+                "LD_PRELOAD",
+                "LD_LIBRARY_PATH",
+                "PATH",
+                "HOME",
+                "SHELL",
+                "BASH_ENV",
+                "TERM",
+                "LANGX",
+                "lang",
+                "XLC_ALL")) {
             assertThat(defaults.allows(name)).as(name).isFalse();
         }
     }

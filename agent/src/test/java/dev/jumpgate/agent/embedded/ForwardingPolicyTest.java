@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ForwardingPolicyTest {
 
     private static ForwardingPolicy policy(List<String> connect, List<String> listen) {
-        return new ForwardingPolicy(connect.stream().map(HostPort::parse).toList(),
+        return new ForwardingPolicy(
+                connect.stream().map(HostPort::parse).toList(),
                 listen.stream().map(HostPort::parse).toList());
     }
 
@@ -38,18 +39,26 @@ class ForwardingPolicyTest {
         assertThat(p.mayConnect("::1", 5432)).isTrue();
         assertThat(p.mayConnect("[::1]", 5432)).isTrue();
         assertThat(p.mayConnect("LOCALHOST", 5432)).isTrue();
-        assertThat(p.mayListen("localhost", 8080)).as("what ssh -R 8080:... asks for").isTrue();
+        assertThat(p.mayListen("localhost", 8080))
+                .as("what ssh -R 8080:... asks for")
+                .isTrue();
     }
 
     @Test
     void remoteForwardListensOnlyWhereAllowedAndNeverOnEveryInterfaceUnlessSaid() {
         ForwardingPolicy p = policy(List.of(), List.of("127.0.0.1:8080"));
         assertThat(p.mayListen("127.0.0.1", 8080)).isTrue();
-        assertThat(p.mayListen("", 8080)).as("ssh -R :8080: means every interface").isFalse();
+        assertThat(p.mayListen("", 8080))
+                .as("ssh -R :8080: means every interface")
+                .isFalse();
         assertThat(p.mayListen("0.0.0.0", 8080)).isFalse();
-        assertThat(p.mayListen("127.0.0.1", 0)).as("a port of the server's choosing").isFalse();
+        assertThat(p.mayListen("127.0.0.1", 0))
+                .as("a port of the server's choosing")
+                .isFalse();
         assertThat(p.mayListen("127.0.0.1", 8081)).isFalse();
-        assertThat(p.mayConnect("127.0.0.1", 8080)).as("listening does not allow connecting").isFalse();
+        assertThat(p.mayConnect("127.0.0.1", 8080))
+                .as("listening does not allow connecting")
+                .isFalse();
 
         ForwardingPolicy everywhere = policy(List.of(), List.of("0.0.0.0:8080"));
         assertThat(everywhere.mayListen("", 8080)).isTrue();

@@ -19,7 +19,9 @@ class KeyFilesTest {
         Path file = dir.resolve("ssh_host_ed25519_key");
         KeyPair first = KeyFiles.loadOrCreate(file, "host");
         KeyPair again = KeyFiles.loadOrCreate(file, "host");
-        assertThat(KeyFiles.publicLine(again)).isEqualTo(KeyFiles.publicLine(first)).startsWith("ssh-ed25519 ");
+        assertThat(KeyFiles.publicLine(again))
+                .isEqualTo(KeyFiles.publicLine(first))
+                .startsWith("ssh-ed25519 ");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(dir.resolve("ssh_host_ed25519_key.pub")))
                 .isEqualTo(KeyFiles.publicLine(first) + " host\n");
@@ -30,7 +32,9 @@ class KeyFilesTest {
     void openSshReadsTheKeyFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("id_ed25519");
         KeyPair pair = KeyFiles.loadOrCreate(file, "me");
-        Process p = new ProcessBuilder("ssh-keygen", "-y", "-f", file.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("ssh-keygen", "-y", "-f", file.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out.strip()).startsWith(KeyFiles.publicLine(pair));
@@ -52,8 +56,11 @@ class KeyFilesTest {
             assertThat(KeyFiles.publicLine(pair)).startsWith(kind[0] + " ");
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(KeyFiles.publicLine(KeyFiles.loadOrCreate(file, kind[0], Integer.parseInt(kind[1]), "host")))
-                    .as("made once, then only read").isEqualTo(KeyFiles.publicLine(pair));
-            Process p = new ProcessBuilder("ssh-keygen", "-y", "-f", file.toString()).redirectErrorStream(true).start();
+                    .as("made once, then only read")
+                    .isEqualTo(KeyFiles.publicLine(pair));
+            Process p = new ProcessBuilder("ssh-keygen", "-y", "-f", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(out.strip()).startsWith(KeyFiles.publicLine(pair));

@@ -26,21 +26,27 @@ class LoginPolicyTest {
 
     @Test
     void anAgentThatIsNotRootServesOnlyItsOwnUserAndSaysSo() {
-        assertThat(decide(ALICE, "bob")).isInstanceOfSatisfying(LoginPolicy.Decision.Refuse.class,
-                r -> assertThat(r.reason()).contains("runs as 'alice'").contains("log in as alice@"));
+        assertThat(decide(ALICE, "bob"))
+                .isInstanceOfSatisfying(
+                        LoginPolicy.Decision.Refuse.class,
+                        r -> assertThat(r.reason()).contains("runs as 'alice'").contains("log in as alice@"));
         assertThat(decide(ALICE, "root")).isInstanceOf(LoginPolicy.Decision.Refuse.class);
     }
 
     @Test
     void aRootAgentSwitchesToAnyExistingUser() {
         assertThat(decide(ROOT, "bob")).isEqualTo(new LoginPolicy.Decision.Allow(BOB, true));
-        assertThat(decide(ROOT, "mallory")).isInstanceOfSatisfying(LoginPolicy.Decision.Refuse.class,
-                r -> assertThat(r.reason()).contains("no user 'mallory'"));
+        assertThat(decide(ROOT, "mallory"))
+                .isInstanceOfSatisfying(
+                        LoginPolicy.Decision.Refuse.class,
+                        r -> assertThat(r.reason()).contains("no user 'mallory'"));
     }
 
     @Test
     void clientChosenNamesArePrintedSafely() {
         assertThat(LoginPolicy.printable("evil\u001b[2Jname\n")).isEqualTo("evil\\u001b[2Jname\\n");
-        assertThat(LoginPolicy.printable("x".repeat(1000))).startsWith("x".repeat(256)).endsWith("(744 more)");
+        assertThat(LoginPolicy.printable("x".repeat(1000)))
+                .startsWith("x".repeat(256))
+                .endsWith("(744 more)");
     }
 }

@@ -24,6 +24,7 @@ class OwnedFileTest {
 
     @TempDir
     Path tmp;
+
     Account user;
     Path ssh;
     Path file;
@@ -75,30 +76,40 @@ class OwnedFileTest {
     /** A link could point at any file root may read; its lines would reach the log as "options". */
     @Test
     void aLinkToARootOnlyFileIsNotFollowedAndNoneOfItsLinesLogged() throws Exception {
-        Path secret = owned(Files.writeString(tmp.resolve("shadow"), "root:$6$SECRETHASH:19000:0:99999:7:::\n"
-                + aliceLine + "\n"), 0, "rw-------");
+        Path secret = owned(
+                Files.writeString(tmp.resolve("shadow"), "root:$6$SECRETHASH:19000:0:99999:7:::\n" + aliceLine + "\n"),
+                0,
+                "rw-------");
         Files.createSymbolicLink(file, secret);
 
         AuthorizedKeys.Found found = read();
 
         assertThat(found.match(alice.getPublic())).isEmpty();
-        assertThat(found.problems()).singleElement().asString()
-                .contains(file.toString()).contains("symbolic link").doesNotContain("SECRETHASH");
+        assertThat(found.problems())
+                .singleElement()
+                .asString()
+                .contains(file.toString())
+                .contains("symbolic link")
+                .doesNotContain("SECRETHASH");
     }
 
     /** sshd reads the user's file with the user's rights; a hard link to a root-only file must not do better. */
     @Test
     void aRootOwnedFileTheUserCouldNotReadIsRefused() throws Exception {
         assumeRoot();
-        Path secret = owned(Files.writeString(tmp.resolve("root-only"), "SECRETHASH\n" + aliceLine + "\n"), 0,
-                "rw-r-----");
+        Path secret =
+                owned(Files.writeString(tmp.resolve("root-only"), "SECRETHASH\n" + aliceLine + "\n"), 0, "rw-r-----");
         Files.createLink(file, secret);
 
         AuthorizedKeys.Found found = read();
 
         assertThat(found.match(alice.getPublic())).isEmpty();
-        assertThat(found.problems()).singleElement().asString()
-                .contains(file.toString()).contains("could not read it").doesNotContain("SECRETHASH");
+        assertThat(found.problems())
+                .singleElement()
+                .asString()
+                .contains(file.toString())
+                .contains("could not read it")
+                .doesNotContain("SECRETHASH");
     }
 
     @Test
@@ -109,8 +120,11 @@ class OwnedFileTest {
         AuthorizedKeys.Found found = read();
 
         assertThat(found.match(alice.getPublic())).isEmpty();
-        assertThat(found.problems()).singleElement().asString()
-                .contains("directory " + ssh).contains("chmod go-w " + ssh);
+        assertThat(found.problems())
+                .singleElement()
+                .asString()
+                .contains("directory " + ssh)
+                .contains("chmod go-w " + ssh);
     }
 
     @Test
@@ -120,7 +134,9 @@ class OwnedFileTest {
         chown(user.home(), OTHER);
 
         assertThat(read().match(alice.getPublic())).isEmpty();
-        assertThat(read().problems()).singleElement().asString()
+        assertThat(read().problems())
+                .singleElement()
+                .asString()
                 .contains("directory " + user.home() + " is owned by uid " + OTHER);
     }
 
@@ -136,7 +152,8 @@ class OwnedFileTest {
     /** Opening a FIFO for reading waits for a writer; the login thread must not. */
     @Test
     void aFifoInPlaceOfTheFileIsRefusedWithoutBlocking() throws Exception {
-        assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+        assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor())
+                .isZero();
         owned(file, user.uid(), "rw-------");
 
         AuthorizedKeys.Found found = assertTimeoutPreemptively(Duration.ofSeconds(5), this::read);
@@ -146,8 +163,12 @@ class OwnedFileTest {
 
     @Test
     void aFileLargerThanTheCapIsRefused() throws Exception {
-        owned(Files.writeString(file, (aliceLine + "\n").repeat((int) (AuthorizedKeys.MAX_FILE_BYTES
-                / aliceLine.length()) + 1)), user.uid(), "rw-------");
+        owned(
+                Files.writeString(
+                        file,
+                        (aliceLine + "\n").repeat((int) (AuthorizedKeys.MAX_FILE_BYTES / aliceLine.length()) + 1)),
+                user.uid(),
+                "rw-------");
 
         assertThat(read().match(alice.getPublic())).isEmpty();
         assertThat(read().problems()).singleElement().asString().contains("larger than");

@@ -35,6 +35,7 @@ public final class AgentSigner implements Signer {
     private static final int SIGN_RESPONSE = 14;
     /** For RSA keys: sign with rsa-sha2-256, not the SHA-1 "ssh-rsa" that OpenSSH no longer accepts. */
     private static final int RSA_SHA2_256 = 2;
+
     private static final int MAX_MESSAGE = 256 * 1024;
 
     private final Path socket;
@@ -74,8 +75,14 @@ public final class AgentSigner implements Signer {
     @Override
     public byte[] sign(byte[] data) throws IOException {
         int flags = keyType().equals("ssh-rsa") ? RSA_SHA2_256 : 0;
-        byte[] request = new WireWriter().u8(SIGN_REQUEST).u32(publicKey.length).fixed(publicKey).u32(data.length)
-                .fixed(data).u32(flags).toByteArray();
+        byte[] request = new WireWriter()
+                .u8(SIGN_REQUEST)
+                .u32(publicKey.length)
+                .fixed(publicKey)
+                .u32(data.length)
+                .fixed(data)
+                .u32(flags)
+                .toByteArray();
         WireReader r = new WireReader(call(socket, request, SIGN_RESPONSE));
         try {
             return r.fixed((int) r.u32("signature length"), "signature");
@@ -97,7 +104,10 @@ public final class AgentSigner implements Signer {
     private static byte[] call(Path socket, byte[] request, int expected) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
-            ByteBuffer out = ByteBuffer.allocate(4 + request.length).putInt(request.length).put(request).flip();
+            ByteBuffer out = ByteBuffer.allocate(4 + request.length)
+                    .putInt(request.length)
+                    .put(request)
+                    .flip();
             while (out.hasRemaining()) {
                 ch.write(out);
             }

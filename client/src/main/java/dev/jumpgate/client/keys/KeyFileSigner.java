@@ -8,17 +8,17 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.RSAPrivateCrtKeySpec;
-import java.security.AlgorithmParameters;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -98,8 +98,8 @@ public final class KeyFileSigner implements Signer {
             case "ssh-ed25519" -> {
                 p.string();
                 byte[] seed = Arrays.copyOf(p.string(), 32);
-                yield KeyFactory.getInstance("Ed25519").generatePrivate(
-                        new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+                yield KeyFactory.getInstance("Ed25519")
+                        .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
             }
             case "ssh-rsa" -> {
                 BigInteger n = p.mpint();
@@ -108,8 +108,16 @@ public final class KeyFileSigner implements Signer {
                 BigInteger iqmp = p.mpint();
                 BigInteger pp = p.mpint();
                 BigInteger q = p.mpint();
-                yield KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, pp, q,
-                        d.mod(pp.subtract(BigInteger.ONE)), d.mod(q.subtract(BigInteger.ONE)), iqmp));
+                yield KeyFactory.getInstance("RSA")
+                        .generatePrivate(new RSAPrivateCrtKeySpec(
+                                n,
+                                e,
+                                d,
+                                pp,
+                                q,
+                                d.mod(pp.subtract(BigInteger.ONE)),
+                                d.mod(q.subtract(BigInteger.ONE)),
+                                iqmp));
             }
             case "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521" -> {
                 String curve = p.text();
@@ -117,11 +125,12 @@ public final class KeyFileSigner implements Signer {
                 BigInteger d = p.mpint();
                 AlgorithmParameters params = AlgorithmParameters.getInstance("EC");
                 params.init(new ECGenParameterSpec("secp" + curve.substring("nistp".length()) + "r1"));
-                yield KeyFactory.getInstance("EC").generatePrivate(
-                        new ECPrivateKeySpec(d, params.getParameterSpec(ECParameterSpec.class)));
+                yield KeyFactory.getInstance("EC")
+                        .generatePrivate(new ECPrivateKeySpec(d, params.getParameterSpec(ECParameterSpec.class)));
             }
-            default -> throw new IOException("key file " + file + ": key type " + type + " is not supported; "
-                    + "use ed25519, ecdsa or rsa, or ssh-agent");
+            default ->
+                throw new IOException("key file " + file + ": key type " + type + " is not supported; "
+                        + "use ed25519, ecdsa or rsa, or ssh-agent");
         };
         return new KeyFileSigner(file, type, publicBlob, key);
     }
@@ -161,8 +170,10 @@ public final class KeyFileSigner implements Signer {
         };
         byte[] der = jdkSign(hash + "withECDSAinP1363Format", data);
         int half = der.length / 2;
-        return SshBuffer.writing().putMpint(new BigInteger(1, Arrays.copyOfRange(der, 0, half)))
-                .putMpint(new BigInteger(1, Arrays.copyOfRange(der, half, der.length))).toByteArray();
+        return SshBuffer.writing()
+                .putMpint(new BigInteger(1, Arrays.copyOfRange(der, 0, half)))
+                .putMpint(new BigInteger(1, Arrays.copyOfRange(der, half, der.length)))
+                .toByteArray();
     }
 
     private static byte[] blob(String algorithm, byte[] signature) {

@@ -31,8 +31,7 @@ public final class Signers {
         }
     }
 
-    private Signers() {
-    }
+    private Signers() {}
 
     public static List<Candidate> candidates(Optional<Path> identity) {
         return candidates(identity, List.of());
@@ -44,14 +43,17 @@ public final class Signers {
         List<AgentSigner> agentKeys = agentKeys();
         if (identity.isPresent()) {
             Path key = identity.get();
-            Optional<AgentSigner> inAgent = publicBlob(key).flatMap(blob -> agentKeys.stream()
-                    .filter(a -> Arrays.equals(a.publicKey(), blob)).findFirst());
+            Optional<AgentSigner> inAgent = publicBlob(key)
+                    .flatMap(blob -> agentKeys.stream()
+                            .filter(a -> Arrays.equals(a.publicKey(), blob))
+                            .findFirst());
             out.add(inAgent.isPresent() ? fixed(inAgent.get()) : file(key));
             return out;
         }
         agentKeys.forEach(k -> out.add(fixed(k)));
         Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
-        List<Path> files = keyFiles.isEmpty() ? DEFAULT_FILES.stream().map(ssh::resolve).toList() : keyFiles;
+        List<Path> files =
+                keyFiles.isEmpty() ? DEFAULT_FILES.stream().map(ssh::resolve).toList() : keyFiles;
         files.stream().filter(Files::exists).forEach(f -> out.add(file(f)));
         return out;
     }

@@ -30,7 +30,9 @@ final class SshBuffer {
         if (data.length - pos < 4) {
             throw new EOFException("truncated key data");
         }
-        int v = ((data[pos] & 0xff) << 24) | ((data[pos + 1] & 0xff) << 16) | ((data[pos + 2] & 0xff) << 8)
+        int v = ((data[pos] & 0xff) << 24)
+                | ((data[pos + 1] & 0xff) << 16)
+                | ((data[pos + 2] & 0xff) << 8)
                 | (data[pos + 3] & 0xff);
         pos += 4;
         return v;

@@ -11,7 +11,8 @@ package dev.jumpgate.client.mux;
  *   then, each way, repeated:
  *   +-----------------+----------------+
  *   | length (u32 BE) | length bytes   |   length 0: this direction ended cleanly (END_STREAM)
- *   +-----------------+----------------+   length 0xFFFFFFFF (mux to client only): the stream broke; a reason line follows
+ *   +-----------------+----------------+   length 0xFFFFFFFF (mux to client only): the stream broke;
+ *                                          a reason line follows
  *   a connection that closes before its length-0 frame broke the stream (the mux resets it)
  * </pre>
  */
@@ -25,9 +26,9 @@ final class MuxProtocol {
      * this bounds no memory; a longer length means the socket does not speak this protocol, and ends the session.
      */
     static final int MAX_FRAME = 1 << 24;
+
     static final int END = 0;
     static final int BROKE = -1;
 
-    private MuxProtocol() {
-    }
+    private MuxProtocol() {}
 }

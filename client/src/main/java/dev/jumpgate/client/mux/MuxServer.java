@@ -4,7 +4,6 @@ import dev.jumpgate.client.RelayClient;
 import dev.jumpgate.client.StreamRefusedException;
 import dev.jumpgate.transport.stream.Sink;
 import dev.jumpgate.transport.stream.Splice;
-import dev.jumpgate.transport.stream.StreamAnswer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,11 +12,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LineBasedFrameDecoder;
@@ -81,11 +80,15 @@ public final class MuxServer implements AutoCloseable {
                         mux.accept(ch);
                     }
                 })
-                .bind(UnixDomainSocketAddress.of(where.socket())).sync().channel();
+                .bind(UnixDomainSocketAddress.of(where.socket()))
+                .sync()
+                .channel();
         Files.deleteIfExists(where.failed()); // proxies may use a mux again at once
         mux.server.eventLoop().execute(mux::armIdle);
-        mux.server.eventLoop().scheduleAtFixedRate(mux::checkSocket, CHECK_SOCKET.toSeconds(),
-                CHECK_SOCKET.toSeconds(), TimeUnit.SECONDS);
+        mux.server
+                .eventLoop()
+                .scheduleAtFixedRate(
+                        mux::checkSocket, CHECK_SOCKET.toSeconds(), CHECK_SOCKET.toSeconds(), TimeUnit.SECONDS);
         return mux;
     }
 
@@ -124,8 +127,11 @@ public final class MuxServer implements AutoCloseable {
 
     private void armIdle() {
         if (open == 0 && idle == null && !ended.isDone()) {
-            idle = server.eventLoop().schedule(() -> ended.complete("no connection for " + persist.toSeconds() + " s"),
-                    persist.toMillis(), TimeUnit.MILLISECONDS);
+            idle = server.eventLoop()
+                    .schedule(
+                            () -> ended.complete("no connection for " + persist.toSeconds() + " s"),
+                            persist.toMillis(),
+                            TimeUnit.MILLISECONDS);
         }
     }
 
@@ -136,7 +142,8 @@ public final class MuxServer implements AutoCloseable {
     }
 
     private String status() {
-        return "status pid=" + ProcessHandle.current().pid() + " relay=" + relay.config().link() + " user="
+        return "status pid=" + ProcessHandle.current().pid() + " relay="
+                + relay.config().link() + " user="
                 + relay.config().user() + " linked=" + (relay.isActive() ? "yes" : "no") + " connections=" + open
                 + " served=" + served + " persist=" + persist.toSeconds() + "s";
     }
@@ -187,24 +194,26 @@ public final class MuxServer implements AutoCloseable {
             }
             ch.config().setAutoRead(false);
             served++;
-            relay.open(words[1], port, null).whenComplete((opened, failure) -> ch.eventLoop().execute(() -> {
-                if (failure != null) {
-                    answerAndClose(failure instanceof StreamRefusedException r
-                            ? "refused " + r.status() + " " + oneLine(r.getMessage())
-                            : "failed " + oneLine(String.valueOf(failure.getMessage())));
-                    return;
-                }
-                if (!ch.isActive()) {
-                    opened.stream().close();
-                    return;
-                }
-                ch.writeAndFlush(Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
-                ch.pipeline().remove("line");
-                ch.pipeline().remove(this);
-                ch.pipeline().addLast("unframe", new Unframer());
-                opened.stream().pipeline().remove(opened);
-                Splice.join(opened.stream(), opened.held(), ch, framed(ch));
-            }));
+            relay.open(words[1], port, null)
+                    .whenComplete((opened, failure) -> ch.eventLoop().execute(() -> {
+                        if (failure != null) {
+                            answerAndClose(
+                                    failure instanceof StreamRefusedException r
+                                            ? "refused " + r.status() + " " + oneLine(r.getMessage())
+                                            : "failed " + oneLine(String.valueOf(failure.getMessage())));
+                            return;
+                        }
+                        if (!ch.isActive()) {
+                            opened.stream().close();
+                            return;
+                        }
+                        ch.writeAndFlush(Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
+                        ch.pipeline().remove("line");
+                        ch.pipeline().remove(this);
+                        ch.pipeline().addLast("unframe", new Unframer());
+                        opened.stream().pipeline().remove(opened);
+                        Splice.join(opened.stream(), opened.held(), ch, framed(ch));
+                    }));
         }
 
         private void answerAndClose(String answer) {
@@ -288,17 +297,20 @@ public final class MuxServer implements AutoCloseable {
 
             @Override
             public void end() {
-                socket.writeAndFlush(socket.alloc().buffer(4).writeInt(MuxProtocol.END)).addListener(f -> {
-                    if (f.isSuccess()) {
-                        socket.shutdownOutput();
-                    }
-                });
+                socket.writeAndFlush(socket.alloc().buffer(4).writeInt(MuxProtocol.END))
+                        .addListener(f -> {
+                            if (f.isSuccess()) {
+                                socket.shutdownOutput();
+                            }
+                        });
             }
 
             @Override
             public void abort() {
                 if (socket.isActive()) {
-                    ByteBuf broke = socket.alloc().buffer().writeInt(MuxProtocol.BROKE)
+                    ByteBuf broke = socket.alloc()
+                            .buffer()
+                            .writeInt(MuxProtocol.BROKE)
                             .writeBytes("reset by the far side\n".getBytes(StandardCharsets.US_ASCII));
                     socket.writeAndFlush(broke).addListener(ChannelFutureListener.CLOSE);
                 }

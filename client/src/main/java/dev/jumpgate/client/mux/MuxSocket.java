@@ -4,6 +4,7 @@ import dev.jumpgate.client.ClientConfig;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.nio.file.FileAlreadyExistsException;
 
 /**
  * Where the mux for one login listens: {@code $XDG_RUNTIME_DIR/jumpgate/mux-HASH.sock} (else under the config
@@ -26,8 +26,15 @@ import java.nio.file.FileAlreadyExistsException;
 public record MuxSocket(Path dir, String name) {
 
     /** The environment the mux's link is made from (see {@code RelayClient.plan} and the key sources). */
-    static final List<String> LINK_ENVIRONMENT = List.of("JUMPGATE_TRANSPORT", "JUMPGATE_PROXY", "JUMPGATE_RELAY_HTTP",
-            "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "SSH_AUTH_SOCK");
+    static final List<String> LINK_ENVIRONMENT = List.of(
+            "JUMPGATE_TRANSPORT",
+            "JUMPGATE_PROXY",
+            "JUMPGATE_RELAY_HTTP",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "NO_PROXY",
+            "no_proxy",
+            "SSH_AUTH_SOCK");
 
     /** sun_path is 108 bytes on Linux; a longer path cannot be bound. */
     static final int MAX_PATH = 100;
@@ -35,7 +42,9 @@ public record MuxSocket(Path dir, String name) {
     /** The mux for {@code login} in this environment; empty if its path would be too long to bind. */
     public static Optional<MuxSocket> current(ClientConfig login, Map<String, String> env) {
         String runtime = env.get("XDG_RUNTIME_DIR");
-        Path dir = runtime != null && !runtime.isBlank() ? Path.of(runtime, "jumpgate") : ClientConfig.dir().resolve("mux");
+        Path dir = runtime != null && !runtime.isBlank()
+                ? Path.of(runtime, "jumpgate")
+                : ClientConfig.dir().resolve("mux");
         MuxSocket s = new MuxSocket(dir, "mux-" + hash(login, env));
         return s.socket().toString().length() <= MAX_PATH ? Optional.of(s) : Optional.empty();
     }
@@ -63,14 +72,16 @@ public record MuxSocket(Path dir, String name) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir.getParent());
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } catch (FileAlreadyExistsException e) {
                 // another client made it at the same moment; checked below
             }
         }
         String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
-        if (!perms.endsWith("------") || !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).equals(
-                Files.getOwner(Path.of(System.getProperty("user.home"))))) {
+        if (!perms.endsWith("------")
+                || !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS)
+                        .equals(Files.getOwner(Path.of(System.getProperty("user.home"))))) {
             throw new IOException(dir + " must be the user's own and closed to others (chmod 700), "
                     + "since whoever can reach the mux acts as this user");
         }
@@ -80,8 +91,15 @@ public record MuxSocket(Path dir, String name) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             String identity = login.identity().map(Path::toString).orElse("");
-            d.update(String.join("\n", login.user(), login.relay(), login.link().toString(), login.pin().toString(),
-                    identity, "").getBytes(StandardCharsets.UTF_8));
+            d.update(String.join(
+                            "\n",
+                            login.user(),
+                            login.relay(),
+                            login.link().toString(),
+                            login.pin().toString(),
+                            identity,
+                            "")
+                    .getBytes(StandardCharsets.UTF_8));
             for (String name : LINK_ENVIRONMENT) {
                 d.update((name + "=" + env.getOrDefault(name, "") + "\n").getBytes(StandardCharsets.UTF_8));
             }
@@ -95,7 +113,11 @@ public record MuxSocket(Path dir, String name) {
     /** The client's code (its jar, or its class directory) and when it was last built. */
     private static String build() {
         try {
-            Path code = Path.of(MuxSocket.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(MuxSocket.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return code + "@" + Files.getLastModifiedTime(code).toMillis();
         } catch (IOException | URISyntaxException | RuntimeException e) {
             return "unknown";

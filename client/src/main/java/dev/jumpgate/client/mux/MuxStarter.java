@@ -30,15 +30,17 @@ public final class MuxStarter {
 
     /** How long after a failed start proxies do without a mux before one tries again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(60);
-    static final Duration DEFAULT_PERSIST = Duration.ofMinutes(10);
-    private static final List<String> NOT_INHERITED = List.of("JUMPGATE_TRACE", "JUMPGATE_LAUNCH_US", "JUMPGATE_EXEC_US");
 
-    private MuxStarter() {
-    }
+    static final Duration DEFAULT_PERSIST = Duration.ofMinutes(10);
+    private static final List<String> NOT_INHERITED =
+            List.of("JUMPGATE_TRACE", "JUMPGATE_LAUNCH_US", "JUMPGATE_EXEC_US");
+
+    private MuxStarter() {}
 
     /** False when {@code JUMPGATE_MUX=no}: every proxy then dials the relay itself. */
     public static boolean wanted(Map<String, String> env) {
-        return !List.of("no", "off", "0", "false").contains(env.getOrDefault("JUMPGATE_MUX", "auto").toLowerCase());
+        return !List.of("no", "off", "0", "false")
+                .contains(env.getOrDefault("JUMPGATE_MUX", "auto").toLowerCase());
     }
 
     /** A connection to the running mux of {@code login}; empty if none runs (or none can, for this login). */
@@ -126,7 +128,8 @@ public final class MuxStarter {
         Optional<Path> setsid = setsid();
         setsid.ifPresent(p -> cmd.add(p.toString()));
         cmd.addAll(self);
-        cmd.addAll(List.of("mux", "run", "--persist", String.valueOf(persist(env).toSeconds())));
+        cmd.addAll(
+                List.of("mux", "run", "--persist", String.valueOf(persist(env).toSeconds())));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(where.log().toFile()))

@@ -37,8 +37,10 @@ class KeySourcesFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void keyFile(byte[] body) throws IOException {
         Path file = DIR.resolve("id_fuzz");
-        Files.writeString(file, "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(body) + "\n-----END OPENSSH PRIVATE KEY-----\n");
+        Files.writeString(
+                file,
+                "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder().encodeToString(body) + "\n-----END OPENSSH PRIVATE KEY-----\n");
         KeyFileSigner signer;
         try {
             signer = KeyFileSigner.load(file);

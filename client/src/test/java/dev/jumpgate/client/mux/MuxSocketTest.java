@@ -17,15 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MuxSocketTest {
 
-    private static final ClientConfig LOGIN = new ClientConfig("alice", "relay.example.com:2222",
-            HostPort.parse("relay.example.com:443"), Fingerprint.of(new byte[] {1, 2, 3}), Optional.empty());
+    private static final ClientConfig LOGIN = new ClientConfig(
+            "alice",
+            "relay.example.com:2222",
+            HostPort.parse("relay.example.com:443"),
+            Fingerprint.of(new byte[] {1, 2, 3}),
+            Optional.empty());
 
     @TempDir
     Path tmp;
 
     @Test
     void aDirectoryOthersMayEnterIsRefused() throws IOException {
-        Path open = Files.createDirectory(tmp.resolve("open"),
+        Path open = Files.createDirectory(
+                tmp.resolve("open"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
         assertThatThrownBy(() -> new MuxSocket(open, "mux-x").secureDir()).hasMessageContaining("chmod 700");
     }
@@ -34,7 +39,8 @@ class MuxSocketTest {
     void aMissingDirectoryIsMadeOwnerOnly() throws IOException {
         Path dir = tmp.resolve("run/jumpgate");
         new MuxSocket(dir, "mux-x").secureDir();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
     }
 
     @Test
@@ -42,18 +48,31 @@ class MuxSocketTest {
         Map<String, String> base = Map.of("XDG_RUNTIME_DIR", tmp.toString());
         String name = MuxSocket.current(LOGIN, base).orElseThrow().name();
         assertThat(MuxSocket.current(LOGIN, base).orElseThrow().name()).isEqualTo(name);
-        assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", tmp.toString(), "JUMPGATE_TRANSPORT", "websocket"))
-                .orElseThrow().name()).isNotEqualTo(name);
+        assertThat(MuxSocket.current(
+                                LOGIN, Map.of("XDG_RUNTIME_DIR", tmp.toString(), "JUMPGATE_TRANSPORT", "websocket"))
+                        .orElseThrow()
+                        .name())
+                .isNotEqualTo(name);
         assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", tmp.toString(), "SSH_AUTH_SOCK", "/tmp/agent.1"))
-                .orElseThrow().name()).isNotEqualTo(name);
+                        .orElseThrow()
+                        .name())
+                .isNotEqualTo(name);
         assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", tmp.toString(), "TERM", "xterm"))
-                .orElseThrow().name()).as("what the link does not depend on").isEqualTo(name);
+                        .orElseThrow()
+                        .name())
+                .as("what the link does not depend on")
+                .isEqualTo(name);
     }
 
     @Test
     void aPathTooLongForAUnixSocketMeansNoMux() throws IOException {
-        assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", "/tmp/" + "d".repeat(100)))).isEmpty();
-        assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", tmp.toString())).orElseThrow().socket().toString())
-                .startsWith(tmp.toString()).endsWith(".sock");
+        assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", "/tmp/" + "d".repeat(100))))
+                .isEmpty();
+        assertThat(MuxSocket.current(LOGIN, Map.of("XDG_RUNTIME_DIR", tmp.toString()))
+                        .orElseThrow()
+                        .socket()
+                        .toString())
+                .startsWith(tmp.toString())
+                .endsWith(".sock");
     }
 }

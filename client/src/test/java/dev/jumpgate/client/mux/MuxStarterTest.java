@@ -25,8 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MuxStarterTest {
 
-    private static final ClientConfig LOGIN = new ClientConfig("alice", "relay.example.com:2222",
-            HostPort.parse("relay.example.com:443"), Fingerprint.of(new byte[] {1, 2, 3}), Optional.empty());
+    private static final ClientConfig LOGIN = new ClientConfig(
+            "alice",
+            "relay.example.com:2222",
+            HostPort.parse("relay.example.com:443"),
+            Fingerprint.of(new byte[] {1, 2, 3}),
+            Optional.empty());
     private static final Instant FAILED_AT = Instant.parse("2026-03-01T12:00:00Z");
 
     @TempDir
@@ -55,8 +59,11 @@ class MuxStarterTest {
      * as a mux logging in takes its time.
      */
     private List<String> mux(String tag) {
-        return List.of("/bin/sh", "-c", "echo \"$0\" >> '" + starts + "'; while [ ! -e '" + release
-                + "' ]; do sleep 0.05; done", tag);
+        return List.of(
+                "/bin/sh",
+                "-c",
+                "echo \"$0\" >> '" + starts + "'; while [ ! -e '" + release + "' ]; do sleep 0.05; done",
+                tag);
     }
 
     private List<String> started() throws IOException {
@@ -71,8 +78,9 @@ class MuxStarterTest {
     void aProxyStartsAMuxForLaterOnesWithoutWaitingForIt() throws Exception {
         assertThat(MuxStarter.dial(LOGIN, env)).as("none runs yet").isEmpty();
         // The mux runs until the test ends: a start that waited for it would never return.
-        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> MuxStarter.startFor(LOGIN, env,
-                mux("allowed")))).isTrue();
+        assertThat(assertTimeoutPreemptively(
+                        Duration.ofSeconds(30), () -> MuxStarter.startFor(LOGIN, env, mux("allowed"))))
+                .isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> started().equals(List.of("allowed")));
     }
 
@@ -93,7 +101,8 @@ class MuxStarterTest {
                 """);
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process hold = new ProcessBuilder(java, holder.toString(), where.lock().toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             assertThat(new String(hold.getInputStream().readNBytes(7))).isEqualTo("locked\n");
             for (int i = 0; i < 3; i++) {
@@ -114,8 +123,10 @@ class MuxStarterTest {
         MuxStarter.markFailed(where, at(FAILED_AT));
         Instant retry = FAILED_AT.plus(MuxStarter.RETRY_AFTER);
         assertThat(MuxStarter.retryAt(where, at(FAILED_AT))).contains(retry);
-        assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"), at(FAILED_AT))).isFalse();
-        assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"), at(retry.minusMillis(1)))).isFalse();
+        assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"), at(FAILED_AT)))
+                .isFalse();
+        assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"), at(retry.minusMillis(1))))
+                .isFalse();
 
         assertThat(MuxStarter.retryAt(where, at(retry))).isEmpty();
         assertThat(MuxStarter.startFor(LOGIN, env, mux("allowed"), at(retry))).isTrue();
@@ -128,8 +139,10 @@ class MuxStarterTest {
         where.secureDir();
         Instant before = Instant.now();
         MuxStarter.markFailed(where);
-        assertThat(MuxStarter.retryAt(where)).hasValueSatisfying(at -> assertThat(at)
-                .isBetween(before.plus(MuxStarter.RETRY_AFTER).minusSeconds(1),
-                        Instant.now().plus(MuxStarter.RETRY_AFTER)));
+        assertThat(MuxStarter.retryAt(where))
+                .hasValueSatisfying(at -> assertThat(at)
+                        .isBetween(
+                                before.plus(MuxStarter.RETRY_AFTER).minusSeconds(1),
+                                Instant.now().plus(MuxStarter.RETRY_AFTER)));
     }
 }

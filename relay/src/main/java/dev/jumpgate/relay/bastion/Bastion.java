@@ -38,24 +38,38 @@ public final class Bastion implements AutoCloseable {
     /** A bastion whose host keys live in {@code keyDir} ({@link HostKeys}). */
     public static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console)
             throws IOException {
-        return start(listen, keyDir, store, access, console,
-                new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
+        return start(listen, keyDir, store, access, console, new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
     }
 
     /** As above, also admitting the first-admin claim while {@code firstAdmin} offers it. */
-    public static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console,
-            FirstAdmin firstAdmin) throws IOException {
-        return start(listen, keyDir, store, access, console, firstAdmin,
+    public static Bastion start(
+            HostPort listen, Path keyDir, Store store, Access access, Console console, FirstAdmin firstAdmin)
+            throws IOException {
+        return start(
+                listen,
+                keyDir,
+                store,
+                access,
+                console,
+                firstAdmin,
                 new LoginLimit(LoginLimit.PER_SOURCE, LoginLimit.TOTAL));
     }
 
-    static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console,
-            LoginLimit loginLimit) throws IOException {
+    static Bastion start(
+            HostPort listen, Path keyDir, Store store, Access access, Console console, LoginLimit loginLimit)
+            throws IOException {
         return start(listen, keyDir, store, access, console, FirstAdmin.none(), loginLimit);
     }
 
-    static Bastion start(HostPort listen, Path keyDir, Store store, Access access, Console console,
-            FirstAdmin firstAdmin, LoginLimit loginLimit) throws IOException {
+    static Bastion start(
+            HostPort listen,
+            Path keyDir,
+            Store store,
+            Access access,
+            Console console,
+            FirstAdmin firstAdmin,
+            LoginLimit loginLimit)
+            throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(listen.host());
         sshd.setPort(listen.port());
@@ -86,8 +100,8 @@ public final class Bastion implements AutoCloseable {
         return new Bastion(sshd, HostKeys.lines(hostKeys));
     }
 
-    private static Command command(ChannelSession channel, Console console, Access access, FirstAdmin firstAdmin,
-            String line) {
+    private static Command command(
+            ChannelSession channel, Console console, Access access, FirstAdmin firstAdmin, String line) {
         return channel.getSession().getUsername().equals(FirstAdmin.USER)
                 ? new ClaimCommand(firstAdmin, line)
                 : new ConsoleCommand(console, access, line);

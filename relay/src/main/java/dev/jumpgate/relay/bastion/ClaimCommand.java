@@ -36,8 +36,8 @@ final class ClaimCommand extends ResultCommand {
     Result run(ChannelSession channel, InputStream in) {
         String file = "DATA/" + FirstAdmin.FILE;
         if (commandLine == null || !commandLine.strip().equals("claim")) {
-            return failed(FirstAdmin.USER + " may only claim this relay: ssh " + FirstAdmin.USER + "@RELAY claim < "
-                    + file);
+            return failed(
+                    FirstAdmin.USER + " may only claim this relay: ssh " + FirstAdmin.USER + "@RELAY claim < " + file);
         }
         PublicKey key = channel.getSession().getAttribute(LoginKeys.CLAIMANT_KEY);
         var remote = channel.getSession().getClientAddress();
@@ -46,7 +46,8 @@ final class ClaimCommand extends ResultCommand {
             if (r.exit() == 0) {
                 log.info("first admin claimed from {} with key {}", remote, KeyUtils.getFingerPrint(key));
             } else {
-                log.warn("first-admin claim from {} refused: {}", remote, r.err().strip());
+                log.warn(
+                        "first-admin claim from {} refused: {}", remote, r.err().strip());
             }
             return r;
         } catch (IOException | StoreException e) {

@@ -35,14 +35,20 @@ final class ConsoleCommand extends ResultCommand {
         Login login = channel.getSession().getAttribute(SessionLogins.LOGIN);
         // The session may outlive its key by the moment it takes to end it: each command checks again.
         if (login == null || !access.holds(login.key())) {
-            return new Result(1, "", "the key this session logged in with is no longer a key of user '" + user
-                    + "'; log in again with a key an admin has added\n");
+            return new Result(
+                    1,
+                    "",
+                    "the key this session logged in with is no longer a key of user '" + user
+                            + "'; log in again with a key an admin has added\n");
         }
         if (commandLine != null) {
             return console.run(user, commandLine);
         }
         Result r = console.run(user, "devices");
-        return new Result(r.exit(), r.out() + "\nThis relay has no shell. Reach a device with: ssh -J " + user
-                + "@RELAY:PORT USER@DEVICE\n`ssh " + user + "@RELAY help` lists the relay's commands.\n", r.err());
+        return new Result(
+                r.exit(),
+                r.out() + "\nThis relay has no shell. Reach a device with: ssh -J " + user
+                        + "@RELAY:PORT USER@DEVICE\n`ssh " + user + "@RELAY help` lists the relay's commands.\n",
+                r.err());
     }
 }

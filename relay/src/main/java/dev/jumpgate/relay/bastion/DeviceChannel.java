@@ -17,9 +17,13 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
@@ -31,11 +35,7 @@ import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.apache.sshd.client.future.DefaultOpenFuture;
-import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.server.channel.AbstractServerChannel;
-import java.util.List;
-import org.apache.sshd.common.Closeable;
 
 /**
  * A {@code direct-tcpip} channel (what {@code ssh -J} opens) joined to a stream on the device's link.
@@ -101,26 +101,41 @@ final class DeviceChannel extends AbstractServerChannel {
         Runnable release = login.open(host, port, this::cut);
         addCloseFutureListener(f -> release.run());
         switch (access.decide(login, host, port)) {
-            case Access.Decision.Refused r -> fail(opening, r.offline() ? SshConstants.SSH_OPEN_CONNECT_FAILED
-                    : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, r.reason());
+            case Access.Decision.Refused r ->
+                fail(
+                        opening,
+                        r.offline()
+                                ? SshConstants.SSH_OPEN_CONNECT_FAILED
+                                : SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                        r.reason());
             case Access.Decision.Allowed a -> {
                 device = a.device().value();
                 out = new EofOnClose(this);
                 a.link().openStream(new FromDevice(opening)).addListener(f -> {
                     if (!f.isSuccess()) {
-                        fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, "device " + device
-                                + ": cannot open a stream on its link: " + f.cause().getMessage());
+                        fail(
+                                opening,
+                                SshConstants.SSH_OPEN_CONNECT_FAILED,
+                                "device " + device + ": cannot open a stream on its link: "
+                                        + f.cause().getMessage());
                         return;
                     }
                     Http2StreamChannel s = (Http2StreamChannel) f.getNow();
                     stream = s;
                     s.writeAndFlush(StreamHeaders.connect(a.authority(), user));
-                    s.eventLoop().schedule(() -> {
-                        if (fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, "device " + device
-                                + " did not answer within " + OPEN_TIMEOUT_SECONDS + " s")) {
-                            s.close();
-                        }
-                    }, OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    s.eventLoop()
+                            .schedule(
+                                    () -> {
+                                        if (fail(
+                                                opening,
+                                                SshConstants.SSH_OPEN_CONNECT_FAILED,
+                                                "device " + device + " did not answer within " + OPEN_TIMEOUT_SECONDS
+                                                        + " s")) {
+                                            s.close();
+                                        }
+                                    },
+                                    OPEN_TIMEOUT_SECONDS,
+                                    TimeUnit.SECONDS);
                 });
             }
         }
@@ -320,8 +335,10 @@ final class DeviceChannel extends AbstractServerChannel {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             streamGone = true;
-            fail(opening, SshConstants.SSH_OPEN_CONNECT_FAILED, "link to device " + device
-                    + " closed before it answered");
+            fail(
+                    opening,
+                    SshConstants.SSH_OPEN_CONNECT_FAILED,
+                    "link to device " + device + " closed before it answered");
             drain(ctx);
         }
 
@@ -350,15 +367,16 @@ final class DeviceChannel extends AbstractServerChannel {
             }
             writing = true;
             try {
-                out.writeBuffer(batch).addListener(f -> ctx.executor().execute(() -> {
-                    writing = false;
-                    if (f.getException() != null) {
-                        ctx.close();
-                        close(true);
-                        return;
-                    }
-                    drain(ctx);
-                }));
+                out.writeBuffer(batch)
+                        .addListener(f -> ctx.executor().execute(() -> {
+                            writing = false;
+                            if (f.getException() != null) {
+                                ctx.close();
+                                close(true);
+                                return;
+                            }
+                            drain(ctx);
+                        }));
             } catch (IOException e) {
                 writing = false;
                 ctx.close();

@@ -36,14 +36,14 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 final class HostKeys {
 
     /** A key file, and the key made when it is missing: {@code type} as OpenSSH names keys. */
-    record Kind(String file, String type, int bits) {
-    }
+    record Kind(String file, String type, int bits) {}
 
-    static final List<Kind> KINDS = List.of(new Kind("ssh_host_key", "ecdsa-sha2-nistp256", 256),
-            new Kind("ssh_host_ed25519_key", "ssh-ed25519", 256), new Kind("ssh_host_rsa_key", "ssh-rsa", 3072));
+    static final List<Kind> KINDS = List.of(
+            new Kind("ssh_host_key", "ecdsa-sha2-nistp256", 256),
+            new Kind("ssh_host_ed25519_key", "ssh-ed25519", 256),
+            new Kind("ssh_host_rsa_key", "ssh-rsa", 3072));
 
-    private HostKeys() {
-    }
+    private HostKeys() {}
 
     /** Every key, read (or made) now, so that a broken file stops the start rather than a later login. */
     static KeyPairProvider loadOrCreate(Path dir) throws IOException {
@@ -80,8 +80,10 @@ final class HostKeys {
     }
 
     private static IOException unreadable(Path file, String why, Exception cause) {
-        return new IOException("cannot read the SSH host key " + file + " (" + why + "): restore it from a backup, or"
-                + " delete it to make a new one (users' ssh will then warn that the relay's host key changed)", cause);
+        return new IOException(
+                "cannot read the SSH host key " + file + " (" + why + "): restore it from a backup, or"
+                        + " delete it to make a new one (users' ssh will then warn that the relay's host key changed)",
+                cause);
     }
 
     private static KeyPair create(Path file, Kind kind) throws IOException {

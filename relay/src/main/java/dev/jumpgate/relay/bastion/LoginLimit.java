@@ -23,7 +23,8 @@ final class LoginLimit implements SessionListener {
     static final int TOTAL = 512;
 
     private static final Logger log = LoggerFactory.getLogger(LoginLimit.class);
-    private static final AttributeRepository.AttributeKey<InetAddress> COUNTED = new AttributeRepository.AttributeKey<>();
+    private static final AttributeRepository.AttributeKey<InetAddress> COUNTED =
+            new AttributeRepository.AttributeKey<>();
 
     private final AddressLimit limit;
 
@@ -39,9 +40,13 @@ final class LoginLimit implements SessionListener {
         }
         if (limit.tryAdd(source) != AddressLimit.Verdict.COUNTED) {
             if (limit.warningDue()) {
-                log.warn("ssh: closing connections not yet logged in beyond {} per address or {} in all "
-                        + "(latest from {}; {} closed so far)", limit.perAddress(), limit.total(),
-                        source.getHostAddress(), limit.refused());
+                log.warn(
+                        "ssh: closing connections not yet logged in beyond {} per address or {} in all "
+                                + "(latest from {}; {} closed so far)",
+                        limit.perAddress(),
+                        limit.total(),
+                        source.getHostAddress(),
+                        limit.refused());
             }
             session.close(true);
             return;

@@ -3,13 +3,13 @@ package dev.jumpgate.relay.bastion;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.Service;
 import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.session.AbstractServerSession;
 import org.apache.sshd.server.session.ServerConnectionService;
 import org.apache.sshd.server.session.ServerConnectionServiceFactory;
-import org.apache.sshd.common.Service;
-import org.apache.sshd.common.session.Session;
 
 /**
  * Makes channel-open refusals carry their reason. MINA SSHD sends every failed channel open as "Generic error
@@ -39,8 +39,8 @@ final class OpenFailures extends ServerConnectionService {
     }
 
     @Override
-    protected IoWriteFuture sendChannelOpenFailure(Buffer buffer, long sender, int reasonCode, String message,
-            String lang) throws IOException {
+    protected IoWriteFuture sendChannelOpenFailure(
+            Buffer buffer, long sender, int reasonCode, String message, String lang) throws IOException {
         String reason = reasons.remove(sender);
         return super.sendChannelOpenFailure(buffer, sender, reasonCode, reason != null ? reason : message, lang);
     }

@@ -58,8 +58,7 @@ abstract class ResultCommand implements Command {
     }
 
     @Override
-    public void destroy(ChannelSession channel) {
-    }
+    public void destroy(ChannelSession channel) {}
 
     @Override
     public final void setExitCallback(ExitCallback callback) {

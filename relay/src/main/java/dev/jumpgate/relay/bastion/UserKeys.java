@@ -32,7 +32,8 @@ final class UserKeys implements PublickeyAuthenticator {
         if (entry.length < 2) {
             return false;
         }
-        boolean theirs = store.userForKey(entry[0], entry[1]).map(username::equals).orElse(false);
+        boolean theirs =
+                store.userForKey(entry[0], entry[1]).map(username::equals).orElse(false);
         if (theirs) {
             session.setAttribute(KEY, new UserKey(username, entry[0], entry[1], null));
         }

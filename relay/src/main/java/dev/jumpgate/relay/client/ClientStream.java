@@ -4,9 +4,9 @@ import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LogText;
 import dev.jumpgate.protocol.StreamRequest;
 import dev.jumpgate.relay.Access;
-import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.relay.DeviceList;
 import dev.jumpgate.relay.Login;
+import dev.jumpgate.relay.store.StoreBusyException;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.stream.Splice;
 import dev.jumpgate.transport.stream.StreamAnswer;
@@ -74,16 +74,26 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
         String method = String.valueOf(h.method());
         if (method.equals("GET")) {
             String path = String.valueOf(h.path());
-            offload(ctx, () -> {
-                if (!access.holds(login.key())) {
-                    ctx.executor().execute(() -> refuse(ctx, StreamRequest.STATUS_FORBIDDEN, "key "
-                            + login.key().fingerprint() + " is no longer a key of user '" + user + "'"));
-                    return;
-                }
-                String body = ClientRequests.answer(path, user, devices);
-                ctx.executor().execute(() -> respond(ctx, body == null ? "404" : "200",
-                        body == null ? "no such query: " + path : body));
-            }, why -> respond(ctx, "503", why));
+            offload(
+                    ctx,
+                    () -> {
+                        if (!access.holds(login.key())) {
+                            ctx.executor()
+                                    .execute(() -> refuse(
+                                            ctx,
+                                            StreamRequest.STATUS_FORBIDDEN,
+                                            "key " + login.key().fingerprint() + " is no longer a key of user '" + user
+                                                    + "'"));
+                            return;
+                        }
+                        String body = ClientRequests.answer(path, user, devices);
+                        ctx.executor()
+                                .execute(() -> respond(
+                                        ctx,
+                                        body == null ? "404" : "200",
+                                        body == null ? "no such query: " + path : body));
+                    },
+                    why -> respond(ctx, "503", why));
         } else if (method.equals("CONNECT")) {
             connect(ctx, h);
         } else {
@@ -101,22 +111,27 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
         }
         CharSequence targetHost = h.get(StreamRequest.TARGET_HOST_HEADER);
         // Held before access is decided: a revoke that lands meanwhile either refuses this stream or ends it.
-        Runnable release = login.open(requested.host(), requested.port(), () -> ctx.channel().close());
+        Runnable release = login.open(
+                requested.host(), requested.port(), () -> ctx.channel().close());
         ctx.channel().closeFuture().addListener(f -> release.run());
-        offload(ctx, () -> {
-            Access.Decision d = access.decide(login, requested.host(), requested.port());
-            ctx.executor().execute(() -> {
-                switch (d) {
-                    case Access.Decision.Refused r -> refuse(ctx, r.offline() ? "503" : StreamRequest.STATUS_FORBIDDEN,
-                            r.reason());
-                    case Access.Decision.Allowed a -> {
-                        String authority = targetHost == null ? a.authority()
-                                : new HostPort(targetHost.toString(), requested.port()).toString();
-                        openDevice(ctx, a, authority);
-                    }
-                }
-            });
-        }, why -> refuse(ctx, "503", why));
+        offload(
+                ctx,
+                () -> {
+                    Access.Decision d = access.decide(login, requested.host(), requested.port());
+                    ctx.executor().execute(() -> {
+                        switch (d) {
+                            case Access.Decision.Refused r ->
+                                refuse(ctx, r.offline() ? "503" : StreamRequest.STATUS_FORBIDDEN, r.reason());
+                            case Access.Decision.Allowed a -> {
+                                String authority = targetHost == null
+                                        ? a.authority()
+                                        : new HostPort(targetHost.toString(), requested.port()).toString();
+                                openDevice(ctx, a, authority);
+                            }
+                        }
+                    });
+                },
+                why -> refuse(ctx, "503", why));
     }
 
     /**
@@ -146,7 +161,8 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
             }
             Http2StreamChannel deviceStream = device.stream();
             if (headers == null || !StreamHeaders.isAccepted(headers)) {
-                String why = headers == null ? "link to device " + a.device() + " closed before it answered"
+                String why = headers == null
+                        ? "link to device " + a.device() + " closed before it answered"
                         : StreamHeaders.reason(headers);
                 String status = headers == null ? StreamRequest.STATUS_BAD_GATEWAY : String.valueOf(headers.status());
                 client.eventLoop().execute(() -> refuse(ctx, status, why));
@@ -160,8 +176,11 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
         a.link().openStream(answer).addListener(f -> {
             if (!f.isSuccess()) {
                 settled.set(true);
-                client.eventLoop().execute(() -> refuse(ctx, StreamRequest.STATUS_BAD_GATEWAY, "device " + a.device()
-                        + ": cannot open a stream on its link"));
+                client.eventLoop()
+                        .execute(() -> refuse(
+                                ctx,
+                                StreamRequest.STATUS_BAD_GATEWAY,
+                                "device " + a.device() + ": cannot open a stream on its link"));
                 return;
             }
             Http2StreamChannel deviceStream = (Http2StreamChannel) f.getNow();
@@ -171,13 +190,21 @@ final class ClientStream extends ChannelInboundHandlerAdapter {
                     deviceStream.close(); // the client left before the device answered
                 }
             });
-            deviceStream.eventLoop().schedule(() -> {
-                if (settled.compareAndSet(false, true)) {
-                    client.eventLoop().execute(() -> refuse(ctx, StreamRequest.STATUS_BAD_GATEWAY, "device "
-                            + a.device() + " did not answer within 15 s"));
-                    deviceStream.close();
-                }
-            }, 15, TimeUnit.SECONDS);
+            deviceStream
+                    .eventLoop()
+                    .schedule(
+                            () -> {
+                                if (settled.compareAndSet(false, true)) {
+                                    client.eventLoop()
+                                            .execute(() -> refuse(
+                                                    ctx,
+                                                    StreamRequest.STATUS_BAD_GATEWAY,
+                                                    "device " + a.device() + " did not answer within 15 s"));
+                                    deviceStream.close();
+                                }
+                            },
+                            15,
+                            TimeUnit.SECONDS);
         });
     }
 

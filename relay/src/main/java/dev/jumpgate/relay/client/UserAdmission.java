@@ -11,6 +11,7 @@ import dev.jumpgate.relay.store.UserKey;
 import dev.jumpgate.transport.link.ClientAdmission;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.util.Optional;
@@ -24,7 +25,6 @@ import org.apache.sshd.common.signature.SignatureFactory;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.IOException;
 
 /**
  * Logs a client in with the same SSH key the user logs in to the bastion with: the key must be one of the
@@ -46,8 +46,7 @@ public final class UserAdmission implements ClientAdmission {
     }
 
     @Override
-    public Decision admit(LinkMessage.Login login, byte[] nonce, Fingerprint relayCertificate,
-            SocketAddress remote) {
+    public Decision admit(LinkMessage.Login login, byte[] nonce, Fingerprint relayCertificate, SocketAddress remote) {
         Optional<PublicKey> key = decode(login.publicKey());
         if (key.isEmpty()) {
             return refuse(login, remote, "the client sent a public key the relay cannot read");
@@ -61,8 +60,11 @@ public final class UserAdmission implements ClientAdmission {
             return new Decision.Refused(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, e.getMessage()));
         }
         if (owner.isEmpty() || !owner.get().equals(login.user())) {
-            return refuse(login, remote, "key " + KeyUtils.getFingerPrint(key.get()) + " is not a key of user '"
-                    + login.user() + "' on this relay");
+            return refuse(
+                    login,
+                    remote,
+                    "key " + KeyUtils.getFingerPrint(key.get()) + " is not a key of user '" + login.user()
+                            + "' on this relay");
         }
         if (!verifies(key.get(), login.signature(), LinkMessage.Login.signedData(nonce, relayCertificate))) {
             return refuse(login, remote, "the signature over this connection's challenge does not verify");
@@ -105,7 +107,8 @@ public final class UserAdmission implements ClientAdmission {
         try {
             String algorithm = new ByteArrayBuffer(signatureBlob).getString();
             SignatureFactory factory = BuiltinSignatures.fromFactoryName(algorithm);
-            if (factory == null || !factory.isSupported()
+            if (factory == null
+                    || !factory.isSupported()
                     || !KeyUtils.getKeyType(key).equals(KeyUtils.getCanonicalKeyType(algorithm))) {
                 return false;
             }

@@ -1,15 +1,14 @@
 package dev.jumpgate.relay.console;
 
+import dev.jumpgate.protocol.Ago;
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.EnrollmentToken;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Access;
-import dev.jumpgate.protocol.Ago;
 import dev.jumpgate.relay.DeviceList;
 import dev.jumpgate.relay.DeviceStatus;
 import dev.jumpgate.relay.link.Links;
-import dev.jumpgate.relay.store.Device;
 import dev.jumpgate.relay.store.Grant;
 import dev.jumpgate.relay.store.IssuedToken;
 import dev.jumpgate.relay.store.Role;
@@ -39,8 +38,9 @@ public final class Console {
     private static final Duration DEFAULT_TTL = Duration.ofHours(1);
     /** Tokens one {@code token create} makes at most: a fleet is enrolled in batches this size. */
     static final int MAX_TOKENS = 1000;
-    private static final String TOKEN_USAGE = "usage: token create DEVICE [DEVICE...] [--ttl 1h] | token ls"
-            + " | token revoke ID";
+
+    private static final String TOKEN_USAGE =
+            "usage: token create DEVICE [DEVICE...] [--ttl 1h] | token ls" + " | token revoke ID";
 
     private static final String USER_HELP = """
             commands:
@@ -101,9 +101,10 @@ public final class Console {
                 case "known-hosts" -> Result.ok(deviceList.knownHosts(user));
                 case "client-info" -> clientInfo(user);
                 case "whoami" -> Result.ok(user + " (" + (admin ? "admin" : "user") + ")\n");
-                case "token", "user", "users", "grant", "revoke", "grants", "device" -> admin
-                        ? adminCommand(user, w)
-                        : Result.error("'" + w.get(0) + "' is an admin command; ask an admin of this relay");
+                case "token", "user", "users", "grant", "revoke", "grants", "device" ->
+                    admin
+                            ? adminCommand(user, w)
+                            : Result.error("'" + w.get(0) + "' is an admin command; ask an admin of this relay");
                 default -> Result.usage("unknown command '" + w.get(0) + "'; try `help`");
             };
         } catch (StoreException | IllegalArgumentException e) {
@@ -114,28 +115,35 @@ public final class Console {
     private Result adminCommand(String admin, List<String> w) {
         String sub = w.size() > 1 ? w.get(1) : "";
         Result r = switch (w.get(0)) {
-            case "token" -> switch (sub) {
-                case "create" -> tokenCreate(w);
-                case "ls" -> w.size() == 2 ? tokenLs() : Result.usage(TOKEN_USAGE);
-                case "revoke" -> w.size() == 3 ? tokenRevoke(w.get(2)) : Result.usage(TOKEN_USAGE);
-                default -> Result.usage(TOKEN_USAGE);
-            };
-            case "user" -> switch (sub) {
-                case "add" -> w.size() >= 4 ? userAdd(w.get(2), String.join(" ", w.subList(3, w.size()))) : Result
-                        .usage("usage: user add NAME 'PUBLIC KEY LINE'");
-                case "key" -> w.size() == 5 && w.get(2).equals("rm") ? userKeyRm(w.get(3), w.get(4))
-                        : w.size() >= 4 && !w.get(2).equals("rm")
-                        ? userKey(w.get(2), String.join(" ", w.subList(3, w.size())))
-                        : Result.usage("usage: user key NAME 'PUBLIC KEY LINE' | user key rm NAME FINGERPRINT");
-                case "rm" -> w.size() == 3 ? userRm(w.get(2)) : Result.usage("usage: user rm NAME");
-                default -> Result.usage("usage: user add|key|rm ...");
-            };
+            case "token" ->
+                switch (sub) {
+                    case "create" -> tokenCreate(w);
+                    case "ls" -> w.size() == 2 ? tokenLs() : Result.usage(TOKEN_USAGE);
+                    case "revoke" -> w.size() == 3 ? tokenRevoke(w.get(2)) : Result.usage(TOKEN_USAGE);
+                    default -> Result.usage(TOKEN_USAGE);
+                };
+            case "user" ->
+                switch (sub) {
+                    case "add" ->
+                        w.size() >= 4
+                                ? userAdd(w.get(2), String.join(" ", w.subList(3, w.size())))
+                                : Result.usage("usage: user add NAME 'PUBLIC KEY LINE'");
+                    case "key" ->
+                        w.size() == 5 && w.get(2).equals("rm")
+                                ? userKeyRm(w.get(3), w.get(4))
+                                : w.size() >= 4 && !w.get(2).equals("rm")
+                                        ? userKey(w.get(2), String.join(" ", w.subList(3, w.size())))
+                                        : Result.usage("usage: user key NAME 'PUBLIC KEY LINE'"
+                                                + " | user key rm NAME FINGERPRINT");
+                    case "rm" -> w.size() == 3 ? userRm(w.get(2)) : Result.usage("usage: user rm NAME");
+                    default -> Result.usage("usage: user add|key|rm ...");
+                };
             case "users" -> users();
             case "grant" -> grant(w);
             case "revoke" -> w.size() == 3 ? revoke(w.get(1), w.get(2)) : Result.usage("usage: revoke NAME PATTERN");
             case "grants" -> grants(w.size() > 1 ? w.get(1) : null);
-            case "device" -> sub.equals("rm") && w.size() == 3 ? deviceRm(w.get(2)) : Result.usage(
-                    "usage: device rm DEVICE");
+            case "device" ->
+                sub.equals("rm") && w.size() == 3 ? deviceRm(w.get(2)) : Result.usage("usage: device rm DEVICE");
             default -> Result.usage("unknown command");
         };
         if (r.exit() == 0 && !w.get(0).equals("users") && !w.get(0).equals("grants") && !sub.equals("ls")) {
@@ -149,17 +157,23 @@ public final class Console {
         Instant now = Instant.now();
         List<DeviceStatus> mine = deviceList.of(user);
         if (mine.isEmpty()) {
-            return Result.ok("no devices for " + user + (access.isAdmin(user)
-                    ? "; enroll one with `token create DEVICE`, then on the device"
-                            + " `jumpgate agent enroll < TOKEN_FILE`\n"
-                    : "; ask an admin for a grant\n"));
+            return Result.ok("no devices for " + user
+                    + (access.isAdmin(user)
+                            ? "; enroll one with `token create DEVICE`, then on the device"
+                                    + " `jumpgate agent enroll < TOKEN_FILE`\n"
+                            : "; ask an admin for a grant\n"));
         }
-        int width = Math.max(6, mine.stream().mapToInt(d -> d.name().value().length()).max().orElse(6));
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", "DEVICE",
-                "STATUS", "LAST SEEN"));
+        int width = Math.max(
+                6, mine.stream().mapToInt(d -> d.name().value().length()).max().orElse(6));
+        StringBuilder s = new StringBuilder(
+                String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", "DEVICE", "STATUS", "LAST SEEN"));
         for (DeviceStatus d : mine) {
-            s.append(String.format(Locale.ROOT, "%-" + width + "s  %-7s  %s%n", d.name(),
-                    d.online() ? "online" : "offline", d.online() ? "now" : Ago.since(d.lastSeen(), now)));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%-" + width + "s  %-7s  %s%n",
+                    d.name(),
+                    d.online() ? "online" : "offline",
+                    d.online() ? "now" : Ago.since(d.lastSeen(), now)));
         }
         return Result.ok(s.toString());
     }
@@ -190,8 +204,8 @@ public final class Console {
             return Result.usage(TOKEN_USAGE);
         }
         if (devices.size() > MAX_TOKENS) {
-            return Result.error(devices.size() + " devices in one command; at most " + MAX_TOKENS
-                    + ", run it again for the rest");
+            return Result.error(
+                    devices.size() + " devices in one command; at most " + MAX_TOKENS + ", run it again for the rest");
         }
         for (DeviceName device : devices) {
             if (store.device(device).isPresent()) {
@@ -205,7 +219,9 @@ public final class Console {
         for (DeviceName device : devices) {
             EnrollmentToken token = EnrollmentToken.issue(linkAddress, relayPin, device, expires);
             hashes.put(EnrollmentToken.secretHash(token.secret()), device);
-            out.append(devices.size() > 1 ? device + " " : "").append(token.encode()).append('\n');
+            out.append(devices.size() > 1 ? device + " " : "")
+                    .append(token.encode())
+                    .append('\n');
         }
         store.addTokens(hashes, expires);
         return Result.ok(out.toString());
@@ -218,12 +234,20 @@ public final class Console {
         if (tokens.isEmpty()) {
             return Result.ok("no enrollment tokens; `token create DEVICE` makes one\n");
         }
-        int width = Math.max(6, tokens.stream().mapToInt(t -> t.device().value().length()).max().orElse(6));
+        int width = Math.max(
+                6,
+                tokens.stream().mapToInt(t -> t.device().value().length()).max().orElse(6));
         String row = "%-12s  %-" + width + "s  %-20s  %-20s  %s%n";
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, row, "ID", "DEVICE", "CREATED", "EXPIRES",
-                "USED"));
+        StringBuilder s =
+                new StringBuilder(String.format(Locale.ROOT, row, "ID", "DEVICE", "CREATED", "EXPIRES", "USED"));
         for (IssuedToken t : tokens) {
-            s.append(String.format(Locale.ROOT, row, t.id(), t.device(), stamp(t.created()), stamp(t.expires()),
+            s.append(String.format(
+                    Locale.ROOT,
+                    row,
+                    t.id(),
+                    t.device(),
+                    stamp(t.created()),
+                    stamp(t.expires()),
                     t.usedAt() == null ? "no" : stamp(t.usedAt())));
         }
         return Result.ok(s.toString());
@@ -236,8 +260,10 @@ public final class Console {
     private Result tokenRevoke(String id) {
         IssuedToken t = store.revokeToken(id);
         return Result.ok("revoked token " + t.id() + " for device " + t.device()
-                + (t.usedAt() == null ? "" : " (already used; the device stays enrolled until `device rm "
-                        + t.device() + "`)") + "\n");
+                + (t.usedAt() == null
+                        ? ""
+                        : " (already used; the device stays enrolled until `device rm " + t.device() + "`)")
+                + "\n");
     }
 
     private Result userAdd(String name, String key) {
@@ -263,18 +289,25 @@ public final class Console {
     private Result userKeyRm(String name, String fingerprint) {
         store.removeUserKey(name, Fingerprint.parse(fingerprint));
         access.logins().enforce();
-        return Result.ok("took key " + fingerprint + " away from user " + name
-                + "; the sessions it opened are closed\n");
+        return Result.ok(
+                "took key " + fingerprint + " away from user " + name + "; the sessions it opened are closed\n");
     }
 
     private Result users() {
         StringBuilder s = new StringBuilder();
         for (User u : store.users()) {
             List<UserKey> keys = store.keys(u.name());
-            s.append(u.name()).append(u.role() == Role.ADMIN ? " (admin)" : "").append(", ")
-                    .append(keys.size()).append(" key(s)\n");
-            keys.forEach(k -> s.append("  ").append(k.fingerprint()).append(' ').append(k.keyType())
-                    .append(k.comment() == null || k.comment().isEmpty() ? "" : " " + k.comment()).append('\n'));
+            s.append(u.name())
+                    .append(u.role() == Role.ADMIN ? " (admin)" : "")
+                    .append(", ")
+                    .append(keys.size())
+                    .append(" key(s)\n");
+            keys.forEach(k -> s.append("  ")
+                    .append(k.fingerprint())
+                    .append(' ')
+                    .append(k.keyType())
+                    .append(k.comment() == null || k.comment().isEmpty() ? "" : " " + k.comment())
+                    .append('\n'));
         }
         return Result.ok(s.toString());
     }
@@ -292,8 +325,8 @@ public final class Console {
     private Result revoke(String name, String pattern) {
         if (store.revoke(name, pattern)) {
             int ended = access.logins().enforce();
-            return Result.ok("revoked " + name + " '" + pattern + "'" + (ended > 0 ? "; " + ended
-                    + " open session(s) it allowed are closed" : "") + "\n");
+            return Result.ok("revoked " + name + " '" + pattern + "'"
+                    + (ended > 0 ? "; " + ended + " open session(s) it allowed are closed" : "") + "\n");
         }
         return Result.error("user '" + name + "' holds no grant '" + pattern + "'; `grants " + name + "` lists them");
     }
@@ -301,8 +334,12 @@ public final class Console {
     private Result grants(String name) {
         List<Grant> list = name == null ? store.allGrants() : store.grants(name);
         StringBuilder s = new StringBuilder();
-        list.forEach(g -> s.append(g.user()).append(' ').append(g.devicePattern()).append(" ports ")
-                .append(g.ports()).append('\n'));
+        list.forEach(g -> s.append(g.user())
+                .append(' ')
+                .append(g.devicePattern())
+                .append(" ports ")
+                .append(g.ports())
+                .append('\n'));
         return Result.ok(s.toString());
     }
 

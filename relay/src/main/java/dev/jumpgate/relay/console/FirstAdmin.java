@@ -29,10 +29,12 @@ public final class FirstAdmin {
     private static final Logger log = LoggerFactory.getLogger(FirstAdmin.class);
     /** The login name that may claim, and may do nothing else. */
     public static final String USER = "first-admin";
+
     public static final String FILE = "first-admin";
     static final Duration TTL = Duration.ofHours(1);
     /** What the claim reads from stdin at most: the token is one short line. */
     public static final int MAX_INPUT = 1024;
+
     private static final int SECRET_BYTES = 32;
 
     private final Store store;
@@ -96,19 +98,21 @@ public final class FirstAdmin {
             return Result.error("this relay already has its admin; ask them for an account");
         }
         if (!now.isBefore(expires)) {
-            return Result.error("the first-admin token expired at " + expires + "; restart the relay for a new one in "
-                    + file);
+            return Result.error(
+                    "the first-admin token expired at " + expires + "; restart the relay for a new one in " + file);
         }
         if (!MessageDigest.isEqual(hash, digest(presented.strip()))) {
-            return Result.error("that is not the token in " + file + " on the relay; send the file itself: claim < "
-                    + file);
+            return Result.error(
+                    "that is not the token in " + file + " on the relay; send the file itself: claim < " + file);
         }
         store.ensureAdmin("admin", publicKeyLine);
         claimed = true;
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            log.warn("first admin claimed, but {} could not be removed ({}); delete it, it is no longer valid", file,
+            log.warn(
+                    "first admin claimed, but {} could not be removed ({}); delete it, it is no longer valid",
+                    file,
                     e.toString());
         }
         return Result.ok("this key is now the key of user admin, this relay's admin; log in as admin@ from now on\n");

@@ -10,8 +10,7 @@ final class Ttl {
     private static final Pattern FORM = Pattern.compile("(\\d{1,6})([smhd])");
     static final Duration MAX = Duration.ofDays(30);
 
-    private Ttl() {
-    }
+    private Ttl() {}
 
     static Duration parse(String text) {
         Matcher m = FORM.matcher(text);

@@ -6,8 +6,7 @@ import java.util.List;
 /** Splits a command line into words, honouring single and double quotes, the way a shell would. */
 final class Words {
 
-    private Words() {
-    }
+    private Words() {}
 
     static List<String> split(String line) {
         List<String> words = new ArrayList<>();

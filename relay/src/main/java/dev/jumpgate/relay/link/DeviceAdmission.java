@@ -55,15 +55,20 @@ public final class DeviceAdmission implements AgentAdmission {
                 throw e;
             } catch (StoreException e) {
                 // Nothing was written: the token is still good for a corrected attempt.
-                return refuse(hello, remote, Reason.PROTOCOL, "enrollment of " + hello.device() + " failed, the token"
-                        + " is still unused: " + e.getMessage());
+                return refuse(
+                        hello,
+                        remote,
+                        Reason.PROTOCOL,
+                        "enrollment of " + hello.device() + " failed, the token" + " is still unused: "
+                                + e.getMessage());
             }
             String why = switch (check) {
                 case OK -> null;
                 case UNKNOWN -> "enrollment token is not known to this relay";
-                case USED -> "enrollment token was already used, by another key: run agent enroll again with the"
-                        + " --state of the attempt that used it, or ask an admin for `device rm " + hello.device()
-                        + "` and a new `token create " + hello.device() + "`";
+                case USED ->
+                    "enrollment token was already used, by another key: run agent enroll again with the"
+                            + " --state of the attempt that used it, or ask an admin for `device rm " + hello.device()
+                            + "` and a new `token create " + hello.device() + "`";
                 case EXPIRED -> "enrollment token expired; create a new one with `token create " + hello.device() + "`";
                 case WRONG_DEVICE -> "enrollment token was issued for another device";
                 case DEVICE_TAKEN -> "device " + hello.device() + " is already enrolled with another key";
@@ -78,13 +83,20 @@ public final class DeviceAdmission implements AgentAdmission {
         }
         var device = store.device(hello.device());
         if (device.isEmpty()) {
-            return refuse(hello, remote, Reason.NOT_ENROLLED, "device " + hello.device()
-                    + " is not enrolled on this relay; enroll it with a token from `token create "
-                    + hello.device() + "`");
+            return refuse(
+                    hello,
+                    remote,
+                    Reason.NOT_ENROLLED,
+                    "device " + hello.device()
+                            + " is not enrolled on this relay; enroll it with a token from `token create "
+                            + hello.device() + "`");
         }
         if (!device.get().agentKey().matches(key)) {
-            return refuse(hello, remote, Reason.KEY_MISMATCH, "device " + hello.device()
-                    + " is enrolled with another key; this agent is not that device");
+            return refuse(
+                    hello,
+                    remote,
+                    Reason.KEY_MISMATCH,
+                    "device " + hello.device() + " is enrolled with another key; this agent is not that device");
         }
         store.setHostKeys(hello.device(), hello.hostKeys());
         store.touch(hello.device(), Instant.now());

@@ -68,8 +68,8 @@ final class Database implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         try {
-            return new Database(file, config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()), maxQueued,
-                    maxWait);
+            return new Database(
+                    file, config.createConnection("jdbc:sqlite:" + file.toAbsolutePath()), maxQueued, maxWait);
         } catch (SQLException e) {
             throw failure(file, e);
         }

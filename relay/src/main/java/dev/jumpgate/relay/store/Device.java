@@ -11,8 +11,8 @@ import java.util.Objects;
  * name. {@code lastSeen} is null until the agent first connects. {@code hostKeys} are the device's SSH host
  * keys as "type base64" lines, reported by the agent so that clients can verify the device end to end.
  */
-public record Device(DeviceName name, Fingerprint agentKey, Instant enrolledAt, Instant lastSeen,
-        List<String> hostKeys) {
+public record Device(
+        DeviceName name, Fingerprint agentKey, Instant enrolledAt, Instant lastSeen, List<String> hostKeys) {
 
     public Device {
         Objects.requireNonNull(name, "name");

@@ -15,8 +15,7 @@ final class DeviceTable {
 
     private static final String COLUMNS = "SELECT name, agent_key, enrolled_at, last_seen FROM devices";
 
-    private DeviceTable() {
-    }
+    private DeviceTable() {}
 
     static Optional<Device> find(Connection c, DeviceName name) throws SQLException {
         Optional<Device> bare = Sql.one(c, COLUMNS + " WHERE name = ?", DeviceTable::bare, name.value());
@@ -40,8 +39,12 @@ final class DeviceTable {
         if (find(c, name).isPresent()) {
             throw new StoreException("device '" + name + "' is already enrolled; remove it first to enroll it again");
         }
-        Sql.update(c, "INSERT INTO devices (name, agent_key, enrolled_at) VALUES (?, ?, ?)",
-                name.value(), agentKey.toString(), Sql.millis(at));
+        Sql.update(
+                c,
+                "INSERT INTO devices (name, agent_key, enrolled_at) VALUES (?, ?, ?)",
+                name.value(),
+                agentKey.toString(),
+                Sql.millis(at));
     }
 
     /**
@@ -64,8 +67,12 @@ final class DeviceTable {
         requireExists(c, name);
         Sql.update(c, "DELETE FROM device_host_keys WHERE device_name = ?", name.value());
         for (int i = 0; i < lines.size(); i++) {
-            Sql.update(c, "INSERT INTO device_host_keys (device_name, position, key_line) VALUES (?, ?, ?)",
-                    name.value(), i, lines.get(i));
+            Sql.update(
+                    c,
+                    "INSERT INTO device_host_keys (device_name, position, key_line) VALUES (?, ?, ?)",
+                    name.value(),
+                    i,
+                    lines.get(i));
         }
     }
 
@@ -84,13 +91,20 @@ final class DeviceTable {
     }
 
     private static Device bare(ResultSet rs) throws SQLException {
-        return new Device(new DeviceName(rs.getString("name")), Fingerprint.parse(rs.getString("agent_key")),
-                Sql.instant(rs, "enrolled_at"), Sql.instant(rs, "last_seen"), List.of());
+        return new Device(
+                new DeviceName(rs.getString("name")),
+                Fingerprint.parse(rs.getString("agent_key")),
+                Sql.instant(rs, "enrolled_at"),
+                Sql.instant(rs, "last_seen"),
+                List.of());
     }
 
     private static Device withHostKeys(Connection c, Device d) throws SQLException {
-        List<String> keys = Sql.list(c, "SELECT key_line FROM device_host_keys WHERE device_name = ? ORDER BY position",
-                rs -> rs.getString("key_line"), d.name().value());
+        List<String> keys = Sql.list(
+                c,
+                "SELECT key_line FROM device_host_keys WHERE device_name = ? ORDER BY position",
+                rs -> rs.getString("key_line"),
+                d.name().value());
         return new Device(d.name(), d.agentKey(), d.enrolledAt(), d.lastSeen(), keys);
     }
 }

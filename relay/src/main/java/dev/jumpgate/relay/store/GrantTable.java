@@ -10,8 +10,7 @@ final class GrantTable {
 
     private static final String COLUMNS = "SELECT user_name, device_pattern, ports FROM grants";
 
-    private GrantTable() {
-    }
+    private GrantTable() {}
 
     /** Adds the grant, or replaces the ports of an existing grant for the same user and pattern. */
     static void upsert(Connection c, String user, String pattern, String ports) throws SQLException {
@@ -20,9 +19,13 @@ final class GrantTable {
         if (UserTable.find(c, user).isEmpty()) {
             throw new StoreException("no user '" + Printable.of(user) + "'; add the user first");
         }
-        Sql.update(c, "INSERT INTO grants (user_name, device_pattern, ports) VALUES (?, ?, ?)"
-                + " ON CONFLICT (user_name, device_pattern) DO UPDATE SET ports = excluded.ports",
-                user, pattern, canonical);
+        Sql.update(
+                c,
+                "INSERT INTO grants (user_name, device_pattern, ports) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (user_name, device_pattern) DO UPDATE SET ports = excluded.ports",
+                user,
+                pattern,
+                canonical);
     }
 
     static boolean revoke(Connection c, String user, String pattern) throws SQLException {

@@ -12,8 +12,7 @@ public final class Grants {
 
     private static final Pattern DEVICE_PATTERN = Pattern.compile("[a-z0-9*?-]{1,63}");
 
-    private Grants() {
-    }
+    private Grants() {}
 
     /**
      * Whether the glob {@code pattern} matches the whole of {@code deviceName}: {@code *} stands for any run of

@@ -3,8 +3,7 @@ package dev.jumpgate.relay.store;
 /** Makes operator input safe to echo in an error message: bounded length, no control characters. */
 final class Printable {
 
-    private Printable() {
-    }
+    private Printable() {}
 
     static String of(String s) {
         if (s == null) {

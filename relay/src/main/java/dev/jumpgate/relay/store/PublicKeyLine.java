@@ -8,8 +8,14 @@ import java.util.Set;
 /** An OpenSSH public key line ("ssh-ed25519 AAAA... comment") split into the parts the store keeps. */
 record PublicKeyLine(String type, String base64, String comment) {
 
-    static final Set<String> TYPES = Set.of("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-            "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com");
+    static final Set<String> TYPES = Set.of(
+            "ssh-ed25519",
+            "ssh-rsa",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "sk-ssh-ed25519@openssh.com",
+            "sk-ecdsa-sha2-nistp256@openssh.com");
 
     private static final String REFUSAL = "not an OpenSSH public key line: expected e.g. 'ssh-ed25519 AAAA... comment'";
 

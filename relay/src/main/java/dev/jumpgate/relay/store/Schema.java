@@ -60,8 +60,7 @@ final class Schema {
                 used_at     INTEGER
             )""");
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /**
      * Brings the database to {@link #VERSION} inside the caller's transaction and returns the version it found
@@ -72,7 +71,8 @@ final class Schema {
             st.executeUpdate("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         }
         // max() of an empty table is NULL, which getInt reads as 0: a new file.
-        int version = Sql.one(c, "SELECT max(version) AS v FROM schema_version", rs -> rs.getInt("v")).orElse(0);
+        int version = Sql.one(c, "SELECT max(version) AS v FROM schema_version", rs -> rs.getInt("v"))
+                .orElse(0);
         if (version > VERSION) {
             throw new StoreException("the state database has schema version " + version
                     + ", newer than this relay understands (" + VERSION + "); upgrade jumpgate or restore a backup");

@@ -40,7 +40,8 @@ public final class Store implements AutoCloseable {
             // mounted noexec. The data directory is ours and writable; an operator's explicit setting still wins.
             if (System.getProperty("org.sqlite.tmpdir") == null) {
                 Path nativeDir = PrivateDirectory.create(dataDir.resolve(".native"));
-                System.setProperty("org.sqlite.tmpdir", nativeDir.toAbsolutePath().toString());
+                System.setProperty(
+                        "org.sqlite.tmpdir", nativeDir.toAbsolutePath().toString());
             }
         } catch (IOException e) {
             throw new StoreException("state database " + file + ": cannot create its directory: " + e, e);
@@ -130,8 +131,11 @@ public final class Store implements AutoCloseable {
      */
     public AccessFacts accessFacts(UserKey key, DeviceName device) {
         Objects.requireNonNull(device, "device");
-        return db.read(c -> new AccessFacts(UserTable.ownerOf(c, key.keyType(), key.keyBase64()),
-                DeviceTable.findBare(c, device), UserTable.find(c, key.user()), GrantTable.of(c, key.user())));
+        return db.read(c -> new AccessFacts(
+                UserTable.ownerOf(c, key.keyType(), key.keyBase64()),
+                DeviceTable.findBare(c, device),
+                UserTable.find(c, key.user()),
+                GrantTable.of(c, key.user())));
     }
 
     // ---- grants ----
@@ -226,8 +230,8 @@ public final class Store implements AutoCloseable {
      * host keys, all in one transaction. Any result other than {@link TokenCheck#OK}, or an exception (a bad host
      * key line), changes nothing: the token stays usable.
      */
-    public TokenCheck redeemToken(String secretHash, DeviceName device, Fingerprint agentKey, List<String> hostKeyLines,
-            Instant now) {
+    public TokenCheck redeemToken(
+            String secretHash, DeviceName device, Fingerprint agentKey, List<String> hostKeyLines, Instant now) {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(agentKey, "agentKey");
         Objects.requireNonNull(hostKeyLines, "hostKeyLines");

@@ -17,15 +17,14 @@ import java.util.Optional;
  */
 final class TokenTable {
 
-    private record Row(String device, Instant expires, Instant usedAt) {
-    }
+    private record Row(String device, Instant expires, Instant usedAt) {}
 
     /** Hex digits of a token's id: 48 bits, so that ids of the tokens a relay holds at once do not collide. */
     private static final int ID_BYTES = 6;
+
     private static final int MIN_ID_PREFIX = 4;
 
-    private TokenTable() {
-    }
+    private TokenTable() {}
 
     static void add(Connection c, String secretHash, DeviceName device, Instant created, Instant expires)
             throws SQLException {
@@ -36,8 +35,14 @@ final class TokenTable {
             // Message deliberately without the hash: it identifies the token.
             throw new StoreException("an enrollment token with this secret already exists");
         }
-        Sql.update(c, "INSERT INTO enrollment_tokens (secret_hash, device_name, created_at, expires_at)"
-                + " VALUES (?, ?, ?, ?)", secretHash, device.value(), Sql.millis(created), Sql.millis(expires));
+        Sql.update(
+                c,
+                "INSERT INTO enrollment_tokens (secret_hash, device_name, created_at, expires_at)"
+                        + " VALUES (?, ?, ?, ?)",
+                secretHash,
+                device.value(),
+                Sql.millis(created),
+                Sql.millis(expires));
     }
 
     /**
@@ -46,9 +51,16 @@ final class TokenTable {
      * it unused, and a refusal or a failure part-way (a bad host key line) writes nothing, so the token stays
      * usable. The agent that redeemed a token may present it again with the same key (its Welcome was lost).
      */
-    static TokenCheck redeem(Connection c, String secretHash, DeviceName device, Fingerprint agentKey,
-            List<String> hostKeyLines, Instant now) throws SQLException {
-        Optional<Row> found = Sql.one(c,
+    static TokenCheck redeem(
+            Connection c,
+            String secretHash,
+            DeviceName device,
+            Fingerprint agentKey,
+            List<String> hostKeyLines,
+            Instant now)
+            throws SQLException {
+        Optional<Row> found = Sql.one(
+                c,
                 "SELECT device_name, expires_at, used_at FROM enrollment_tokens WHERE secret_hash = ?",
                 rs -> new Row(rs.getString("device_name"), Sql.instant(rs, "expires_at"), Sql.instant(rs, "used_at")),
                 secretHash);
@@ -73,8 +85,12 @@ final class TokenTable {
             if (enrolled.isPresent() && !sameAgent) {
                 return TokenCheck.DEVICE_TAKEN;
             }
-            if (Sql.update(c, "UPDATE enrollment_tokens SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL",
-                    Sql.millis(now), secretHash) != 1) {
+            if (Sql.update(
+                            c,
+                            "UPDATE enrollment_tokens SET used_at = ? WHERE secret_hash = ? AND used_at IS NULL",
+                            Sql.millis(now),
+                            secretHash)
+                    != 1) {
                 return TokenCheck.USED;
             }
             // Already enrolled with this same key (by another token): keep the original record.
@@ -89,10 +105,16 @@ final class TokenTable {
 
     /** Every token, oldest first. */
     static List<IssuedToken> all(Connection c) throws SQLException {
-        return Sql.list(c, "SELECT secret_hash, device_name, created_at, expires_at, used_at FROM enrollment_tokens"
-                + " ORDER BY created_at, device_name", rs -> new IssuedToken(id(rs.getString("secret_hash")),
-                        new DeviceName(rs.getString("device_name")), Sql.instant(rs, "created_at"),
-                        Sql.instant(rs, "expires_at"), Sql.instant(rs, "used_at")));
+        return Sql.list(
+                c,
+                "SELECT secret_hash, device_name, created_at, expires_at, used_at FROM enrollment_tokens"
+                        + " ORDER BY created_at, device_name",
+                rs -> new IssuedToken(
+                        id(rs.getString("secret_hash")),
+                        new DeviceName(rs.getString("device_name")),
+                        Sql.instant(rs, "created_at"),
+                        Sql.instant(rs, "expires_at"),
+                        Sql.instant(rs, "used_at")));
     }
 
     /**
@@ -105,8 +127,10 @@ final class TokenTable {
             throw new StoreException("token id '" + idPrefix + "' is too short; give at least " + MIN_ID_PREFIX
                     + " characters of the ID that `token ls` shows");
         }
-        List<String> hashes = Sql.list(c, "SELECT secret_hash FROM enrollment_tokens",
-                rs -> rs.getString("secret_hash")).stream().filter(h -> id(h).startsWith(prefix)).toList();
+        List<String> hashes =
+                Sql.list(c, "SELECT secret_hash FROM enrollment_tokens", rs -> rs.getString("secret_hash")).stream()
+                        .filter(h -> id(h).startsWith(prefix))
+                        .toList();
         if (hashes.isEmpty()) {
             throw new StoreException("no token with id '" + idPrefix + "'; `token ls` lists them");
         }
@@ -114,7 +138,10 @@ final class TokenTable {
             throw new StoreException("token id '" + idPrefix + "' matches " + hashes.size()
                     + " tokens; give more of the ID that `token ls` shows");
         }
-        IssuedToken token = all(c).stream().filter(t -> t.id().equals(id(hashes.get(0)))).findFirst().orElseThrow();
+        IssuedToken token = all(c).stream()
+                .filter(t -> t.id().equals(id(hashes.get(0))))
+                .findFirst()
+                .orElseThrow();
         Sql.update(c, "DELETE FROM enrollment_tokens WHERE secret_hash = ?", hashes.get(0));
         return token;
     }

@@ -17,13 +17,12 @@ final class UserTable {
     /** The login that claims a relay without an admin (see the console's FirstAdmin); never a user. */
     private static final String RESERVED = "first-admin";
 
-    private UserTable() {
-    }
+    private UserTable() {}
 
     static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new StoreException("invalid user name '" + Printable.of(name)
-                    + "': use lowercase letters, digits, '_', '.', '-'");
+            throw new StoreException(
+                    "invalid user name '" + Printable.of(name) + "': use lowercase letters, digits, '_', '.', '-'");
         }
         if (name.equals(RESERVED)) {
             throw new StoreException("user name '" + RESERVED + "' is reserved for claiming a relay that has no admin;"
@@ -83,8 +82,13 @@ final class UserTable {
             // One key, one person: otherwise the relay could not tell who logged in.
             throw new StoreException("this key already belongs to user '" + owner.get() + "'");
         }
-        Sql.update(c, "INSERT INTO user_keys (key_type, key_base64, user_name, comment) VALUES (?, ?, ?, ?)",
-                key.type(), key.base64(), user, key.comment());
+        Sql.update(
+                c,
+                "INSERT INTO user_keys (key_type, key_base64, user_name, comment) VALUES (?, ?, ?, ?)",
+                key.type(),
+                key.base64(),
+                user,
+                key.comment());
     }
 
     /** Removes the user's key with this fingerprint; the user stays, with their other keys and grants. */
@@ -92,21 +96,34 @@ final class UserTable {
         if (find(c, user).isEmpty()) {
             throw new StoreException("no user '" + Printable.of(user) + "'");
         }
-        UserKey key = keys(c, user).stream().filter(k -> k.fingerprint().equals(fingerprint)).findFirst()
+        UserKey key = keys(c, user).stream()
+                .filter(k -> k.fingerprint().equals(fingerprint))
+                .findFirst()
                 .orElseThrow(() -> new StoreException("user '" + user + "' has no key " + fingerprint
                         + "; `users` lists each user's key fingerprints"));
         Sql.update(c, "DELETE FROM user_keys WHERE key_type = ? AND key_base64 = ?", key.keyType(), key.keyBase64());
     }
 
     static Optional<String> ownerOf(Connection c, String keyType, String keyBase64) throws SQLException {
-        return Sql.one(c, "SELECT user_name FROM user_keys WHERE key_type = ? AND key_base64 = ?",
-                rs -> rs.getString("user_name"), keyType, keyBase64);
+        return Sql.one(
+                c,
+                "SELECT user_name FROM user_keys WHERE key_type = ? AND key_base64 = ?",
+                rs -> rs.getString("user_name"),
+                keyType,
+                keyBase64);
     }
 
     static List<UserKey> keys(Connection c, String user) throws SQLException {
-        return Sql.list(c, "SELECT user_name, key_type, key_base64, comment FROM user_keys WHERE user_name = ?"
-                + " ORDER BY rowid", rs -> new UserKey(rs.getString("user_name"), rs.getString("key_type"),
-                        rs.getString("key_base64"), rs.getString("comment")), user);
+        return Sql.list(
+                c,
+                "SELECT user_name, key_type, key_base64, comment FROM user_keys WHERE user_name = ?"
+                        + " ORDER BY rowid",
+                rs -> new UserKey(
+                        rs.getString("user_name"),
+                        rs.getString("key_type"),
+                        rs.getString("key_base64"),
+                        rs.getString("comment")),
+                user);
     }
 
     private static User user(ResultSet rs) throws SQLException {

@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 
 /** The bastion's sockets: packets go out at once, and logins in progress are bounded ({@link LoginLimit}). */
 class BastionTest {
@@ -44,6 +44,7 @@ class BastionTest {
 
     @TempDir
     Path dir;
+
     Store store;
     LoginLimit limit;
     Bastion bastion;
@@ -66,8 +67,8 @@ class BastionTest {
         store = Store.open(dir);
         Links links = new Links(store, Runnable::run);
         Access access = new Access(store, links);
-        Console console = new Console(store, links, access, HostPort.parse("relay.example.com:2222"),
-                Fingerprint.of(new byte[] {1}));
+        Console console = new Console(
+                store, links, access, HostPort.parse("relay.example.com:2222"), Fingerprint.of(new byte[] {1}));
         limit = new LoginLimit(2, 3);
         bastion = Bastion.start(HostPort.parse("127.0.0.1:0"), dir, store, access, console, limit);
     }
@@ -84,8 +85,10 @@ class BastionTest {
     @Test
     void acceptedConnectionsHaveNagleOff() throws Exception {
         assertThat(heldOpen(connect(A))).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !bastion.server().getActiveSessions().isEmpty());
-        Nio2Session io = (Nio2Session) bastion.server().getActiveSessions().getFirst().getIoSession();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !bastion.server().getActiveSessions().isEmpty());
+        Nio2Session io =
+                (Nio2Session) bastion.server().getActiveSessions().getFirst().getIoSession();
         // Window adjusts are small packets: with Nagle on they wait for the jump client's delayed ACK.
         assertThat(io.getSocket().getOption(StandardSocketOptions.TCP_NODELAY)).isTrue();
     }
@@ -102,7 +105,9 @@ class BastionTest {
 
         first.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> limit.pending(A) == 1);
-        assertThat(heldOpen(connect(A))).as("once one of its connections closed").isTrue();
+        assertThat(heldOpen(connect(A)))
+                .as("once one of its connections closed")
+                .isTrue();
     }
 
     @Test
@@ -114,19 +119,22 @@ class BastionTest {
         store.addUserKey("alice", PublicKeyEntry.toString(alice.getPublic()));
 
         try (SshClient client = SshClient.setUpDefaultClient()) {
-            client.setServerKeyVerifier((session, remote, key) ->
-                    bastion.hostKeyLines().contains(PublicKeyEntry.toString(key)));
+            client.setServerKeyVerifier(
+                    (session, remote, key) -> bastion.hostKeyLines().contains(PublicKeyEntry.toString(key)));
             client.start();
             List<ClientSession> sessions = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                ClientSession s = client.connect("alice", "127.0.0.1", bastion.port()).verify(Duration.ofSeconds(10))
+                ClientSession s = client.connect("alice", "127.0.0.1", bastion.port())
+                        .verify(Duration.ofSeconds(10))
                         .getSession();
                 s.addPublicKeyIdentity(alice);
                 s.auth().verify(Duration.ofSeconds(10));
                 sessions.add(s);
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> limit.pending(A) == 0);
-            assertThat(heldOpen(connect(A))).as("with three logged-in sessions from the address").isTrue();
+            assertThat(heldOpen(connect(A)))
+                    .as("with three logged-in sessions from the address")
+                    .isTrue();
             for (ClientSession s : sessions) {
                 s.close();
             }

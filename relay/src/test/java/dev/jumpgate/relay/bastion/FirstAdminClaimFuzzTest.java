@@ -48,8 +48,9 @@ class FirstAdminClaimFuzzTest {
         Result r = OFFER.claim(KEY, line, NOW);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).isEqualTo("that is not the token in " + OFFER.file()
-                + " on the relay; send the file itself: claim < " + OFFER.file() + "\n");
+        assertThat(r.err())
+                .isEqualTo("that is not the token in " + OFFER.file() + " on the relay; send the file itself: claim < "
+                        + OFFER.file() + "\n");
         assertThat(OFFER.isOpen(NOW)).isTrue();
         assertThat(STORE.users()).noneMatch(u -> u.role() == Role.ADMIN);
     }

@@ -20,14 +20,17 @@ class HostKeysTest {
         SimpleGeneratorHostKeyProvider old = new SimpleGeneratorHostKeyProvider(dir.resolve("ssh_host_key"));
         old.setAlgorithm("EC");
         old.setKeySize(256);
-        String known = PublicKeyEntry.toString(old.loadKeys(null).iterator().next().getPublic());
+        String known =
+                PublicKeyEntry.toString(old.loadKeys(null).iterator().next().getPublic());
 
         List<String> lines = HostKeys.lines(HostKeys.loadOrCreate(dir));
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).isEqualTo(known);
         assertThat(lines.get(1)).startsWith("ssh-ed25519 ");
         assertThat(lines.get(2)).startsWith("ssh-rsa ");
-        assertThat(HostKeys.lines(HostKeys.loadOrCreate(dir))).as("made once, then only read").isEqualTo(lines);
+        assertThat(HostKeys.lines(HostKeys.loadOrCreate(dir)))
+                .as("made once, then only read")
+                .isEqualTo(lines);
         for (HostKeys.Kind kind : HostKeys.KINDS) {
             assertThat(Files.getPosixFilePermissions(dir.resolve(kind.file())))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -38,7 +41,8 @@ class HostKeysTest {
     @Test
     void aDamagedKeyStopsTheStartAndIsLeftAsItIs(@TempDir Path dir) throws Exception {
         Path damaged = Files.writeString(dir.resolve("ssh_host_key"), "not a key\n");
-        assertThatThrownBy(() -> HostKeys.loadOrCreate(dir)).hasMessageContaining(damaged.toString())
+        assertThatThrownBy(() -> HostKeys.loadOrCreate(dir))
+                .hasMessageContaining(damaged.toString())
                 .hasMessageContaining("restore it from a backup");
         assertThat(Files.readString(damaged)).isEqualTo("not a key\n");
     }

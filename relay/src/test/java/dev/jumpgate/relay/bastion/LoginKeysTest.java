@@ -22,10 +22,11 @@ class LoginKeysTest {
 
     @TempDir
     Path dir;
+
     final List<String> calls = new ArrayList<>();
     /** A session that only records what the authenticator does to it. */
-    final ServerSession session = (ServerSession) Proxy.newProxyInstance(getClass().getClassLoader(),
-            new Class<?>[] {ServerSession.class}, (proxy, method, args) -> {
+    final ServerSession session = (ServerSession) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {ServerSession.class}, (proxy, method, args) -> {
                 calls.add(method.getName() + (args == null ? List.of() : List.of(args)));
                 return method.getReturnType() == boolean.class ? false : null;
             });
@@ -36,10 +37,12 @@ class LoginKeysTest {
             throw new StoreBusyException("relay busy: 256 calls are already waiting");
         };
 
-        assertThat(new LoginKeys(FirstAdmin.none(), busy).authenticate("alice", key(), session)).isFalse();
+        assertThat(new LoginKeys(FirstAdmin.none(), busy).authenticate("alice", key(), session))
+                .isFalse();
 
-        assertThat(calls).contains("disconnect[" + SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS
-                + ", relay busy: 256 calls are already waiting]");
+        assertThat(calls)
+                .contains("disconnect[" + SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS
+                        + ", relay busy: 256 calls are already waiting]");
     }
 
     @Test
@@ -47,13 +50,15 @@ class LoginKeysTest {
         PublickeyAuthenticator nobody = (user, key, s) -> {
             throw new AssertionError("first-admin is no user to look up");
         };
-        assertThat(new LoginKeys(FirstAdmin.none(), nobody).authenticate("first-admin", key(), session)).isFalse();
+        assertThat(new LoginKeys(FirstAdmin.none(), nobody).authenticate("first-admin", key(), session))
+                .isFalse();
 
         try (Store store = Store.open(dir)) {
             FirstAdmin open = FirstAdmin.prepare(dir, store, Instant.now());
             PublicKey key = key();
 
-            assertThat(new LoginKeys(open, nobody).authenticate("first-admin", key, session)).isTrue();
+            assertThat(new LoginKeys(open, nobody).authenticate("first-admin", key, session))
+                    .isTrue();
             assertThat(calls).contains("setAttribute[" + LoginKeys.CLAIMANT_KEY + ", " + key + "]");
         }
     }

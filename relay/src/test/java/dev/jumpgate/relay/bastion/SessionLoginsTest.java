@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.security.GeneralSecurityException;
 
 /**
  * A bastion session is bound to the key it logged in with: taking the key away (alone or with its user) ends
@@ -44,6 +44,7 @@ class SessionLoginsTest {
 
     @TempDir
     Path dir;
+
     Store store;
     Access access;
     Console console;
@@ -57,8 +58,8 @@ class SessionLoginsTest {
         store = Store.open(dir);
         Links links = new Links(store, Runnable::run);
         access = new Access(store, links);
-        console = new Console(store, links, access, HostPort.parse("relay.example.com:2222"),
-                Fingerprint.of(new byte[] {1}));
+        console = new Console(
+                store, links, access, HostPort.parse("relay.example.com:2222"), Fingerprint.of(new byte[] {1}));
         store.addUser("root", Role.ADMIN);
         store.addUser("alice", Role.USER);
         store.addUserKey("alice", line(aliceLaptop));
@@ -67,8 +68,8 @@ class SessionLoginsTest {
         store.grant("alice", "pi-*", "22");
         bastion = Bastion.start(HostPort.parse("127.0.0.1:0"), dir, store, access, console);
         client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier((session, remote, key) -> bastion.hostKeyLines()
-                .contains(PublicKeyEntry.toString(key)));
+        client.setServerKeyVerifier(
+                (session, remote, key) -> bastion.hostKeyLines().contains(PublicKeyEntry.toString(key)));
         client.start();
     }
 
@@ -129,7 +130,7 @@ class SessionLoginsTest {
         UserKey phone = store.keys("alice").get(1);
         store.removeUserKey("alice", phone.fingerprint());
         // The key passed the login check just before it was removed: recording the login checks again.
-        var login = access.logins().open(phone, () -> { });
+        var login = access.logins().open(phone, () -> {});
         assertThat(login.isClosed()).isTrue();
     }
 
@@ -150,7 +151,8 @@ class SessionLoginsTest {
             hiddenNanos[i] = timeRefusal(s, "vault");
         }
         double differenceMs = Math.abs(median(unknownNanos) - median(hiddenNanos)) / 1e6;
-        System.out.printf("refusal medians over %d tries: unknown %.3f ms, not reachable %.3f ms, difference %.3f ms%n",
+        System.out.printf(
+                "refusal medians over %d tries: unknown %.3f ms, not reachable %.3f ms, difference %.3f ms%n",
                 tries, median(unknownNanos) / 1e6, median(hiddenNanos) / 1e6, differenceMs);
         assertThat(differenceMs).isLessThan(1.0);
     }
@@ -158,7 +160,8 @@ class SessionLoginsTest {
     @Test
     void aDeviceReachableOnOtherPortsNamesThem() throws Exception {
         ClientSession s = login("alice", aliceLaptop);
-        assertThat(refusal(s, "pi-kitchen", 8080)).contains("port 8080 is not granted to user 'alice'")
+        assertThat(refusal(s, "pi-kitchen", 8080))
+                .contains("port 8080 is not granted to user 'alice'")
                 .contains("you may reach it on ports 22");
     }
 
@@ -188,8 +191,8 @@ class SessionLoginsTest {
     }
 
     private static void openTo(ClientSession s, String device, int port) throws IOException {
-        ClientChannel c = s.createDirectTcpipChannel(new SshdSocketAddress("localhost", 0),
-                new SshdSocketAddress(device, port));
+        ClientChannel c =
+                s.createDirectTcpipChannel(new SshdSocketAddress("localhost", 0), new SshdSocketAddress(device, port));
         try {
             c.open().verify(Duration.ofSeconds(10));
         } catch (SshException e) {
@@ -200,7 +203,9 @@ class SessionLoginsTest {
     }
 
     private ClientSession login(String user, KeyPair key) throws IOException {
-        ClientSession s = client.connect(user, "127.0.0.1", bastion.port()).verify(Duration.ofSeconds(10)).getSession();
+        ClientSession s = client.connect(user, "127.0.0.1", bastion.port())
+                .verify(Duration.ofSeconds(10))
+                .getSession();
         s.addPublicKeyIdentity(key);
         s.auth().verify(Duration.ofSeconds(10));
         return s;

@@ -40,11 +40,17 @@ class UserAdmissionTest extends FreshStore {
     @Test
     void aLoginNameCannotForgeALogLine() {
         String forged = "alice\n12:00:00.000 INFO  Console: admin admin ran: user rm bob\u001b[2J";
-        var decision = admission.admit(new LinkMessage.Login(forged, new byte[] {1, 2, 3}, new byte[0], "1.0"),
-                new byte[32], Fingerprint.of(new byte[] {1}), new InetSocketAddress("127.0.0.1", 5555));
+        var decision = admission.admit(
+                new LinkMessage.Login(forged, new byte[] {1, 2, 3}, new byte[0], "1.0"),
+                new byte[32],
+                Fingerprint.of(new byte[] {1}),
+                new InetSocketAddress("127.0.0.1", 5555));
 
         assertThat(decision).isInstanceOf(ClientAdmission.Decision.Refused.class);
-        assertThat(logged.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
-                .doesNotContain("\n", "\r", "\u001b").contains("alice\\n12:00:00.000"));
+        assertThat(logged.list)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                        .doesNotContain("\n", "\r", "\u001b")
+                        .contains("alice\\n12:00:00.000"));
     }
 }

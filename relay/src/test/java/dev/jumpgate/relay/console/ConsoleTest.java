@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ConsoleTest extends FreshConsole {
 
-    static final String ALICE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH alice@laptop";
+    static final String ALICE_KEY =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH alice@laptop";
 
     @Test
     void tokenCreatePrintsOnlyATokenForThisRelayAndDevice() {
@@ -24,8 +25,8 @@ class ConsoleTest extends FreshConsole {
         assertThat(t.device()).isEqualTo(new DeviceName("pi-kitchen"));
         assertThat(t.relay()).isEqualTo(RELAY);
         assertThat(t.relayPin()).isEqualTo(PIN);
-        assertThat(Duration.between(Instant.now(), t.expires())).isBetween(Duration.ofMinutes(29),
-                Duration.ofMinutes(30));
+        assertThat(Duration.between(Instant.now(), t.expires()))
+                .isBetween(Duration.ofMinutes(29), Duration.ofMinutes(30));
     }
 
     @Test
@@ -40,14 +41,15 @@ class ConsoleTest extends FreshConsole {
         // `ssh relay user add alice ssh-ed25519 AAAA... c` arrives without the quotes the user typed.
         assertThat(console.run("root", "user add alice " + ALICE_KEY).exit()).isZero();
         assertThat(store.userForKey("ssh-ed25519", ALICE_KEY.split(" ")[1])).contains("alice");
-        assertThat(console.run("root", "user add bob '" + ALICE_KEY + "'").err()).contains("already belongs");
+        assertThat(console.run("root", "user add bob '" + ALICE_KEY + "'").err())
+                .contains("already belongs");
     }
 
     @Test
     void adminCommandsAreRefusedToUsers() {
         console.run("root", "user add alice '" + ALICE_KEY + "'");
-        for (String cmd : List.of("token create x", "user add eve k", "grant alice *", "revoke alice *", "users",
-                "device rm x")) {
+        for (String cmd : List.of(
+                "token create x", "user add eve k", "grant alice *", "revoke alice *", "users", "device rm x")) {
             Result r = console.run("alice", cmd);
             assertThat(r.exit()).as(cmd).isNotZero();
             assertThat(r.err()).as(cmd).contains("admin command");
@@ -84,13 +86,13 @@ class ConsoleTest extends FreshConsole {
             assertThat(deviceAndToken[0]).isEqualTo(device.value());
             EnrollmentToken t = EnrollmentToken.parse(deviceAndToken[1]);
             assertThat(t.device()).isEqualTo(device);
-            assertThat(Duration.between(Instant.now(), t.expires())).isBetween(Duration.ofMinutes(119),
-                    Duration.ofHours(2));
+            assertThat(Duration.between(Instant.now(), t.expires()))
+                    .isBetween(Duration.ofMinutes(119), Duration.ofHours(2));
             // Each is a token of its own, good once, for its device only.
             String hash = EnrollmentToken.secretHash(t.secret());
             Fingerprint key = Fingerprint.of(new byte[] {(byte) i});
-            assertThat(store.redeemToken(hash, new DeviceName("pi-9"), key, Instant.now())).isEqualTo(
-                    TokenCheck.WRONG_DEVICE);
+            assertThat(store.redeemToken(hash, new DeviceName("pi-9"), key, Instant.now()))
+                    .isEqualTo(TokenCheck.WRONG_DEVICE);
             assertThat(store.redeemToken(hash, device, key, Instant.now())).isEqualTo(TokenCheck.OK);
             Fingerprint other = Fingerprint.of(new byte[] {(byte) i, 1});
             assertThat(store.redeemToken(hash, device, other, Instant.now())).isEqualTo(TokenCheck.USED);
@@ -100,7 +102,10 @@ class ConsoleTest extends FreshConsole {
     @Test
     void tokenCreateMakesNoTokenWhenOneOfTheDevicesIsRefused() {
         store.enrollDevice(new DeviceName("pi-2"), PIN);
-        for (String cmd : List.of("token create pi-1 pi-2 pi-3", "token create pi-1 pi-1", "token create pi-1 -x",
+        for (String cmd : List.of(
+                "token create pi-1 pi-2 pi-3",
+                "token create pi-1 pi-1",
+                "token create pi-1 -x",
                 "token create pi-1 no_such_name")) {
             Result r = console.run("root", cmd);
             assertThat(r.exit()).as(cmd).isNotZero();
@@ -137,8 +142,9 @@ class ConsoleTest extends FreshConsole {
         console.run("root", "grant alice pi-*");
         String laptop = store.keys("alice").getFirst().fingerprint().toString();
         String phone = store.keys("alice").get(1).fingerprint().toString();
-        assertThat(console.run("root", "users").out()).contains("alice, 2 key(s)\n  " + laptop
-                + " ssh-ed25519 alice@laptop\n  " + phone + " ssh-ed25519 alice@phone\n");
+        assertThat(console.run("root", "users").out())
+                .contains("alice, 2 key(s)\n  " + laptop + " ssh-ed25519 alice@laptop\n  " + phone
+                        + " ssh-ed25519 alice@phone\n");
 
         Result r = console.run("root", "user key rm alice " + laptop);
 

@@ -38,8 +38,9 @@ class ConsoleTokensTest extends FreshConsole {
         assertThat(lines).anyMatch(l -> l.matches("[0-9a-f]{12}\\s+cam\\s+\\S+Z\\s+\\S+Z\\s+\\S+Z"));
         for (String token : List.of(pi, cam)) {
             EnrollmentToken t = EnrollmentToken.parse(token);
-            assertThat(r.out()).doesNotContain(token.substring(5)).doesNotContain(EnrollmentToken.secretHash(t.secret())
-                    .substring(7, 20));
+            assertThat(r.out())
+                    .doesNotContain(token.substring(5))
+                    .doesNotContain(EnrollmentToken.secretHash(t.secret()).substring(7, 20));
         }
     }
 
@@ -80,14 +81,20 @@ class ConsoleTokensTest extends FreshConsole {
         String used = create("pi-kitchen");
         redeem(used, "pi-kitchen");
         // A second token issued before enrollment would otherwise enroll a new key once the device is gone.
-        store.addToken(EnrollmentToken.secretHash(new byte[] {7}), new DeviceName("pi-kitchen"),
+        store.addToken(
+                EnrollmentToken.secretHash(new byte[] {7}),
+                new DeviceName("pi-kitchen"),
                 Instant.now().plusSeconds(3600));
 
         assertThat(console.run("root", "device rm pi-kitchen").exit()).isZero();
 
         assertThat(console.run("root", "token ls").out()).doesNotContain("pi-kitchen");
-        assertThat(store.redeemToken(EnrollmentToken.secretHash(new byte[] {7}), new DeviceName("pi-kitchen"),
-                Fingerprint.of(new byte[] {8}), Instant.now())).isEqualTo(TokenCheck.UNKNOWN);
+        assertThat(store.redeemToken(
+                        EnrollmentToken.secretHash(new byte[] {7}),
+                        new DeviceName("pi-kitchen"),
+                        Fingerprint.of(new byte[] {8}),
+                        Instant.now()))
+                .isEqualTo(TokenCheck.UNKNOWN);
     }
 
     private String create(String device) {
@@ -102,7 +109,12 @@ class ConsoleTokensTest extends FreshConsole {
     }
 
     private String idOf(String device) {
-        return console.run("root", "token ls").out().lines().filter(l -> l.contains(" " + device + " ")).findFirst()
-                .orElseThrow().split("\\s+")[0];
+        return console.run("root", "token ls")
+                .out()
+                .lines()
+                .filter(l -> l.contains(" " + device + " "))
+                .findFirst()
+                .orElseThrow()
+                .split("\\s+")[0];
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class FirstAdminTest extends FreshStore {
 
-    static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH first-admin";
+    static final String KEY =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGVr0mzDMVKSuzFYAmR7Tqh9nV1fNTVNn8fCyoeGZ9aH first-admin";
     static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
 
     @Test
@@ -24,7 +25,8 @@ class FirstAdminTest extends FreshStore {
 
         Path file = dir.resolve("first-admin");
         assertThat(offer.file()).isEqualTo(file);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(file)).matches("[A-Za-z0-9_-]{43}\n");
         assertThat(offer.isOpen(NOW)).isTrue();
     }
@@ -41,7 +43,8 @@ class FirstAdminTest extends FreshStore {
         assertThat(store.userForKey("ssh-ed25519", KEY.split(" ")[1])).contains("admin");
         assertThat(dir.resolve("first-admin")).doesNotExist();
         assertThat(offer.isOpen(NOW.plusSeconds(61))).isFalse();
-        assertThat(offer.claim(KEY.replace("aH ", "aI "), token, NOW.plusSeconds(62)).err())
+        assertThat(offer.claim(KEY.replace("aH ", "aI "), token, NOW.plusSeconds(62))
+                        .err())
                 .isEqualTo("this relay already has its admin; ask them for an account\n");
     }
 
@@ -52,7 +55,9 @@ class FirstAdminTest extends FreshStore {
         Result r = offer.claim(KEY, "not-the-token", NOW);
 
         assertThat(r.exit()).isNotZero();
-        assertThat(r.err()).contains("not the token in " + dir.resolve("first-admin")).doesNotContain("not-the-token");
+        assertThat(r.err())
+                .contains("not the token in " + dir.resolve("first-admin"))
+                .doesNotContain("not-the-token");
         assertThat(store.users()).isEmpty();
         assertThat(offer.isOpen(NOW)).isTrue();
         assertThat(dir.resolve("first-admin")).exists();
@@ -81,7 +86,8 @@ class FirstAdminTest extends FreshStore {
 
     @Test
     void firstAdminIsNoUserName() {
-        assertThatThrownBy(() -> store.addUser("first-admin", Role.USER)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.addUser("first-admin", Role.USER))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("reserved");
     }
 }

@@ -27,7 +27,9 @@ class TtlTest {
     @Test
     void zeroIsRefused() {
         for (String zero : new String[] {"0s", "0m", "000h", "0d"}) {
-            assertThatThrownBy(() -> Ttl.parse(zero)).as(zero).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Ttl.parse(zero))
+                    .as(zero)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("between 1s and 30d");
         }
     }
@@ -35,16 +37,21 @@ class TtlTest {
     @Test
     void anythingLongerThanThirtyDaysIsRefused() {
         for (String tooLong : new String[] {"31d", "721h", "43201m", "99999h", "999999d"}) {
-            assertThatThrownBy(() -> Ttl.parse(tooLong)).as(tooLong).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Ttl.parse(tooLong))
+                    .as(tooLong)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("between 1s and 30d");
         }
     }
 
     @Test
     void otherFormsAreRefusedWithAnExampleOfTheRightOne() {
-        for (String bad : new String[] {"", "1", "h", "1H", "1 h", " 1h", "1h ", "-1h", "+1h", "1.5h", "1w",
-            "1h30m", "PT1H", "1234567s", "１h"}) {
-            assertThatThrownBy(() -> Ttl.parse(bad)).as("'%s'", bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : new String[] {
+            "", "1", "h", "1H", "1 h", " 1h", "1h ", "-1h", "+1h", "1.5h", "1w", "1h30m", "PT1H", "1234567s", "１h"
+        }) {
+            assertThatThrownBy(() -> Ttl.parse(bad))
+                    .as("'%s'", bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("use e.g. 30m, 1h or 7d");
         }
     }

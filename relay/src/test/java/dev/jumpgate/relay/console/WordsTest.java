@@ -48,8 +48,10 @@ class WordsTest {
     @Test
     void anUnterminatedQuoteIsAnErrorNamingTheQuote() {
         assertThatThrownBy(() -> Words.split("user add alice 'ssh-ed25519 AAAA"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("unterminated ' quote");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unterminated ' quote");
         assertThatThrownBy(() -> Words.split("say \"hi"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("unterminated \" quote");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unterminated \" quote");
     }
 }

@@ -21,6 +21,7 @@ class DatabaseTest {
 
     @TempDir
     Path dir;
+
     Database db;
     final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     final CountDownLatch release = new CountDownLatch(1);
@@ -42,16 +43,22 @@ class DatabaseTest {
         }
 
         // Everything past the 16 queued calls fails without waiting for the slow call to end.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> flood.stream().filter(f -> f.isDone()).count()
-                == 500 - 16);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> flood.stream().filter(f -> f.isDone()).count() == 500 - 16);
         assertThat(db.waiting()).isEqualTo(16);
-        List<String> refused = flood.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
-        assertThat(refused).containsOnly("relay busy: 16 calls are already waiting for its state database; try"
-                + " again in a minute");
+        List<String> refused = flood.stream()
+                .filter(CompletableFuture::isDone)
+                .map(CompletableFuture::join)
+                .toList();
+        assertThat(refused)
+                .containsOnly(
+                        "relay busy: 16 calls are already waiting for its state database; try" + " again in a minute");
 
         release.countDown();
         slow.get(30, TimeUnit.SECONDS);
-        assertThat(flood.stream().map(f -> f.join()).filter(r -> r.equals("ok"))).hasSize(16);
+        assertThat(flood.stream().map(f -> f.join()).filter(r -> r.equals("ok")))
+                .hasSize(16);
         assertThat(oneCall()).isEqualTo("ok");
     }
 
@@ -61,22 +68,26 @@ class DatabaseTest {
         holdTheConnection();
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> db.read(c -> 1)).isInstanceOf(StoreBusyException.class)
+        assertThatThrownBy(() -> db.read(c -> 1))
+                .isInstanceOf(StoreBusyException.class)
                 .hasMessageStartingWith("relay busy: a state database call waited over");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
     }
 
     /** Starts a call that keeps the connection until {@link #release}; returns once it holds it. */
     private CompletableFuture<Void> holdTheConnection() throws InterruptedException {
         CountDownLatch holding = new CountDownLatch(1);
-        CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> db.update(c -> {
-            holding.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }), threads);
+        CompletableFuture<Void> slow = CompletableFuture.runAsync(
+                () -> db.update(c -> {
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }),
+                threads);
         assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
         return slow;
     }

@@ -13,6 +13,7 @@ public abstract class FreshStore {
 
     @TempDir
     protected Path dir;
+
     protected Store store;
 
     @BeforeEach

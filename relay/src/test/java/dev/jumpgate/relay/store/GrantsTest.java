@@ -80,16 +80,26 @@ class GrantsTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "65536", "ssh", "22,,80", "22;80", "*,22", "-1"})
     void invalidPortsAreRefusedWithReason(String ports) {
-        assertThatThrownBy(() -> Grants.normalizePorts(ports)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> Grants.normalizePorts(ports))
+                .isInstanceOf(StoreException.class)
                 .hasMessageStartingWith("invalid ports '")
                 .hasMessageEndingWith("use a port (22), a comma list (22,8080) or * for all ports");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Pi-*", "pi_kitchen", "pi.kitchen", "pi kitchen", "[ab]",
-            "0123456789012345678901234567890123456789012345678901234567890123"})
+    @ValueSource(
+            strings = {
+                "",
+                "Pi-*",
+                "pi_kitchen",
+                "pi.kitchen",
+                "pi kitchen",
+                "[ab]",
+                "0123456789012345678901234567890123456789012345678901234567890123"
+            })
     void invalidPatternsAreRefusedWithReason(String pattern) {
-        assertThatThrownBy(() -> Grants.checkPattern(pattern)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> Grants.checkPattern(pattern))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("invalid device pattern")
                 .hasMessageContaining("wildcards '*' and '?'");
     }

@@ -44,7 +44,8 @@ class StoreDevicesTest extends FreshStore {
     void enrolledNameIsNotEnrolledAgain() {
         store.enrollDevice(PI, KEY_A);
 
-        assertThatThrownBy(() -> store.enrollDevice(PI, KEY_B)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.enrollDevice(PI, KEY_B))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("device 'pi-kitchen' is already enrolled");
         assertThat(store.device(PI).orElseThrow().agentKey()).isEqualTo(KEY_A);
     }
@@ -53,11 +54,11 @@ class StoreDevicesTest extends FreshStore {
     void hostKeysAreReplacedInOrderWithoutComments() {
         store.enrollDevice(PI, KEY_A);
         store.setHostKeys(PI, List.of(TestKeys.line("ssh-rsa", 1, "root@pi"), TestKeys.line("ssh-ed25519", 2, null)));
-        store.setHostKeys(PI, List.of(TestKeys.line("ssh-ed25519", 3, "root@pi"),
-                TestKeys.line("ecdsa-sha2-nistp256", 4, null)));
+        store.setHostKeys(
+                PI, List.of(TestKeys.line("ssh-ed25519", 3, "root@pi"), TestKeys.line("ecdsa-sha2-nistp256", 4, null)));
 
-        assertThat(store.device(PI).orElseThrow().hostKeys()).containsExactly(
-                TestKeys.line("ssh-ed25519", 3, null), TestKeys.line("ecdsa-sha2-nistp256", 4, null));
+        assertThat(store.device(PI).orElseThrow().hostKeys())
+                .containsExactly(TestKeys.line("ssh-ed25519", 3, null), TestKeys.line("ecdsa-sha2-nistp256", 4, null));
 
         store.setHostKeys(PI, List.of());
         assertThat(store.device(PI).orElseThrow().hostKeys()).isEmpty();
@@ -68,8 +69,9 @@ class StoreDevicesTest extends FreshStore {
         store.enrollDevice(PI, KEY_A);
         store.setHostKeys(PI, List.of(TestKeys.line("ssh-ed25519", 1, null)));
 
-        assertThatThrownBy(() -> store.setHostKeys(PI, List.of(TestKeys.line("ssh-ed25519", 2, null),
-                "ssh-ed25519 AAAA\nssh-rsa AAAA"))).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.setHostKeys(
+                        PI, List.of(TestKeys.line("ssh-ed25519", 2, null), "ssh-ed25519 AAAA\nssh-rsa AAAA")))
+                .isInstanceOf(StoreException.class);
 
         assertThat(store.device(PI).orElseThrow().hostKeys()).containsExactly(TestKeys.line("ssh-ed25519", 1, null));
     }
@@ -77,7 +79,8 @@ class StoreDevicesTest extends FreshStore {
     @Test
     void hostKeysOfUnknownDeviceAreRefused() {
         assertThatThrownBy(() -> store.setHostKeys(PI, List.of(TestKeys.line("ssh-ed25519", 1, null))))
-                .isInstanceOf(StoreException.class).hasMessage("no device 'pi-kitchen' is enrolled");
+                .isInstanceOf(StoreException.class)
+                .hasMessage("no device 'pi-kitchen' is enrolled");
     }
 
     @Test
@@ -113,7 +116,8 @@ class StoreDevicesTest extends FreshStore {
 
     @Test
     void removingUnknownDeviceIsRefused() {
-        assertThatThrownBy(() -> store.removeDevice(PI)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.removeDevice(PI))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("no device 'pi-kitchen' is enrolled");
     }
 }

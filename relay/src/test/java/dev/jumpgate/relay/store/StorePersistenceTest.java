@@ -13,12 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.sql.SQLException;
 
 class StorePersistenceTest {
 
@@ -35,10 +35,12 @@ class StorePersistenceTest {
         Path data = dir.resolve("data");
         try (Store store = Store.open(data)) {
             store.addUser("alice", Role.USER);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                    .isEqualTo("rwx------");
             for (String name : List.of("state.db", "state.db-wal", "state.db-shm")) {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(name))))
-                        .as(name).isEqualTo("rw-------");
+                        .as(name)
+                        .isEqualTo("rw-------");
             }
         }
     }
@@ -62,22 +64,31 @@ class StorePersistenceTest {
 
         try (Store store = Store.open(dir)) {
             assertThat(store.users()).containsExactly(new User("alice", Role.USER), new User("root", Role.ADMIN));
-            assertThat(store.userForKey("ssh-ed25519", TestKeys.blob("ssh-ed25519", 1))).contains("root");
-            assertThat(store.keys("alice")).containsExactly(new UserKey("alice", "ssh-ed25519",
-                    TestKeys.blob("ssh-ed25519", 2), "user2@laptop"));
+            assertThat(store.userForKey("ssh-ed25519", TestKeys.blob("ssh-ed25519", 1)))
+                    .contains("root");
+            assertThat(store.keys("alice"))
+                    .containsExactly(
+                            new UserKey("alice", "ssh-ed25519", TestKeys.blob("ssh-ed25519", 2), "user2@laptop"));
             assertThat(store.allGrants()).containsExactly(new Grant("alice", "pi-*", "22,8080"));
             assertThat(store.devices()).containsExactly(new Device(PI, KEY, NOW, NOW.plusSeconds(5), hostKeys));
-            assertThat(store.redeemToken(used, PI, Fingerprint.of(new byte[] {9}), NOW)).isEqualTo(TokenCheck.USED);
-            assertThat(store.redeemToken(unused, new DeviceName("cam"), KEY, NOW)).isEqualTo(TokenCheck.OK);
+            assertThat(store.redeemToken(used, PI, Fingerprint.of(new byte[] {9}), NOW))
+                    .isEqualTo(TokenCheck.USED);
+            assertThat(store.redeemToken(unused, new DeviceName("cam"), KEY, NOW))
+                    .isEqualTo(TokenCheck.OK);
         }
     }
 
     @Test
     void connectionIsDurableAndEnforcesForeignKeys() {
         try (Store store = Store.open(dir)) {
-            // journal_mode, synchronous (2 = FULL), foreign_keys, busy_timeout: as the store's own connection sees them.
-            List<String> pragmas = store.database().read(c -> List.of(pragma(c, "journal_mode"),
-                    pragma(c, "synchronous"), pragma(c, "foreign_keys"), pragma(c, "busy_timeout")));
+            // journal_mode, synchronous (2 = FULL), foreign_keys, busy_timeout: as the store's own connection sees
+            // them.
+            List<String> pragmas = store.database()
+                    .read(c -> List.of(
+                            pragma(c, "journal_mode"),
+                            pragma(c, "synchronous"),
+                            pragma(c, "foreign_keys"),
+                            pragma(c, "busy_timeout")));
 
             assertThat(pragmas).containsExactly("wal", "2", "1", "5000");
         }
@@ -107,7 +118,8 @@ class StorePersistenceTest {
             st.executeUpdate("INSERT INTO schema_version (version) VALUES (2)");
         }
 
-        assertThatThrownBy(() -> Store.open(dir)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> Store.open(dir))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("schema version 2, newer than this relay understands (1)");
     }
 
@@ -115,7 +127,8 @@ class StorePersistenceTest {
     void damagedFileIsReportedWithItsPath() throws Exception {
         Files.writeString(dir.resolve("state.db"), "this is not a database, just some text that is long enough");
 
-        assertThatThrownBy(() -> Store.open(dir)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> Store.open(dir))
+                .isInstanceOf(StoreException.class)
                 .hasMessageStartingWith("state database " + dir.resolve("state.db") + ": ");
     }
 
@@ -134,11 +147,13 @@ class StorePersistenceTest {
         try {
             System.clearProperty("org.sqlite.tmpdir");
             Store.open(dir.resolve("a")).close();
-            assertThat(System.getProperty("org.sqlite.tmpdir")).isEqualTo(dir.resolve("a/.native").toString());
+            assertThat(System.getProperty("org.sqlite.tmpdir"))
+                    .isEqualTo(dir.resolve("a/.native").toString());
             assertThat(dir.resolve("a/.native")).isDirectory();
 
             Store.open(dir.resolve("b")).close();
-            assertThat(System.getProperty("org.sqlite.tmpdir")).isEqualTo(dir.resolve("a/.native").toString());
+            assertThat(System.getProperty("org.sqlite.tmpdir"))
+                    .isEqualTo(dir.resolve("a/.native").toString());
             assertThat(dir.resolve("b/.native")).doesNotExist();
         } finally {
             if (saved == null) {
@@ -159,7 +174,8 @@ class StorePersistenceTest {
     }
 
     private static String pragma(Connection c, String name) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA " + name)) {
             rs.next();
             return rs.getString(1);
         }

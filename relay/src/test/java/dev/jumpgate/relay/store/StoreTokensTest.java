@@ -154,42 +154,59 @@ class StoreTokensTest extends FreshStore {
     void listingPurgesExpiredTokensFirst() {
         store.addToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), EXPIRES.plusSeconds(60));
 
-        assertThat(store.tokens(NOW)).extracting(IssuedToken::device).containsExactlyInAnyOrder(PI,
-                new DeviceName("cam"));
+        assertThat(store.tokens(NOW))
+                .extracting(IssuedToken::device)
+                .containsExactlyInAnyOrder(PI, new DeviceName("cam"));
         assertThat(store.tokens(EXPIRES)).extracting(IssuedToken::device).containsExactly(new DeviceName("cam"));
         assertThat(store.redeemToken(HASH, PI, KEY_A, NOW)).isEqualTo(TokenCheck.UNKNOWN);
     }
 
     @Test
     void openingTheStorePurgesExpiredTokens() {
-        store.addToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), Instant.now().minusSeconds(1));
+        store.addToken(
+                EnrollmentToken.secretHash(new byte[] {2}),
+                new DeviceName("cam"),
+                Instant.now().minusSeconds(1));
         store.close();
 
         store = Store.open(dir);
 
-        assertThat(store.redeemToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), KEY_A,
-                Instant.now().minusSeconds(10))).isEqualTo(TokenCheck.UNKNOWN);
+        assertThat(store.redeemToken(
+                        EnrollmentToken.secretHash(new byte[] {2}),
+                        new DeviceName("cam"),
+                        KEY_A,
+                        Instant.now().minusSeconds(10)))
+                .isEqualTo(TokenCheck.UNKNOWN);
     }
 
     @Test
     void revokeTakesAnIdPrefixButNotAnAmbiguousOne() {
         String id = store.tokens(NOW).get(0).id();
 
-        assertThatThrownBy(() -> store.revokeToken(id.substring(0, 3))).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.revokeToken(id.substring(0, 3)))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("too short");
         assertThat(store.revokeToken(id.substring(0, 5).toUpperCase()).device()).isEqualTo(PI);
         assertThat(store.tokens(NOW)).isEmpty();
-        assertThatThrownBy(() -> store.revokeToken(id)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.revokeToken(id))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no token with id");
     }
 
     @Test
     void revokeDoesNotFindAnExpiredToken() {
-        store.addToken(EnrollmentToken.secretHash(new byte[] {2}), new DeviceName("cam"), Instant.now().minusSeconds(1));
+        store.addToken(
+                EnrollmentToken.secretHash(new byte[] {2}),
+                new DeviceName("cam"),
+                Instant.now().minusSeconds(1));
         String id = store.tokens(Instant.now().minusSeconds(10)).stream()
-                .filter(t -> t.device().equals(new DeviceName("cam"))).findFirst().orElseThrow().id();
+                .filter(t -> t.device().equals(new DeviceName("cam")))
+                .findFirst()
+                .orElseThrow()
+                .id();
 
-        assertThatThrownBy(() -> store.revokeToken(id)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.revokeToken(id))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no token with id");
     }
 

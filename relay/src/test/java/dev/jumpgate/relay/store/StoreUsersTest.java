@@ -26,16 +26,18 @@ class StoreUsersTest extends FreshStore {
     void existingUserIsNotAddedTwice() {
         store.addUser("alice", Role.USER);
 
-        assertThatThrownBy(() -> store.addUser("alice", Role.ADMIN)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.addUser("alice", Role.ADMIN))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("user 'alice' already exists");
         assertThat(store.user("alice")).contains(new User("alice", Role.USER));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Alice", "1alice", "al ice", "alice@home", "-alice",
-            "a23456789012345678901234567890123"})
+    @ValueSource(
+            strings = {"", "Alice", "1alice", "al ice", "alice@home", "-alice", "a23456789012345678901234567890123"})
     void invalidUserNameIsRefusedWithReason(String name) {
-        assertThatThrownBy(() -> store.addUser(name, Role.USER)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.addUser(name, Role.USER))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("invalid user name '" + name + "': use lowercase letters, digits, '_', '.', '-'");
         assertThat(store.users()).isEmpty();
     }
@@ -56,7 +58,8 @@ class StoreUsersTest extends FreshStore {
 
         store.addUserKey("alice", "  ssh-ed25519 " + blob + "   alice@laptop (work)  ");
 
-        assertThat(store.keys("alice")).containsExactly(new UserKey("alice", "ssh-ed25519", blob, "alice@laptop (work)"));
+        assertThat(store.keys("alice"))
+                .containsExactly(new UserKey("alice", "ssh-ed25519", blob, "alice@laptop (work)"));
         assertThat(store.keys("alice").get(0).keyLine()).isEqualTo("ssh-ed25519 " + blob);
         assertThat(store.userForKey("ssh-ed25519", blob)).contains("alice");
     }
@@ -66,7 +69,10 @@ class StoreUsersTest extends FreshStore {
         store.addUser("alice", Role.USER);
         store.addUserKey("alice", TestKeys.line("ecdsa-sha2-nistp256", 2, null));
 
-        assertThat(store.keys("alice")).singleElement().extracting(UserKey::comment).isNull();
+        assertThat(store.keys("alice"))
+                .singleElement()
+                .extracting(UserKey::comment)
+                .isNull();
     }
 
     @Test
@@ -77,9 +83,11 @@ class StoreUsersTest extends FreshStore {
 
         // Same key, different comment: still the same key.
         assertThatThrownBy(() -> store.addUserKey("alice", TestKeys.line("ssh-ed25519", 1, "other")))
-                .isInstanceOf(StoreException.class).hasMessage("this key already belongs to user 'bob'");
+                .isInstanceOf(StoreException.class)
+                .hasMessage("this key already belongs to user 'bob'");
         assertThat(store.keys("alice")).isEmpty();
-        assertThat(store.userForKey("ssh-ed25519", TestKeys.blob("ssh-ed25519", 1))).contains("bob");
+        assertThat(store.userForKey("ssh-ed25519", TestKeys.blob("ssh-ed25519", 1)))
+                .contains("bob");
     }
 
     @Test
@@ -98,23 +106,35 @@ class StoreUsersTest extends FreshStore {
         store.addUserKey("alice", TestKeys.line("ssh-rsa", 3, null));
         store.addUserKey("alice", TestKeys.ed25519(1));
 
-        assertThat(store.keys("alice")).extracting(UserKey::keyBase64).containsExactly(
-                TestKeys.blob("ssh-ed25519", 9), TestKeys.blob("ssh-rsa", 3), TestKeys.blob("ssh-ed25519", 1));
+        assertThat(store.keys("alice"))
+                .extracting(UserKey::keyBase64)
+                .containsExactly(
+                        TestKeys.blob("ssh-ed25519", 9), TestKeys.blob("ssh-rsa", 3), TestKeys.blob("ssh-ed25519", 1));
     }
 
     @Test
     void keyForUnknownUserIsRefused() {
-        assertThatThrownBy(() -> store.addUserKey("ghost", TestKeys.ed25519(1))).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.addUserKey("ghost", TestKeys.ed25519(1)))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no user 'ghost'");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5AAAAIA", "ssh-dss AAAAB3NzaC1kc3M=",
-            "ssh-ed25519 !!!not-base64!!!", "ssh-ed25519 AAAA", "from=\"10.0.0.1\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"})
+    @ValueSource(
+            strings = {
+                "",
+                "ssh-ed25519",
+                "AAAAC3NzaC1lZDI1NTE5AAAAIA",
+                "ssh-dss AAAAB3NzaC1kc3M=",
+                "ssh-ed25519 !!!not-base64!!!",
+                "ssh-ed25519 AAAA",
+                "from=\"10.0.0.1\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5"
+            })
     void malformedKeyLineIsRefusedWithExample(String line) {
         store.addUser("alice", Role.USER);
 
-        assertThatThrownBy(() -> store.addUserKey("alice", line)).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.addUserKey("alice", line))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("not an OpenSSH public key line: expected e.g. 'ssh-ed25519 AAAA... comment'");
     }
 
@@ -123,7 +143,8 @@ class StoreUsersTest extends FreshStore {
         store.addUser("alice", Role.USER);
 
         assertThatThrownBy(() -> store.addUserKey("alice", "ssh-rsa " + TestKeys.blob("ssh-ed25519", 1)))
-                .isInstanceOf(StoreException.class).hasMessageStartingWith("not an OpenSSH public key line");
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("not an OpenSSH public key line");
     }
 
     @Test
@@ -131,7 +152,8 @@ class StoreUsersTest extends FreshStore {
         store.addUser("alice", Role.USER);
 
         assertThatThrownBy(() -> store.addUserKey("alice", TestKeys.ed25519(1) + "\n" + TestKeys.ed25519(2)))
-                .isInstanceOf(StoreException.class).hasMessageStartingWith("not an OpenSSH public key line");
+                .isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("not an OpenSSH public key line");
         assertThat(store.keys("alice")).isEmpty();
     }
 
@@ -143,7 +165,8 @@ class StoreUsersTest extends FreshStore {
             store.addUserKey("alice", TestKeys.line(type, seed++, "k"));
         }
 
-        assertThat(store.keys("alice")).extracting(UserKey::keyType)
+        assertThat(store.keys("alice"))
+                .extracting(UserKey::keyType)
                 .containsExactlyInAnyOrderElementsOf(PublicKeyLine.TYPES);
     }
 
@@ -158,7 +181,8 @@ class StoreUsersTest extends FreshStore {
         store.removeUser("alice");
 
         assertThat(store.user("alice")).isEmpty();
-        assertThat(store.userForKey("ssh-ed25519", TestKeys.blob("ssh-ed25519", 1))).isEmpty();
+        assertThat(store.userForKey("ssh-ed25519", TestKeys.blob("ssh-ed25519", 1)))
+                .isEmpty();
         assertThat(store.allGrants()).containsExactly(new Grant("bob", "pi-*", "22"));
         // The key is free again for someone else.
         store.addUserKey("bob", TestKeys.ed25519(1));
@@ -166,7 +190,8 @@ class StoreUsersTest extends FreshStore {
 
     @Test
     void removingUnknownUserIsRefused() {
-        assertThatThrownBy(() -> store.removeUser("ghost")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.removeUser("ghost"))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("no user 'ghost'");
     }
 
@@ -195,7 +220,8 @@ class StoreUsersTest extends FreshStore {
         store.addUser("bob", Role.USER);
         store.addUserKey("bob", TestKeys.ed25519(1));
 
-        assertThatThrownBy(() -> store.ensureAdmin("root", TestKeys.ed25519(1))).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.ensureAdmin("root", TestKeys.ed25519(1)))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("this key already belongs to user 'bob'");
         // One transaction: the user it would have created is not left behind.
         assertThat(store.user("root")).isEmpty();
@@ -207,12 +233,14 @@ class StoreUsersTest extends FreshStore {
         store.grant("alice", "pi-*", null);
         store.grant("alice", "cam-?", "80,443");
 
-        assertThat(store.grants("alice")).containsExactly(new Grant("alice", "cam-?", "80,443"),
-                new Grant("alice", "pi-*", "22"));
+        assertThat(store.grants("alice"))
+                .containsExactly(new Grant("alice", "cam-?", "80,443"), new Grant("alice", "pi-*", "22"));
 
         store.grant("alice", "pi-*", "*");
 
-        assertThat(store.grants("alice")).contains(new Grant("alice", "pi-*", "*")).hasSize(2);
+        assertThat(store.grants("alice"))
+                .contains(new Grant("alice", "pi-*", "*"))
+                .hasSize(2);
     }
 
     @Test
@@ -223,13 +251,15 @@ class StoreUsersTest extends FreshStore {
         store.grant("alice", "z", "22");
         store.grant("alice", "b", "22");
 
-        assertThat(store.allGrants()).containsExactly(new Grant("alice", "b", "22"), new Grant("alice", "z", "22"),
-                new Grant("bob", "a", "22"));
+        assertThat(store.allGrants())
+                .containsExactly(
+                        new Grant("alice", "b", "22"), new Grant("alice", "z", "22"), new Grant("bob", "a", "22"));
     }
 
     @Test
     void grantForUnknownUserIsRefused() {
-        assertThatThrownBy(() -> store.grant("ghost", "pi-*", "22")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.grant("ghost", "pi-*", "22"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("no user 'ghost'");
         assertThat(store.allGrants()).isEmpty();
     }
@@ -238,7 +268,8 @@ class StoreUsersTest extends FreshStore {
     void grantWithInvalidPatternIsRefused() {
         store.addUser("alice", Role.USER);
 
-        assertThatThrownBy(() -> store.grant("alice", "Pi_*", "22")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.grant("alice", "Pi_*", "22"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("invalid device pattern 'Pi_*'");
     }
 
@@ -276,10 +307,12 @@ class StoreUsersTest extends FreshStore {
         store.addUserKey("alice", TestKeys.ed25519(1));
         UserKey key = store.keys("alice").getFirst();
 
-        assertThatThrownBy(() -> store.removeUserKey("nobody", key.fingerprint())).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.removeUserKey("nobody", key.fingerprint()))
+                .isInstanceOf(StoreException.class)
                 .hasMessage("no user 'nobody'");
-        assertThatThrownBy(() -> store.removeUserKey("alice", new UserKey("x", "ssh-ed25519",
-                TestKeys.blob("ssh-ed25519", 9), null).fingerprint())).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store.removeUserKey(
+                        "alice", new UserKey("x", "ssh-ed25519", TestKeys.blob("ssh-ed25519", 9), null).fingerprint()))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("user 'alice' has no key SHA256:");
         assertThat(store.keys("alice")).hasSize(1);
     }
@@ -289,8 +322,7 @@ class StoreUsersTest extends FreshStore {
         store.addUser("alice", Role.USER);
         store.addUserKey("alice", TestKeys.ed25519(1));
         store.grant("alice", "pi-*", "22");
-        store.enrollDevice(DeviceName.parse("vault"),
-                Fingerprint.of(new byte[] {1}));
+        store.enrollDevice(DeviceName.parse("vault"), Fingerprint.of(new byte[] {1}));
         store.setHostKeys(DeviceName.parse("vault"), List.of(TestKeys.ed25519(5)));
         UserKey key = store.keys("alice").getFirst();
 
@@ -298,7 +330,8 @@ class StoreUsersTest extends FreshStore {
         AccessFacts none = store.accessFacts(key, DeviceName.parse("nosuch"));
 
         assertThat(vault.keyOwner()).contains("alice");
-        assertThat(vault.device()).hasValueSatisfying(d -> assertThat(d.hostKeys()).as("not read").isEmpty());
+        assertThat(vault.device())
+                .hasValueSatisfying(d -> assertThat(d.hostKeys()).as("not read").isEmpty());
         assertThat(none.device()).isEmpty();
         assertThat(none.grants()).isEqualTo(vault.grants()).hasSize(1);
         assertThat(none.user()).isEqualTo(vault.user()).contains(new User("alice", Role.USER));

@@ -8,8 +8,7 @@ import java.util.Random;
 /** Public key lines shaped like OpenSSH's (the blob starts with its type), distinct per seed. */
 final class TestKeys {
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     static String blob(String type, int seed) {
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);

@@ -19,9 +19,12 @@ class UserKeyTest {
     void fingerprintIsWhatSshKeygenPrints() throws Exception {
         Path key = dir.resolve("id");
         Process gen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(gen.waitFor(30, TimeUnit.SECONDS) && gen.exitValue() == 0).isTrue();
-        Process list = new ProcessBuilder("ssh-keygen", "-l", "-f", key + ".pub").redirectErrorStream(true).start();
+        Process list = new ProcessBuilder("ssh-keygen", "-l", "-f", key + ".pub")
+                .redirectErrorStream(true)
+                .start();
         String printed = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
 
         String[] line = Files.readString(Path.of(key + ".pub")).split(" ");

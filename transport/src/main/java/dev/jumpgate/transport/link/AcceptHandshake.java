@@ -24,6 +24,7 @@ abstract sealed class AcceptHandshake extends HandshakeDecoder permits AgentAcce
     private final Logger log = LoggerFactory.getLogger(getClass());
     /** For logs: "link" or "client link". */
     private final String kind;
+
     private final String name;
     private boolean decided;
 
@@ -49,8 +50,13 @@ abstract sealed class AcceptHandshake extends HandshakeDecoder permits AgentAcce
      *
      * @param who for the log, whom the admission was asked about
      */
-    final <D> void decideOffLoop(ChannelHandlerContext ctx, Executor blocking, Supplier<D> admission, Object who,
-            Function<LinkMessage.Refusal, D> onError, Consumer<D> answer) {
+    final <D> void decideOffLoop(
+            ChannelHandlerContext ctx,
+            Executor blocking,
+            Supplier<D> admission,
+            Object who,
+            Function<LinkMessage.Refusal, D> onError,
+            Consumer<D> answer) {
         decided = true;
         ctx.channel().config().setAutoRead(false);
         try {
@@ -59,17 +65,25 @@ abstract sealed class AcceptHandshake extends HandshakeDecoder permits AgentAcce
                 try {
                     decision = admission.get();
                 } catch (RuntimeException e) {
-                    log.error("{} from {}: admitting {} failed", kind, ctx.channel().remoteAddress(), who, e);
-                    decision = onError.apply(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE,
-                            "relay error, try again later"));
+                    log.error(
+                            "{} from {}: admitting {} failed",
+                            kind,
+                            ctx.channel().remoteAddress(),
+                            who,
+                            e);
+                    decision = onError.apply(
+                            new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE, "relay error, try again later"));
                 }
                 D given = decision;
                 ctx.executor().execute(() -> answer.accept(given));
             });
         } catch (RejectedExecutionException e) {
             // The relay's database queue is full: say so, rather than leave the peer waiting or just close.
-            refuse(ctx, new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE,
-                    "relay busy: too many logins waiting; try again in a minute"));
+            refuse(
+                    ctx,
+                    new LinkMessage.Refusal(
+                            LinkMessage.Reason.UNAVAILABLE,
+                            "relay busy: too many logins waiting; try again in a minute"));
         }
     }
 

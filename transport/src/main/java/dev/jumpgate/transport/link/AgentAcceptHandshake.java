@@ -44,7 +44,9 @@ final class AgentAcceptHandshake extends AcceptHandshake {
         }
         for (byte b : LinkCodec.MAGIC) {
             if (in.readByte() != b) {
-                log.info("connection from {} is not a jumpgate link (bad magic), closing", ctx.channel().remoteAddress());
+                log.info(
+                        "connection from {} is not a jumpgate link (bad magic), closing",
+                        ctx.channel().remoteAddress());
                 drop(ctx);
                 return false;
             }
@@ -61,15 +63,23 @@ final class AgentAcceptHandshake extends AcceptHandshake {
         }
         PublicKey key;
         try {
-            Certificate[] certs = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
+            Certificate[] certs =
+                    ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
             key = certs[0].getPublicKey();
         } catch (SSLPeerUnverifiedException e) {
-            refuse(ctx, new LinkMessage.Refusal(LinkMessage.Reason.NOT_ENROLLED,
-                    "the agent presented no TLS client certificate"));
+            refuse(
+                    ctx,
+                    new LinkMessage.Refusal(
+                            LinkMessage.Reason.NOT_ENROLLED, "the agent presented no TLS client certificate"));
             return;
         }
-        decideOffLoop(ctx, blocking, () -> admission.admit(hello, key, ctx.channel().remoteAddress()), hello.device(),
-                refusal -> refusal, decision -> answer(ctx, hello, decision));
+        decideOffLoop(
+                ctx,
+                blocking,
+                () -> admission.admit(hello, key, ctx.channel().remoteAddress()),
+                hello.device(),
+                refusal -> refusal,
+                decision -> answer(ctx, hello, decision));
     }
 
     private void answer(ChannelHandlerContext ctx, LinkMessage.Hello hello, LinkMessage decision) {

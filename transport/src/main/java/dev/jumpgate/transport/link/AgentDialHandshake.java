@@ -34,8 +34,8 @@ final class AgentDialHandshake extends DialHandshake<Channel> {
         if (message instanceof LinkMessage.Welcome welcome) {
             Duration ping = Keepalive.interval(welcome.pingSeconds());
             Keepalive.adoptInterval(ctx.pipeline(), ping);
-            Http2Roles.installAcceptor(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams,
-                    ping);
+            Http2Roles.installAcceptor(
+                    ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), streams, ping);
             ctx.pipeline().remove(this);
             linked.trySuccess(ctx.channel());
         } else {

@@ -13,8 +13,7 @@ final class Authentication {
     private static final AttributeKey<Boolean> DONE = AttributeKey.valueOf("jumpgate.authenticated");
     private static final AttributeKey<Runnable> THEN = AttributeKey.valueOf("jumpgate.whenAuthenticated");
 
-    private Authentication() {
-    }
+    private Authentication() {}
 
     /**
      * Runs {@code r} once {@code ch} has authenticated (at once if it has). On the channel's loop, as every use of
@@ -26,10 +25,14 @@ final class Authentication {
             return;
         }
         Runnable old = ch.attr(THEN).get();
-        ch.attr(THEN).set(old == null ? r : () -> {
-            old.run();
-            r.run();
-        });
+        ch.attr(THEN)
+                .set(
+                        old == null
+                                ? r
+                                : () -> {
+                                    old.run();
+                                    r.run();
+                                });
     }
 
     /** {@code ch} has authenticated; on its loop. */

@@ -24,8 +24,8 @@ final class ClientAcceptHandshake extends AcceptHandshake {
     private final String relayVersion;
     private byte[] nonce;
 
-    ClientAcceptHandshake(ClientAdmission admission, Executor blocking, Fingerprint relayCertificate,
-            String relayVersion) {
+    ClientAcceptHandshake(
+            ClientAdmission admission, Executor blocking, Fingerprint relayCertificate, String relayVersion) {
         super("client link", NAME);
         this.admission = admission;
         this.blocking = blocking;
@@ -50,9 +50,14 @@ final class ClientAcceptHandshake extends AcceptHandshake {
             unexpected(ctx, "Login", message);
             return;
         }
-        decideOffLoop(ctx, blocking,
-                () -> admission.admit(login, nonce, relayCertificate, ctx.channel().remoteAddress()),
-                LogText.of(login.user()), ClientAdmission.Decision.Refused::new, decision -> answer(ctx, decision));
+        decideOffLoop(
+                ctx,
+                blocking,
+                () -> admission.admit(
+                        login, nonce, relayCertificate, ctx.channel().remoteAddress()),
+                LogText.of(login.user()),
+                ClientAdmission.Decision.Refused::new,
+                decision -> answer(ctx, decision));
     }
 
     private void answer(ChannelHandlerContext ctx, ClientAdmission.Decision decision) {
@@ -64,10 +69,15 @@ final class ClientAcceptHandshake extends AcceptHandshake {
         }
         switch (decision) {
             case ClientAdmission.Decision.Refused r -> refuse(ctx, r.refusal());
-            case ClientAdmission.Decision.Admitted a -> welcome(ctx,
-                    new LinkMessage.Welcome(relayVersion, (int) LinkSettings.PING_INTERVAL.toSeconds()),
-                    (pipeline, name) -> Http2Roles.installAcceptor(pipeline, name,
-                            "client " + a.user() + "@" + ctx.channel().remoteAddress(), a.streams()));
+            case ClientAdmission.Decision.Admitted a ->
+                welcome(
+                        ctx,
+                        new LinkMessage.Welcome(relayVersion, (int) LinkSettings.PING_INTERVAL.toSeconds()),
+                        (pipeline, name) -> Http2Roles.installAcceptor(
+                                pipeline,
+                                name,
+                                "client " + a.user() + "@" + ctx.channel().remoteAddress(),
+                                a.streams()));
         }
     }
 }

@@ -21,8 +21,8 @@ public interface ClientAdmission {
     Decision admit(LinkMessage.Login login, byte[] nonce, Fingerprint relayCertificate, SocketAddress remote);
 
     /** For a relay that serves agents only. */
-    ClientAdmission NONE = (login, nonce, cert, remote) -> new Decision.Refused(new LinkMessage.Refusal(
-            LinkMessage.Reason.NOT_AUTHENTICATED, "this relay takes no client links"));
+    ClientAdmission NONE = (login, nonce, cert, remote) -> new Decision.Refused(
+            new LinkMessage.Refusal(LinkMessage.Reason.NOT_AUTHENTICATED, "this relay takes no client links"));
 
     /**
      * Either the user's name, the handler for each stream they open and what to tell of the link once it is up
@@ -31,11 +31,10 @@ public interface ClientAdmission {
     sealed interface Decision {
         record Admitted(String user, ChannelHandler streams, Consumer<Channel> linked) implements Decision {
             public Admitted(String user, ChannelHandler streams) {
-                this(user, streams, channel -> { });
+                this(user, streams, channel -> {});
             }
         }
 
-        record Refused(LinkMessage.Refusal refusal) implements Decision {
-        }
+        record Refused(LinkMessage.Refusal refusal) implements Decision {}
     }
 }

@@ -9,10 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CancellationException;
 
 /**
  * The client's half of a client link's handshake: after TLS, send the magic; sign the relay's Challenge with
@@ -30,7 +30,11 @@ final class ClientDialHandshake extends DialHandshake<ClientLink> {
     private boolean challenged;
     private boolean loginSent;
 
-    ClientDialHandshake(String user, CompletionStage<Signer> signer, Fingerprint relayPin, String version,
+    ClientDialHandshake(
+            String user,
+            CompletionStage<Signer> signer,
+            Fingerprint relayPin,
+            String version,
             Promise<ClientLink> linked) {
         super(linked);
         this.user = user;
@@ -48,7 +52,8 @@ final class ClientDialHandshake extends DialHandshake<ClientLink> {
     @Override
     void onMessage(ChannelHandlerContext ctx, LinkMessage message) {
         switch (message) {
-            case LinkMessage.Challenge c when !challenged -> {
+            case LinkMessage.Challenge c
+            when !challenged -> {
                 challenged = true;
                 StartupTrace.mark("challenge");
                 CompletableFuture<Signer> key = signer.toCompletableFuture();
@@ -58,12 +63,14 @@ final class ClientDialHandshake extends DialHandshake<ClientLink> {
                     key.whenComplete((s, failure) -> ctx.executor().execute(() -> login(ctx, key, c)));
                 }
             }
-            case LinkMessage.Welcome w when loginSent -> {
+            case LinkMessage.Welcome w
+            when loginSent -> {
                 StartupTrace.mark("welcome");
                 // As the agent does: both ends ping alike, so the relay's idle limit holds for this side's PINGs.
                 Duration ping = Keepalive.interval(w.pingSeconds());
                 Keepalive.adoptInterval(ctx.pipeline(), ping);
-                Http2Roles.installOpener(ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), ping);
+                Http2Roles.installOpener(
+                        ctx.pipeline(), NAME, "relay " + ctx.channel().remoteAddress(), ping);
                 ctx.pipeline().remove(this);
                 linked.trySuccess(new ClientLink(ctx.channel()));
             }
@@ -85,8 +92,8 @@ final class ClientDialHandshake extends DialHandshake<ClientLink> {
         try {
             // The pin, not whatever certificate TLS showed: the pinned trust manager made them equal.
             byte[] signature = s.sign(LinkMessage.Login.signedData(c.nonce(), relayPin));
-            ctx.writeAndFlush(Frames.encode(ctx.alloc(),
-                    new LinkMessage.Login(user, s.publicKey(), signature, version), false));
+            ctx.writeAndFlush(
+                    Frames.encode(ctx.alloc(), new LinkMessage.Login(user, s.publicKey(), signature, version), false));
             loginSent = true;
             StartupTrace.mark("login-sent");
         } catch (IOException e) {

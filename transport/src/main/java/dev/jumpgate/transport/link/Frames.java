@@ -12,8 +12,7 @@ import io.netty.buffer.ByteBufAllocator;
  */
 final class Frames {
 
-    private Frames() {
-    }
+    private Frames() {}
 
     static ByteBuf encode(ByteBufAllocator alloc, LinkMessage message, boolean withMagic) {
         byte[] body = LinkCodec.encode(message);

@@ -6,8 +6,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2FrameLogger;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.logging.LogLevel;
 import java.time.Duration;
 
@@ -26,8 +26,7 @@ final class Http2Roles {
     /** Every frame, at TRACE level of logger {@code dev.jumpgate.frames}: off unless asked for. */
     private static final Http2FrameLogger FRAMES = new Http2FrameLogger(LogLevel.TRACE, "dev.jumpgate.frames");
 
-    private Http2Roles() {
-    }
+    private Http2Roles() {}
 
     /** {@link #installOpener(ChannelPipeline, String, String, Duration)} for the relay. */
     static void installOpener(ChannelPipeline p, String after, String peer) {
@@ -39,8 +38,10 @@ final class Http2Roles {
      * {@code ping}: the client uses the interval the relay's Welcome asked for.
      */
     static void installOpener(ChannelPipeline p, String after, String peer, Duration ping) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().initialSettings(LinkSettings.openerHttp2())
-                .frameLogger(FRAMES).build();
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(LinkSettings.openerHttp2())
+                .frameLogger(FRAMES)
+                .build();
         install(p, after, codec, peer, new ChannelInboundHandlerAdapter(), ping);
     }
 
@@ -54,13 +55,20 @@ final class Http2Roles {
      * {@code ping}: the agent uses the interval the relay's Welcome asked for.
      */
     static void installAcceptor(ChannelPipeline p, String after, String peer, ChannelHandler streams, Duration ping) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().initialSettings(LinkSettings.acceptorHttp2())
-                .frameLogger(FRAMES).build();
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(LinkSettings.acceptorHttp2())
+                .frameLogger(FRAMES)
+                .build();
         install(p, after, codec, peer, streams, ping);
     }
 
-    private static void install(ChannelPipeline p, String after, Http2FrameCodec codec, String peer,
-            ChannelHandler streams, Duration ping) {
+    private static void install(
+            ChannelPipeline p,
+            String after,
+            Http2FrameCodec codec,
+            String peer,
+            ChannelHandler streams,
+            Duration ping) {
         p.addAfter(after, CODEC, codec);
         p.addAfter(CODEC, KEEPALIVE, new Keepalive(peer, ping));
         p.addAfter(KEEPALIVE, STREAMS, new Http2MultiplexHandler(streams));

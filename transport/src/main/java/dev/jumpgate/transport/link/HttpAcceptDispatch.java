@@ -1,10 +1,10 @@
 package dev.jumpgate.transport.link;
 
 import dev.jumpgate.protocol.LogText;
-import dev.jumpgate.transport.websocket.WebSocketAcceptHandshake;
-import dev.jumpgate.transport.websocket.WsBytes;
 import dev.jumpgate.transport.poll.PollEndpoint;
 import dev.jumpgate.transport.poll.PollWire;
+import dev.jumpgate.transport.websocket.WebSocketAcceptHandshake;
+import dev.jumpgate.transport.websocket.WsBytes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -40,6 +40,7 @@ final class HttpAcceptDispatch extends SimpleChannelInboundHandler<FullHttpReque
     private final PollEndpoint polls;
     /** The magic dispatch for a WebSocket's bytes; null where WebSocket is not served (plain HTTP). */
     private final Supplier<ChannelHandler> linkDispatch;
+
     private int idleStreak;
     /** Whether the last long-poll session this connection carried a request for has a linked agent or client. */
     private BooleanSupplier lastSession = () -> false;

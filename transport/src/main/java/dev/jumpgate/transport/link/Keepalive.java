@@ -1,9 +1,9 @@
 package dev.jumpgate.transport.link;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -28,6 +28,7 @@ final class Keepalive extends ChannelDuplexHandler {
     static final String IDLE = "idle";
     /** Ping intervals a relay may ask for; anything else keeps the default. */
     private static final int MIN_PING_SECONDS = 1;
+
     private static final int MAX_PING_SECONDS = 600;
 
     private final String peer;
@@ -54,7 +55,8 @@ final class Keepalive extends ChannelDuplexHandler {
      */
     static Duration interval(int pingSeconds) {
         return pingSeconds >= MIN_PING_SECONDS && pingSeconds <= MAX_PING_SECONDS
-                ? Duration.ofSeconds(pingSeconds) : LinkSettings.PING_INTERVAL;
+                ? Duration.ofSeconds(pingSeconds)
+                : LinkSettings.PING_INTERVAL;
     }
 
     /** Resets the pipeline's idle limit to match {@code every}, once the Welcome has said it. */
@@ -67,10 +69,13 @@ final class Keepalive extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         long every = this.every.toMillis();
-        pinger = ctx.executor().scheduleAtFixedRate(
-                () -> ctx.writeAndFlush(new DefaultHttp2PingFrame(++sequence))
-                        .addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
-                every, every, TimeUnit.MILLISECONDS);
+        pinger = ctx.executor()
+                .scheduleAtFixedRate(
+                        () -> ctx.writeAndFlush(new DefaultHttp2PingFrame(++sequence))
+                                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
+                        every,
+                        every,
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -83,7 +88,9 @@ final class Keepalive extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            log.warn("link to {}: nothing received for {} ms, closing it as dead", peer,
+            log.warn(
+                    "link to {}: nothing received for {} ms, closing it as dead",
+                    peer,
                     ((IdleStateHandler) ctx.pipeline().get(IDLE)).getReaderIdleTimeInMillis());
             ctx.close();
             return;

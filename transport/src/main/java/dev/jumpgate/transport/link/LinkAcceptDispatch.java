@@ -7,12 +7,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The first handler after TLS on the relay's link port: reads the 4-byte magic and hands the connection to the
@@ -31,8 +31,8 @@ final class LinkAcceptDispatch extends ByteToMessageDecoder {
     /** For HTTP (WebSocket upgrades, long-poll); null inside a WebSocket, where HTTP cannot nest. */
     private final Supplier<HttpAcceptDispatch> http;
 
-    LinkAcceptDispatch(Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients,
-            Supplier<HttpAcceptDispatch> http) {
+    LinkAcceptDispatch(
+            Supplier<ChannelHandler> agents, Supplier<ChannelHandler> clients, Supplier<HttpAcceptDispatch> http) {
         this.agents = agents;
         this.clients = clients;
         this.http = http;
@@ -53,7 +53,9 @@ final class LinkAcceptDispatch extends ByteToMessageDecoder {
         } else if (http != null && (Arrays.equals(magic, GET) || Arrays.equals(magic, POST))) {
             HttpAcceptDispatch.install(ctx.pipeline(), NAME, http.get());
         } else {
-            log.info("connection from {} is not a jumpgate link (bad magic), closing", ctx.channel().remoteAddress());
+            log.info(
+                    "connection from {} is not a jumpgate link (bad magic), closing",
+                    ctx.channel().remoteAddress());
             in.skipBytes(in.readableBytes());
             ctx.close();
         }
@@ -61,7 +63,9 @@ final class LinkAcceptDispatch extends ByteToMessageDecoder {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("connection from {} failed before its handshake: {}", ctx.channel().remoteAddress(),
+        log.info(
+                "connection from {} failed before its handshake: {}",
+                ctx.channel().remoteAddress(),
                 LogText.of(reason(cause)));
         ctx.close();
     }

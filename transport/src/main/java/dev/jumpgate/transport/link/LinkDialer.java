@@ -20,10 +20,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.time.Duration;
 
 /**
  * Dialling the relay: as an agent (say Hello, then serve streams) or as a client (log in, then open them), over
@@ -42,11 +42,10 @@ public final class LinkDialer {
     private static final Dial WEBSOCKET_DIAL = new WebSocketDial();
     private static final Dial POLL_DIAL = new PollDial();
 
-    private LinkDialer() {
-    }
+    private LinkDialer() {}
 
-    public static Future<Channel> dial(EventLoopGroup group, HostPort relay, SslContext tls, LinkMessage.Hello hello,
-            ChannelHandler streams) {
+    public static Future<Channel> dial(
+            EventLoopGroup group, HostPort relay, SslContext tls, LinkMessage.Hello hello, ChannelHandler streams) {
         return dial(group, Route.direct(relay), tls, hello, streams);
     }
 
@@ -57,12 +56,17 @@ public final class LinkDialer {
      *
      * @param streams the handler installed on each stream the relay opens
      */
-    public static Future<Channel> dial(EventLoopGroup group, Route route, SslContext tls, LinkMessage.Hello hello,
-            ChannelHandler streams) {
+    public static Future<Channel> dial(
+            EventLoopGroup group, Route route, SslContext tls, LinkMessage.Hello hello, ChannelHandler streams) {
         EventLoop loop = group.next();
         Promise<Channel> linked = loop.newPromise();
-        open(loop, route, tls::newHandler, () -> tls,
-                p -> p.addLast(AgentDialHandshake.NAME, new AgentDialHandshake(hello, streams, linked)), linked);
+        open(
+                loop,
+                route,
+                tls::newHandler,
+                () -> tls,
+                p -> p.addLast(AgentDialHandshake.NAME, new AgentDialHandshake(hello, streams, linked)),
+                linked);
         return explained(loop, route, linked);
     }
 
@@ -72,12 +76,22 @@ public final class LinkDialer {
      * fails the dial with that failure. Fails like {@link #dial}; {@link LinkRefusedException} with
      * {@code NOT_AUTHENTICATED} when the relay does not take the key.
      */
-    public static Future<ClientLink> dialAsClient(EventLoopGroup group, Route route, Fingerprint pin,
-            String user, CompletionStage<Signer> signer, String version) {
+    public static Future<ClientLink> dialAsClient(
+            EventLoopGroup group,
+            Route route,
+            Fingerprint pin,
+            String user,
+            CompletionStage<Signer> signer,
+            String version) {
         EventLoop loop = group.next();
         Promise<ClientLink> linked = loop.newPromise();
-        open(loop, route, TlsContexts.quickClient(pin), () -> TlsContexts.client(pin), p -> p.addLast(ClientDialHandshake.NAME,
-                new ClientDialHandshake(user, signer, pin, version, linked)), linked);
+        open(
+                loop,
+                route,
+                TlsContexts.quickClient(pin),
+                () -> TlsContexts.client(pin),
+                p -> p.addLast(ClientDialHandshake.NAME, new ClientDialHandshake(user, signer, pin, version, linked)),
+                linked);
         return explained(loop, route, linked);
     }
 
@@ -91,7 +105,9 @@ public final class LinkDialer {
                 }
             } else {
                 String what = "a tunnel to " + route.destination();
-                out.tryFailure(route.proxy().map(p -> ProxyFailures.explain(p, what, f.cause())).orElse(f.cause()));
+                out.tryFailure(route.proxy()
+                        .map(p -> ProxyFailures.explain(p, what, f.cause()))
+                        .orElse(f.cause()));
             }
         });
         out.addListener(f -> {
@@ -103,8 +119,13 @@ public final class LinkDialer {
     }
 
     /** {@code tls} for the transports over TCP; long-poll's requests need Netty's {@code pollTls}. */
-    private static void open(EventLoop loop, Route route, TlsHandlers tls, Supplier<SslContext> pollTls,
-            Consumer<ChannelPipeline> handshake, Promise<?> linked) {
+    private static void open(
+            EventLoop loop,
+            Route route,
+            TlsHandlers tls,
+            Supplier<SslContext> pollTls,
+            Consumer<ChannelPipeline> handshake,
+            Promise<?> linked) {
         Dial.LinkEnd end = new Dial.LinkEnd() {
             @Override
             public void first(ChannelPipeline p) {

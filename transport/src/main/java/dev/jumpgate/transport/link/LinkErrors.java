@@ -21,8 +21,7 @@ final class LinkErrors extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(LinkErrors.class);
 
-    private LinkErrors() {
-    }
+    private LinkErrors() {}
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

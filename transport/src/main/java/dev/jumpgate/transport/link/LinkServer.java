@@ -9,6 +9,7 @@ import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * The relay's TLS endpoint: agents link here (each link a {@link RelayLink}), and clients too, over plain TLS,
@@ -52,19 +52,50 @@ public final class LinkServer implements AutoCloseable {
      * @param starts bounds the connections (both ports) that have not authenticated yet
      * @param pollLimits bounds the long-poll sessions, before and after their link authenticated
      */
-    public record Settings(HostPort listen, Optional<HostPort> pollListen, TlsIdentity identity, String version,
-            AgentAdmission agents, Consumer<RelayLink> onLink, ClientAdmission clients, Executor blocking,
-            StartLimit.Settings starts, PollLimits pollLimits) {
+    public record Settings(
+            HostPort listen,
+            Optional<HostPort> pollListen,
+            TlsIdentity identity,
+            String version,
+            AgentAdmission agents,
+            Consumer<RelayLink> onLink,
+            ClientAdmission clients,
+            Executor blocking,
+            StartLimit.Settings starts,
+            PollLimits pollLimits) {
 
         /** Agents only, on one port, with the default limits. */
-        public static Settings agents(HostPort listen, TlsIdentity identity, String version, AgentAdmission agents,
-                Consumer<RelayLink> onLink, Executor blocking) {
-            return new Settings(listen, Optional.empty(), identity, version, agents, onLink, ClientAdmission.NONE,
-                    blocking, StartLimit.Settings.DEFAULTS, PollLimits.DEFAULTS);
+        public static Settings agents(
+                HostPort listen,
+                TlsIdentity identity,
+                String version,
+                AgentAdmission agents,
+                Consumer<RelayLink> onLink,
+                Executor blocking) {
+            return new Settings(
+                    listen,
+                    Optional.empty(),
+                    identity,
+                    version,
+                    agents,
+                    onLink,
+                    ClientAdmission.NONE,
+                    blocking,
+                    StartLimit.Settings.DEFAULTS,
+                    PollLimits.DEFAULTS);
         }
 
         public Settings withPollListen(HostPort poll) {
-            return new Settings(listen, Optional.of(poll), identity, version, agents, onLink, clients, blocking, starts,
+            return new Settings(
+                    listen,
+                    Optional.of(poll),
+                    identity,
+                    version,
+                    agents,
+                    onLink,
+                    clients,
+                    blocking,
+                    starts,
                     pollLimits);
         }
     }
@@ -77,10 +108,10 @@ public final class LinkServer implements AutoCloseable {
         Executor blocking = settings.blocking();
         SslContext tls = TlsContexts.relay(identity);
         StartLimit startLimit = new StartLimit(settings.starts());
-        Supplier<ChannelHandler> agentHandshake = () -> new AgentAcceptHandshake(settings.agents(), blocking,
-                settings.onLink());
-        Supplier<ChannelHandler> clientHandshake = () -> new ClientAcceptHandshake(settings.clients(), blocking,
-                identity.fingerprint(), settings.version());
+        Supplier<ChannelHandler> agentHandshake =
+                () -> new AgentAcceptHandshake(settings.agents(), blocking, settings.onLink());
+        Supplier<ChannelHandler> clientHandshake = () ->
+                new ClientAcceptHandshake(settings.clients(), blocking, identity.fingerprint(), settings.version());
         Supplier<ChannelHandler> innerDispatch = () -> new LinkAcceptDispatch(agentHandshake, clientHandshake, null);
         PollSessions[] sessions = new PollSessions[1];
         Supplier<HttpAcceptDispatch> http = () -> new HttpAcceptDispatch(new PollEndpoint(sessions[0]), innerDispatch);
@@ -88,13 +119,17 @@ public final class LinkServer implements AutoCloseable {
         Consumer<Channel> linkEnd = ch -> {
             ch.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-            ch.pipeline().addLast(LinkAcceptDispatch.NAME, new LinkAcceptDispatch(agentHandshake, clientHandshake, http));
+            ch.pipeline()
+                    .addLast(LinkAcceptDispatch.NAME, new LinkAcceptDispatch(agentHandshake, clientHandshake, http));
             closeUnlessAuthenticatedInTime(ch);
         };
-        sessions[0] = new PollSessions(group, (ch, onLinked) -> {
-            Authentication.then(ch, onLinked);
-            linkEnd.accept(ch);
-        }, settings.pollLimits());
+        sessions[0] = new PollSessions(
+                group,
+                (ch, onLinked) -> {
+                    Authentication.then(ch, onLinked);
+                    linkEnd.accept(ch);
+                },
+                settings.pollLimits());
         // Both ports let a connection on only within the bound on connections that have not authenticated yet.
         Function<Consumer<Channel>, ServerBootstrap> port = start -> new ServerBootstrap()
                 .group(group)
@@ -112,7 +147,9 @@ public final class LinkServer implements AutoCloseable {
                     }
                 });
         ServerBootstrap b = port.apply(linkEnd);
-        Channel ch = b.bind(new InetSocketAddress(listen.host(), listen.port())).sync().channel();
+        Channel ch = b.bind(new InetSocketAddress(listen.host(), listen.port()))
+                .sync()
+                .channel();
         Optional<Channel> poll = Optional.empty();
         if (pollListen.isPresent()) {
             PollEndpoint endpoint = new PollEndpoint(sessions[0]);
@@ -123,8 +160,10 @@ public final class LinkServer implements AutoCloseable {
                 HttpAcceptDispatch.install(c.pipeline(), "first", new HttpAcceptDispatch(endpoint, null));
             });
             try {
-                poll = Optional.of(p.bind(new InetSocketAddress(pollListen.get().host(), pollListen.get().port()))
-                        .sync().channel());
+                poll = Optional.of(p.bind(new InetSocketAddress(
+                                pollListen.get().host(), pollListen.get().port()))
+                        .sync()
+                        .channel());
             } catch (InterruptedException | RuntimeException e) {
                 ch.close();
                 throw e;
@@ -139,11 +178,15 @@ public final class LinkServer implements AutoCloseable {
      * connections that carry requests for linked sessions count as authenticated ({@link HttpAcceptDispatch#proven}).
      */
     private static void closeUnlessAuthenticatedInTime(Channel ch) {
-        ch.eventLoop().schedule(() -> {
-            if (!Authentication.done(ch) && !HttpAcceptDispatch.proven(ch)) {
-                ch.close();
-            }
-        }, LinkSettings.HANDSHAKE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        ch.eventLoop()
+                .schedule(
+                        () -> {
+                            if (!Authentication.done(ch) && !HttpAcceptDispatch.proven(ch)) {
+                                ch.close();
+                            }
+                        },
+                        LinkSettings.HANDSHAKE_LIMIT.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     public InetSocketAddress boundAddress() {

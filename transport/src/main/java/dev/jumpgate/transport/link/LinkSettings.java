@@ -29,8 +29,7 @@ public final class LinkSettings {
     /** An agent that connects must finish TLS and say Hello within this time. */
     public static final Duration HANDSHAKE_LIMIT = Duration.ofSeconds(10);
 
-    private LinkSettings() {
-    }
+    private LinkSettings() {}
 
     /** Silence for 2.5 ping intervals: two PINGs lost, and the third late. */
     static Duration readIdleLimit(Duration pingInterval) {

@@ -49,9 +49,13 @@ public final class StartLimit {
         }
         if (limit.tryAdd(source) != AddressLimit.Verdict.COUNTED) {
             if (limit.warningDue()) {
-                log.warn("link port: closing connections not yet authenticated beyond {} per address or {} in all "
-                        + "(latest from {}; {} closed so far)", limit.perAddress(), limit.total(),
-                        source.getHostAddress(), limit.refused());
+                log.warn(
+                        "link port: closing connections not yet authenticated beyond {} per address or {} in all "
+                                + "(latest from {}; {} closed so far)",
+                        limit.perAddress(),
+                        limit.total(),
+                        source.getHostAddress(),
+                        limit.refused());
             }
             return false;
         }

@@ -9,8 +9,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 /** Builds and reads the headers of a stream request and its answer ({@link StreamRequest}). */
 public final class StreamHeaders {
 
-    private StreamHeaders() {
-    }
+    private StreamHeaders() {}
 
     public static Http2HeadersFrame connect(String authority, String user) {
         Http2Headers h = new DefaultHttp2Headers().method("CONNECT").authority(authority);

@@ -1,7 +1,7 @@
 package dev.jumpgate.transport.poll;
 
-import dev.jumpgate.transport.proxy.ProxyFailures;
 import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.proxy.ProxyFailures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -67,7 +67,7 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.read();
-        http.send(HttpMethod.POST, PollWire.PREFIX, Unpooled.EMPTY_BUFFER, Duration.ofSeconds(30), h -> { })
+        http.send(HttpMethod.POST, PollWire.PREFIX, Unpooled.EMPTY_BUFFER, Duration.ofSeconds(30), h -> {})
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         die(f.cause());
@@ -199,7 +199,8 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
             return new IOException("the relay ended the long-poll session (" + status + " to " + what + ": "
                     + r.body().toString(StandardCharsets.US_ASCII) + ")");
         }
-        return route.proxy().filter(p -> status == 401 || status == 407 || status == 403)
+        return route.proxy()
+                .filter(p -> status == 401 || status == 407 || status == 403)
                 .<Throwable>map(p -> ProxyFailures.refused(p, status, "requests to " + route.pollBase()))
                 .orElseGet(() -> new IOException(route.pollBase() + " answered " + status + " to " + what));
     }
@@ -226,7 +227,7 @@ public final class PollClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!done && base != null) {
-            http.send(HttpMethod.POST, base + "/close", Unpooled.EMPTY_BUFFER, Duration.ofSeconds(5), h -> { })
+            http.send(HttpMethod.POST, base + "/close", Unpooled.EMPTY_BUFFER, Duration.ofSeconds(5), h -> {})
                     .addListener(f -> {
                         if (f.isSuccess()) {
                             ((PollHttp.Reply) f.getNow()).body().release();

@@ -37,7 +37,10 @@ public final class PollDial implements Dial {
             }
         };
         Promise<Void> finished = loop.newPromise();
-        ChannelFuture paired = PipeChannel.pair(loop, "long-poll " + route.pollBase(), linkEnd,
+        ChannelFuture paired = PipeChannel.pair(
+                loop,
+                "long-poll " + route.pollBase(),
+                linkEnd,
                 new PollClient(route, context, linked::tryFailure, finished));
         paired.channel().attr(FINISHED).set(finished);
         Dial.failTogether(paired, linked);

@@ -48,11 +48,20 @@ final class PollDown {
                 }
             }
         };
-        session.http().send(HttpMethod.GET, session.base() + "/down?from=" + start + "&ack=" + received.next(),
-                Unpooled.EMPTY_BUFFER, PollWire.PARK.plusSeconds(15), onHeaders).addListener(f -> {
+        session.http()
+                .send(
+                        HttpMethod.GET,
+                        session.base() + "/down?from=" + start + "&ack=" + received.next(),
+                        Unpooled.EMPTY_BUFFER,
+                        PollWire.PARK.plusSeconds(15),
+                        onHeaders)
+                .addListener(f -> {
                     inFlight.remove(start);
                     if (!f.isSuccess()) {
-                        log.debug("long-poll GET from {} failed: {}", start, f.cause().toString());
+                        log.debug(
+                                "long-poll GET from {} failed: {}",
+                                start,
+                                f.cause().toString());
                         session.later(this::refill);
                         return;
                     }

@@ -52,13 +52,24 @@ public final class PollEndpoint {
             if (parts.length <= 1 && req.method().equals(HttpMethod.POST)) {
                 sessions.open(ctx.channel().remoteAddress()).addListener(f -> {
                     if (f.isSuccess()) {
-                        respond(ctx, keepAlive, HttpResponseStatus.OK, Unpooled.copiedBuffer((String) f.getNow(),
-                                StandardCharsets.US_ASCII), null, 0);
+                        respond(
+                                ctx,
+                                keepAlive,
+                                HttpResponseStatus.OK,
+                                Unpooled.copiedBuffer((String) f.getNow(), StandardCharsets.US_ASCII),
+                                null,
+                                0);
                     } else {
-                        String why = f.cause() instanceof PollSessions.RefusedException r ? r.getMessage()
+                        String why = f.cause() instanceof PollSessions.RefusedException r
+                                ? r.getMessage()
                                 : "the relay could not open a long-poll session";
-                        respond(ctx, keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE, text(why + ", try again later"),
-                                null, 0);
+                        respond(
+                                ctx,
+                                keepAlive,
+                                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                text(why + ", try again later"),
+                                null,
+                                0);
                     }
                 });
                 return NOTHING;
@@ -69,8 +80,13 @@ public final class PollEndpoint {
             }
             Optional<PollSession> found = sessions.get(parts[1]);
             if (found.isEmpty()) {
-                respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, text("no such long-poll session"),
-                        PollWire.ENDED, 1);
+                respond(
+                        ctx,
+                        keepAlive,
+                        HttpResponseStatus.NOT_FOUND,
+                        text("no such long-poll session"),
+                        PollWire.ENDED,
+                        1);
                 return NOTHING;
             }
             PollSession s = found.get();
@@ -95,8 +111,8 @@ public final class PollEndpoint {
                     s.channel().eventLoop().execute(s::close);
                     respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER, null, 0);
                 }
-                default -> respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, Unpooled.EMPTY_BUFFER,
-                        null, 0);
+                default ->
+                    respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, Unpooled.EMPTY_BUFFER, null, 0);
             }
             return s::isLinked;
         } catch (IllegalArgumentException e) {
@@ -125,20 +141,31 @@ public final class PollEndpoint {
 
     private static void answer(ChannelHandlerContext ctx, boolean keepAlive, PollSession.Answer a) {
         switch (a) {
-            case PollSession.Answer.Down d -> respond(ctx, keepAlive, HttpResponseStatus.OK, d.body(), PollWire.SEQ,
-                    d.seq());
+            case PollSession.Answer.Down d ->
+                respond(ctx, keepAlive, HttpResponseStatus.OK, d.body(), PollWire.SEQ, d.seq());
             case PollSession.Answer.Up u -> {
                 FullHttpResponse r = response(keepAlive, HttpResponseStatus.OK, Unpooled.EMPTY_BUFFER);
                 r.headers().set(PollWire.STORED, u.stored()).set(PollWire.ACK, u.ack());
                 write(ctx, keepAlive, r);
             }
-            case PollSession.Answer.Gone g -> respond(ctx, keepAlive, HttpResponseStatus.GONE,
-                    text("the link of this long-poll session is closed"), PollWire.ENDED, 1);
+            case PollSession.Answer.Gone g ->
+                respond(
+                        ctx,
+                        keepAlive,
+                        HttpResponseStatus.GONE,
+                        text("the link of this long-poll session is closed"),
+                        PollWire.ENDED,
+                        1);
         }
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, ByteBuf body,
-            String header, long value) {
+    private static void respond(
+            ChannelHandlerContext ctx,
+            boolean keepAlive,
+            HttpResponseStatus status,
+            ByteBuf body,
+            String header,
+            long value) {
         FullHttpResponse r = response(keepAlive, status, body);
         if (header != null) {
             r.headers().set(header, value);
@@ -148,7 +175,8 @@ public final class PollEndpoint {
 
     private static FullHttpResponse response(boolean keepAlive, HttpResponseStatus status, ByteBuf body) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+        r.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         if (!keepAlive) {

@@ -1,9 +1,9 @@
 package dev.jumpgate.transport.poll;
 
-import dev.jumpgate.transport.proxy.HttpProxy;
-import dev.jumpgate.transport.proxy.ProxyFailures;
 import dev.jumpgate.transport.Route;
 import dev.jumpgate.transport.Tunnels;
+import dev.jumpgate.transport.proxy.HttpProxy;
+import dev.jumpgate.transport.proxy.ProxyFailures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -27,8 +27,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -39,7 +39,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * The agent's HTTP/1.1 client for long-poll requests: one request per connection at a time, idle connections
@@ -49,16 +48,15 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 final class PollHttp {
 
     /** A response: status, headers and the whole body (owned by the receiver). */
-    record Reply(int status, HttpHeaders headers, ByteBuf body) {
-    }
+    record Reply(int status, HttpHeaders headers, ByteBuf body) {}
 
     private static final int CONNECT_TIMEOUT_MS = 10_000;
     /** Keep no connection idle longer than proxies commonly do (30 s and up). */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(20);
+
     private static final int MAX_CONNECTIONS = 8;
 
-    private record Idle(Channel channel, long since) {
-    }
+    private record Idle(Channel channel, long since) {}
 
     private final EventLoop loop;
     private final Route route;
@@ -79,8 +77,8 @@ final class PollHttp {
      * Sends a request; {@code onHeaders} sees the response's status line and headers before its body arrives.
      * The future fails on any I/O error or timeout; a refusal by the proxy fails with its explanation.
      */
-    Future<Reply> send(HttpMethod method, String pathAndQuery, ByteBuf body, Duration timeout,
-            Consumer<HttpResponse> onHeaders) {
+    Future<Reply> send(
+            HttpMethod method, String pathAndQuery, ByteBuf body, Duration timeout, Consumer<HttpResponse> onHeaders) {
         Promise<Reply> reply = loop.newPromise();
         if (closed) {
             body.release();
@@ -88,9 +86,11 @@ final class PollHttp {
             return reply;
         }
         String target = route.plainHttp() && route.proxy().isPresent()
-                ? route.pollBase().toString() + pathAndQuery : pathAndQuery;
+                ? route.pollBase().toString() + pathAndQuery
+                : pathAndQuery;
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, body);
-        req.headers().set(HttpHeaderNames.HOST, authority)
+        req.headers()
+                .set(HttpHeaderNames.HOST, authority)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set(HttpHeaderNames.PRAGMA, "no-cache")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
@@ -98,7 +98,8 @@ final class PollHttp {
             req.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
         }
         if (route.plainHttp()) {
-            route.proxy().flatMap(HttpProxy::basicAuthorization)
+            route.proxy()
+                    .flatMap(HttpProxy::basicAuthorization)
                     .ifPresent(a -> req.headers().set(HttpHeaderNames.PROXY_AUTHORIZATION, a));
         }
         Channel ch = takeIdle();
@@ -120,10 +121,11 @@ final class PollHttp {
                 return;
             }
             Channel c = (Channel) f.getNow();
-            c.closeFuture().addListener(x -> loop.execute(() -> {
-                open--;
-                idle.removeIf(i -> i.channel == c);
-            }));
+            c.closeFuture()
+                    .addListener(x -> loop.execute(() -> {
+                        open--;
+                        idle.removeIf(i -> i.channel == c);
+                    }));
             exchange(c, req, timeout, onHeaders, reply);
         });
         return reply;
@@ -150,7 +152,9 @@ final class PollHttp {
         boolean https = !route.plainHttp();
         var destination = route.destination();
         var proxy = route.proxy();
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -160,8 +164,8 @@ final class PollHttp {
                             ch.pipeline().addLast("proxy", Tunnels.connectHandler(proxy.get()));
                         }
                         if (https) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), destination.host(),
-                                    destination.port()));
+                            ch.pipeline()
+                                    .addLast("tls", tls.newHandler(ch.alloc(), destination.host(), destination.port()));
                         }
                         ch.pipeline().addLast("http", new HttpClientCodec());
                         ch.pipeline().addLast("ready", new Ready(ready));
@@ -218,14 +222,17 @@ final class PollHttp {
         }
     }
 
-    private void exchange(Channel ch, FullHttpRequest req, Duration timeout, Consumer<HttpResponse> onHeaders,
-            Promise<Reply> reply) {
+    private void exchange(
+            Channel ch, FullHttpRequest req, Duration timeout, Consumer<HttpResponse> onHeaders, Promise<Reply> reply) {
         ch.pipeline().replace("ready", "ready", new Exchange(onHeaders, reply));
-        ScheduledFuture<?> timer = loop.schedule(() -> {
-            if (reply.tryFailure(new IOException("no answer within " + timeout.toSeconds() + " s"))) {
-                ch.close();
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = loop.schedule(
+                () -> {
+                    if (reply.tryFailure(new IOException("no answer within " + timeout.toSeconds() + " s"))) {
+                        ch.close();
+                    }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         reply.addListener(f -> timer.cancel(false));
         ch.writeAndFlush(req).addListener(f -> {
             if (!f.isSuccess()) {
@@ -254,7 +261,10 @@ final class PollHttp {
                     head = r;
                     body = ctx.alloc().compositeBuffer(64);
                     if (r.decoderResult().isFailure()) {
-                        fail(ctx, new IOException("bad HTTP response: " + r.decoderResult().cause()));
+                        fail(
+                                ctx,
+                                new IOException("bad HTTP response: "
+                                        + r.decoderResult().cause()));
                         return;
                     }
                     onHeaders.accept(r);
@@ -262,7 +272,10 @@ final class PollHttp {
                 if (msg instanceof HttpContent c && body != null) {
                     if (c.decoderResult().isFailure()) {
                         // A premature close mid-body: the prefix would be safe (offsets), but say what happened.
-                        fail(ctx, new IOException("response cut short: " + c.decoderResult().cause()));
+                        fail(
+                                ctx,
+                                new IOException("response cut short: "
+                                        + c.decoderResult().cause()));
                         return;
                     }
                     body.addComponent(true, c.content().retain());

@@ -12,18 +12,21 @@ import java.time.Duration;
  *     moment for the agent to fetch the refusal or alert its link wrote last)
  * @param reassembly bytes held early (ahead of a gap) by every session together
  */
-public record PollLimits(int sessions, int unlinkedPerAddress, int unlinked, Duration unlinkedLife,
-        long reassembly) {
+public record PollLimits(int sessions, int unlinkedPerAddress, int unlinked, Duration unlinkedLife, long reassembly) {
 
     /** Early bytes a session may hold before its link has authenticated: the TLS handshake and Hello fit. */
     static final int UNLINKED_WINDOW = 64 * 1024;
 
-    public static final PollLimits DEFAULTS = new PollLimits(10_000, 32, 512, Duration.ofSeconds(12),
-            256L * 1024 * 1024);
+    public static final PollLimits DEFAULTS =
+            new PollLimits(10_000, 32, 512, Duration.ofSeconds(12), 256L * 1024 * 1024);
 
     public PollLimits {
-        if (sessions <= 0 || unlinkedPerAddress <= 0 || unlinked <= 0 || reassembly <= 0
-                || unlinkedLife.isNegative() || unlinkedLife.isZero()) {
+        if (sessions <= 0
+                || unlinkedPerAddress <= 0
+                || unlinked <= 0
+                || reassembly <= 0
+                || unlinkedLife.isNegative()
+                || unlinkedLife.isZero()) {
             throw new IllegalArgumentException("long-poll limits must be positive: " + sessions + " sessions, "
                     + unlinkedPerAddress + " per address, " + unlinked + " unlinked, " + unlinkedLife + ", "
                     + reassembly + " bytes");

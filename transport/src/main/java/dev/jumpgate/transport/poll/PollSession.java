@@ -26,19 +26,15 @@ final class PollSession extends ChannelInboundHandlerAdapter {
 
     /** What a request gets back; the HTTP layer turns it into a response. */
     sealed interface Answer {
-        record Down(long seq, ByteBuf body) implements Answer {
-        }
+        record Down(long seq, ByteBuf body) implements Answer {}
 
-        record Up(long stored, long ack) implements Answer {
-        }
+        record Up(long stored, long ack) implements Answer {}
 
         /** The session is over (404 if never known, 410 here). */
-        record Gone() implements Answer {
-        }
+        record Gone() implements Answer {}
     }
 
-    private record Parked(long from, Consumer<Answer> reply, ScheduledFuture<?> timeout) {
-    }
+    private record Parked(long from, Consumer<Answer> reply, ScheduledFuture<?> timeout) {}
 
     final String id;
     private final SendBuffer down = new SendBuffer();
@@ -99,13 +95,17 @@ final class PollSession extends ChannelInboundHandlerAdapter {
         long every = TimeUnit.SECONDS.toNanos(5);
         expiry = ctx.executor().scheduleAtFixedRate(this::expire, every, every, TimeUnit.NANOSECONDS);
         // Whoever opens a session without ever linking must not keep its place in the table.
-        ctx.executor().schedule(() -> {
-            if (!linked) {
-                ctx.close();
-                linkClosed = true;
-                finish();
-            }
-        }, unlinkedLife.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            if (!linked) {
+                                ctx.close();
+                                linkClosed = true;
+                                finish();
+                            }
+                        },
+                        unlinkedLife.toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -197,11 +197,16 @@ final class PollSession extends ChannelInboundHandlerAdapter {
             old.reply.accept(new Answer.Down(old.from, ctx.alloc().buffer(0)));
         }
         Parked[] self = new Parked[1];
-        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
-            if (parked.remove(self[0])) {
-                self[0].reply.accept(new Answer.Down(start, ctx.alloc().buffer(0)));
-            }
-        }, PollWire.PARK.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timeout = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (parked.remove(self[0])) {
+                                self[0].reply.accept(
+                                        new Answer.Down(start, ctx.alloc().buffer(0)));
+                            }
+                        },
+                        PollWire.PARK.toMillis(),
+                        TimeUnit.MILLISECONDS);
         self[0] = new Parked(start, reply, timeout);
         parked.add(self[0]);
     }

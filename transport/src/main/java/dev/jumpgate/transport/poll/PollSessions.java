@@ -75,8 +75,8 @@ public final class PollSessions {
         RANDOM.nextBytes(raw);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         Runnable uncount = once(() -> uncount(source));
-        PollSession session = new PollSession(id, new Reassembly(PollLimits.UNLINKED_WINDOW, budget),
-                limits.unlinkedLife(), uncount, () -> {
+        PollSession session = new PollSession(
+                id, new Reassembly(PollLimits.UNLINKED_WINDOW, budget), limits.unlinkedLife(), uncount, () -> {
                     sessions.remove(id);
                     uncount.run();
                 });
@@ -109,8 +109,9 @@ public final class PollSessions {
         return switch (unlinked.tryAdd(source)) {
             case COUNTED -> null;
             case OVER_TOTAL -> "too many long-poll sessions not yet linked (" + limits.unlinked() + ")";
-            case OVER_ADDRESS -> "too many long-poll sessions not yet linked from " + source.getHostAddress() + " ("
-                    + limits.unlinkedPerAddress() + ")";
+            case OVER_ADDRESS ->
+                "too many long-poll sessions not yet linked from " + source.getHostAddress() + " ("
+                        + limits.unlinkedPerAddress() + ")";
         };
     }
 
@@ -152,7 +153,8 @@ public final class PollSessions {
     }
 
     public void closeAll() {
-        sessions.values().stream().filter(PollSession::isReady)
+        sessions.values().stream()
+                .filter(PollSession::isReady)
                 .forEach(s -> s.channel().eventLoop().execute(s::close));
     }
 }

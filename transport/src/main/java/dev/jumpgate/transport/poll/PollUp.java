@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +18,14 @@ final class PollUp {
     private static final Logger log = LoggerFactory.getLogger(PollUp.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private record Range(long from, long to) {
-    }
+    private record Range(long from, long to) {}
 
     private final PollClient session;
     private final SendBuffer buffer = new SendBuffer();
     private final ArrayDeque<Range> resend = new ArrayDeque<>();
     /** Every byte below this was POSTed at least once. */
     private long sent;
+
     private int posts;
     private int maxBody = PollWire.MAX_BODY;
 
@@ -71,7 +70,8 @@ final class PollUp {
     private void post(Range r) {
         posts++;
         ByteBuf body = buffer.copy(session.alloc(), r.from, (int) (r.to - r.from));
-        session.http().send(HttpMethod.POST, session.base() + "/up?seq=" + r.from, body, TIMEOUT, h -> { })
+        session.http()
+                .send(HttpMethod.POST, session.base() + "/up?seq=" + r.from, body, TIMEOUT, h -> {})
                 .addListener(f -> {
                     posts--;
                     if (!f.isSuccess()) {
@@ -103,7 +103,9 @@ final class PollUp {
             }
             case 413 -> {
                 maxBody = Math.max(PollWire.MIN_BODY, maxBody / 2);
-                log.info("long-poll: {} refused a body as too large; sending at most {} bytes", session.where(),
+                log.info(
+                        "long-poll: {} refused a body as too large; sending at most {} bytes",
+                        session.where(),
                         maxBody);
                 resend.addFirst(r);
                 pump();
@@ -112,8 +114,7 @@ final class PollUp {
                 if (PollClient.fatal(reply)) {
                     session.die(session.statusError(reply, "a POST " + r.from + ".." + r.to));
                 } else {
-                    log.info("long-poll: {} answered {} to a POST; sending it again", session.where(),
-                            reply.status());
+                    log.info("long-poll: {} answered {} to a POST; sending it again", session.where(), reply.status());
                     retryLater(r, new IOException("status " + reply.status()));
                 }
             }

@@ -53,6 +53,5 @@ public final class PollWire {
     /** The agent gives up a session after this long without one successful response. */
     public static final Duration GIVE_UP = Duration.ofSeconds(45);
 
-    private PollWire() {
-    }
+    private PollWire() {}
 }

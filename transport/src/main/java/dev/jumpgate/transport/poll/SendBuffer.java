@@ -18,6 +18,7 @@ public final class SendBuffer {
     private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
     /** Offset of the first byte of the first chunk. */
     private long acked;
+
     private long end;
 
     public long acked() {

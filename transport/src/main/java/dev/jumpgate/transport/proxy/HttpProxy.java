@@ -43,8 +43,8 @@ public record HttpProxy(String host, int port, Optional<String> user, Optional<S
             throw new IllegalArgumentException("proxy '" + mask(url) + "' names no host");
         }
         if (uri.getPort() > 65535) {
-            throw new IllegalArgumentException("proxy '" + mask(url) + "': port " + uri.getPort()
-                    + " is not a port (1-65535)");
+            throw new IllegalArgumentException(
+                    "proxy '" + mask(url) + "': port " + uri.getPort() + " is not a port (1-65535)");
         }
         // Unescaped, these would split a password and make the rest of it a host or a fragment.
         if (text.indexOf('@') != text.lastIndexOf('@') || uri.getRawQuery() != null || uri.getRawFragment() != null) {
@@ -59,7 +59,8 @@ public record HttpProxy(String host, int port, Optional<String> user, Optional<S
             user = Optional.of(decode(colon < 0 ? info : info.substring(0, colon)));
             pass = colon < 0 ? Optional.of("") : Optional.of(decode(info.substring(colon + 1)));
         }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+        String host = uri.getHost().startsWith("[")
+                ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         return new HttpProxy(host, uri.getPort() > 0 ? uri.getPort() : 3128, user, pass);
     }
@@ -101,8 +102,8 @@ public record HttpProxy(String host, int port, Optional<String> user, Optional<S
 
     /** The {@code Proxy-Authorization} value for Basic authentication, when there are credentials. */
     public Optional<String> basicAuthorization() {
-        return user.map(u -> "Basic " + Base64.getEncoder().encodeToString(
-                (u + ":" + password.orElse("")).getBytes(StandardCharsets.UTF_8)));
+        return user.map(u -> "Basic "
+                + Base64.getEncoder().encodeToString((u + ":" + password.orElse("")).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** {@code http://host:port}, without credentials. */

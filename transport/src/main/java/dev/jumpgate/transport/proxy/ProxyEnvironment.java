@@ -28,7 +28,8 @@ public final class ProxyEnvironment {
         if (bypassed(host)) {
             return Optional.empty();
         }
-        Optional<String> url = plainHttp ? first("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY")
+        Optional<String> url = plainHttp
+                ? first("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY")
                 : first("https_proxy", "HTTPS_PROXY");
         return url.map(u -> {
             try {
@@ -41,14 +42,20 @@ public final class ProxyEnvironment {
 
     boolean bypassed(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        return first("no_proxy", "NO_PROXY").map(list -> Arrays.stream(list.split(","))
-                .map(s -> s.strip().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty())
-                .anyMatch(p -> p.equals("*") || h.equals(p.startsWith(".") ? p.substring(1) : p)
-                        || h.endsWith(p.startsWith(".") ? p : "." + p)))
+        return first("no_proxy", "NO_PROXY")
+                .map(list -> Arrays.stream(list.split(","))
+                        .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                        .filter(s -> !s.isEmpty())
+                        .anyMatch(p -> p.equals("*")
+                                || h.equals(p.startsWith(".") ? p.substring(1) : p)
+                                || h.endsWith(p.startsWith(".") ? p : "." + p)))
                 .orElse(false);
     }
 
     private Optional<String> first(String... names) {
-        return Arrays.stream(names).map(env::get).filter(v -> v != null && !v.isBlank()).findFirst();
+        return Arrays.stream(names)
+                .map(env::get)
+                .filter(v -> v != null && !v.isBlank())
+                .findFirst();
     }
 }

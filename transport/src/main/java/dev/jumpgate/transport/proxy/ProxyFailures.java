@@ -13,23 +13,30 @@ import java.util.regex.Pattern;
  */
 public final class ProxyFailures {
 
-    private ProxyFailures() {
-    }
+    private ProxyFailures() {}
 
     /** The proxy answered {@code status} to a request for {@code what}. */
     public static IOException refused(HttpProxy proxy, int status, String what) {
         return switch (status) {
             // 407 is the rule; some proxies (tinyproxy 1.11) answer CONNECT with 401 instead.
-            case 401, 407 -> new ProxyRefusedException(proxy.user()
-                    .map(u -> "proxy " + proxy.address() + " refused the credentials for user '" + u + "' (" + status
-                            + ")")
-                    .orElse("proxy " + proxy.address() + " requires authentication (" + status + "): pass --proxy "
-                            + "http://USER@" + proxy.address().substring(7) + " and the password in"
-                            + " --proxy-password-file FILE or JUMPGATE_PROXY_PASSWORD"), status);
-            case 403 -> new ProxyRefusedException("proxy " + proxy.address() + " refused " + what + " (403): "
-                    + "it allows no such request; try another --transport (http-poll passes plain HTTP only)", status);
-            default -> new ProxyRefusedException("proxy " + proxy.address() + " answered " + status + " to " + what,
-                    status);
+            case 401, 407 ->
+                new ProxyRefusedException(
+                        proxy.user()
+                                .map(u -> "proxy " + proxy.address() + " refused the credentials for user '" + u + "' ("
+                                        + status + ")")
+                                .orElse("proxy " + proxy.address() + " requires authentication (" + status
+                                        + "): pass --proxy "
+                                        + "http://USER@" + proxy.address().substring(7) + " and the password in"
+                                        + " --proxy-password-file FILE or JUMPGATE_PROXY_PASSWORD"),
+                        status);
+            case 403 ->
+                new ProxyRefusedException(
+                        "proxy " + proxy.address() + " refused " + what + " (403): "
+                                + "it allows no such request; "
+                                + "try another --transport (http-poll passes plain HTTP only)",
+                        status);
+            default ->
+                new ProxyRefusedException("proxy " + proxy.address() + " answered " + status + " to " + what, status);
         };
     }
 
@@ -43,8 +50,10 @@ public final class ProxyFailures {
                 }
             }
             if (c instanceof ProxyConnectException e) {
-                return new IOException("proxy " + proxy.address() + " failed to open " + what + ": "
-                        + e.getMessage().replaceFirst("^.*=> \\S+, ", ""), e);
+                return new IOException(
+                        "proxy " + proxy.address() + " failed to open " + what + ": "
+                                + e.getMessage().replaceFirst("^.*=> \\S+, ", ""),
+                        e);
             }
             if (c instanceof ConnectException e) {
                 return new IOException("cannot reach proxy " + proxy.address() + ": " + e.getMessage(), e);

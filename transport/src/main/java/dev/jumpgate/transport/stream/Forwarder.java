@@ -77,15 +77,17 @@ public final class Forwarder extends ChannelInboundHandlerAdapter {
         batch = null;
         int size = out.readableBytes();
         inFlight += size;
-        sink.write(out, failure -> onLoopOf(source, () -> {
-            inFlight -= size;
-            if (failure != null) {
-                source.close();
-                fail();
-                return;
-            }
-            resume();
-        }));
+        sink.write(
+                out,
+                failure -> onLoopOf(source, () -> {
+                    inFlight -= size;
+                    if (failure != null) {
+                        source.close();
+                        fail();
+                        return;
+                    }
+                    resume();
+                }));
     }
 
     /**

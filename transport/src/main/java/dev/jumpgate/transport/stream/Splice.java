@@ -20,22 +20,26 @@ import java.util.Queue;
  */
 public final class Splice {
 
-    private Splice() {
-    }
+    private Splice() {}
 
     public static void join(Http2StreamChannel stream, Queue<Object> heldFromStream, DuplexChannel socket) {
         join(stream, heldFromStream, socket, Sink.of(socket));
     }
 
     /** As above, with the stream's bytes written to the socket through {@code toSocket} (a framing, say). */
-    public static void join(Http2StreamChannel stream, Queue<Object> heldFromStream, DuplexChannel socket,
-            Sink toSocket) {
+    public static void join(
+            Http2StreamChannel stream, Queue<Object> heldFromStream, DuplexChannel socket, Sink toSocket) {
         install(stream, null, heldFromStream, new Forwarder(stream, toSocket));
         install(socket, null, new ArrayDeque<>(), new Forwarder(socket, Sink.of(stream)));
     }
 
-    public static void join(Http2StreamChannel a, ChannelHandler stepAsideA, Queue<Object> heldFromA,
-            Http2StreamChannel b, ChannelHandler stepAsideB, Queue<Object> heldFromB) {
+    public static void join(
+            Http2StreamChannel a,
+            ChannelHandler stepAsideA,
+            Queue<Object> heldFromA,
+            Http2StreamChannel b,
+            ChannelHandler stepAsideB,
+            Queue<Object> heldFromB) {
         install(a, stepAsideA, heldFromA, new Forwarder(a, Sink.of(b)));
         install(b, stepAsideB, heldFromB, new Forwarder(b, Sink.of(a)));
     }

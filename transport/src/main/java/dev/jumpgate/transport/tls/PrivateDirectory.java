@@ -23,8 +23,7 @@ public final class PrivateDirectory {
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final int GROUP_AND_OTHERS = 077;
 
-    private PrivateDirectory() {
-    }
+    private PrivateDirectory() {}
 
     /** Creates {@code dir} (and any missing parent) for its owner alone if it is missing; never widens or narrows. */
     public static Path create(Path dir) throws IOException {

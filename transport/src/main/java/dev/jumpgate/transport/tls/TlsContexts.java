@@ -1,18 +1,18 @@
 package dev.jumpgate.transport.tls;
 
 import dev.jumpgate.protocol.Fingerprint;
+import dev.jumpgate.transport.TlsHandlers;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import dev.jumpgate.transport.TlsHandlers;
 
 /** The TLS configurations of links: TLS 1.3 only; agents present a certificate, clients do not. */
 public final class TlsContexts {
@@ -20,8 +20,7 @@ public final class TlsContexts {
     private static final String[] PROTOCOLS = {"TLSv1.3"};
     private static final String[] NAMED_GROUPS = {"x25519"};
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     public static SslContext relay(TlsIdentity relay) {
         try {

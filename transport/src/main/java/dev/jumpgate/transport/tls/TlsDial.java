@@ -39,8 +39,13 @@ public final class TlsDial implements Dial {
      * proxy: {@code end.first}, the link's TLS, the transport's {@code pipe} handlers, then {@code end.last}. Every
      * transport over TCP dials with it.
      */
-    public static ChannelFuture overTcp(EventLoop loop, Route route, TlsHandlers tls, LinkEnd end,
-            Consumer<ChannelPipeline> pipe, Promise<?> linked) {
+    public static ChannelFuture overTcp(
+            EventLoop loop,
+            Route route,
+            TlsHandlers tls,
+            LinkEnd end,
+            Consumer<ChannelPipeline> pipe,
+            Promise<?> linked) {
         HostPort relay = route.relay();
         Bootstrap b = new Bootstrap()
                 .group(loop)
@@ -51,7 +56,10 @@ public final class TlsDial implements Dial {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (Tunnels.tunnels(route)) {
-                            ch.pipeline().addLast("proxy", Tunnels.connectHandler(route.proxy().get()));
+                            ch.pipeline()
+                                    .addLast(
+                                            "proxy",
+                                            Tunnels.connectHandler(route.proxy().get()));
                         }
                         end.first(ch.pipeline());
                         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), relay.host(), relay.port()));

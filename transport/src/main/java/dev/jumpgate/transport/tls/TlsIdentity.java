@@ -5,33 +5,33 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -51,8 +51,13 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
             KeyPair pair = gen.generateKeyPair();
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=" + commonName);
-            var builder = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), name, pair.getPublic());
+            var builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(VALIDITY)),
+                    name,
+                    pair.getPublic());
             var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             return new TlsIdentity(pair.getPrivate(), cert);
@@ -75,7 +80,7 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
 
     public static TlsIdentity load(Path keyFile, Path certFile) throws IOException {
         try (PEMParser keys = new PEMParser(new StringReader(Files.readString(keyFile)));
-             PEMParser certs = new PEMParser(new StringReader(Files.readString(certFile)))) {
+                PEMParser certs = new PEMParser(new StringReader(Files.readString(certFile)))) {
             Object k = keys.readObject();
             PrivateKeyInfo info = switch (k) {
                 case PEMKeyPair p -> p.getPrivateKeyInfo();
@@ -93,7 +98,8 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
     }
 
     public void save(Path keyFile, Path certFile) throws IOException {
-        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded());
         writePrivate(keyFile, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
         writePrivate(certFile, pem(certificate)); // public, but nothing in a private directory needs others to read
     }

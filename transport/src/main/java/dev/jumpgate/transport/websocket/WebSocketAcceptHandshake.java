@@ -15,8 +15,7 @@ import java.util.function.Supplier;
  */
 public final class WebSocketAcceptHandshake {
 
-    private WebSocketAcceptHandshake() {
-    }
+    private WebSocketAcceptHandshake() {}
 
     /** Whether {@code req}, at {@code path}, asks for the link's WebSocket. */
     public static boolean asked(String path, FullHttpRequest req) {
@@ -27,12 +26,13 @@ public final class WebSocketAcceptHandshake {
      * Answers the upgrade in {@code req} (and releases it), then puts {@link WsBytes} in place of the handler of
      * {@code ctx} and {@code dispatch} after it, as {@code dispatchName}.
      */
-    public static void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String dispatchName,
-            Supplier<ChannelHandler> dispatch) {
+    public static void upgrade(
+            ChannelHandlerContext ctx, FullHttpRequest req, String dispatchName, Supplier<ChannelHandler> dispatch) {
         try {
             String location = "wss://" + req.headers().get(HttpHeaderNames.HOST, "relay") + WsBytes.PATH;
-            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, false,
-                    WsBytes.MAX_FRAME, true).newHandshaker(req);
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                            location, null, false, WsBytes.MAX_FRAME, true)
+                    .newHandshaker(req);
             if (handshaker == null) {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
                 return;

@@ -19,9 +19,15 @@ public final class WebSocketDial implements Dial {
 
     @Override
     public ChannelFuture open(EventLoop loop, Route route, LinkTls tls, LinkEnd end, Promise<?> linked) {
-        return TlsDial.overTcp(loop, route, tls.handlers(), end, p -> {
-            WebSocketDialHandshake.install(p, route.relay());
-            p.addLast("ws-bytes", new WsBytes());
-        }, linked);
+        return TlsDial.overTcp(
+                loop,
+                route,
+                tls.handlers(),
+                end,
+                p -> {
+                    WebSocketDialHandshake.install(p, route.relay());
+                    p.addLast("ws-bytes", new WsBytes());
+                },
+                linked);
     }
 }

@@ -15,8 +15,7 @@ import java.net.URI;
  */
 public final class WebSocketDialHandshake {
 
-    private WebSocketDialHandshake() {
-    }
+    private WebSocketDialHandshake() {}
 
     /** Adds the HTTP client and the upgrade, to run once the TLS below is up. */
     static void install(ChannelPipeline p, HostPort relay) {

@@ -1,5 +1,6 @@
 package dev.jumpgate.transport.websocket;
 
+import dev.jumpgate.transport.PipeReady;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import dev.jumpgate.transport.PipeReady;
 
 /**
  * Makes a WebSocket a byte pipe: binary frames in become bytes, bytes out become binary frames, so the link's

@@ -31,14 +31,17 @@ class ClientAcceptHandshakeTest {
         EmbeddedChannel ch = new EmbeddedChannel(new ClientAcceptHandshake(admission, full, PIN, "test"));
 
         ch.writeInbound(Unpooled.wrappedBuffer(LinkCodec.CLIENT_MAGIC));
-        ByteBuf login = Frames.encode(ByteBufAllocator.DEFAULT, new LinkMessage.Login("alice", new byte[] {1},
-                new byte[] {2}, "test"), false);
+        ByteBuf login = Frames.encode(
+                ByteBufAllocator.DEFAULT,
+                new LinkMessage.Login("alice", new byte[] {1}, new byte[] {2}, "test"),
+                false);
         ch.writeInbound(login);
         ch.runPendingTasks();
 
         assertThat(decode(ch.readOutbound())).isInstanceOf(LinkMessage.Challenge.class);
-        assertThat(decode(ch.readOutbound())).isEqualTo(new LinkMessage.Refusal(LinkMessage.Reason.UNAVAILABLE,
-                "relay busy: too many logins waiting; try again in a minute"));
+        assertThat(decode(ch.readOutbound()))
+                .isEqualTo(new LinkMessage.Refusal(
+                        LinkMessage.Reason.UNAVAILABLE, "relay busy: too many logins waiting; try again in a minute"));
         assertThat(ch.isOpen()).isFalse();
         assertThat(asked).hasValue(0);
         ch.checkException();

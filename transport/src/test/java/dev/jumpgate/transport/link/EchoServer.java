@@ -37,7 +37,9 @@ public final class EchoServer implements AutoCloseable {
     }
 
     private static void echo(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
             in.transferTo(out);
             s.shutdownOutput();
         } catch (IOException e) {

@@ -13,8 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 /** An agent's stream handler that answers 200 to every request and sends every byte straight back. */
 public final class EchoStreams {
 
-    private EchoStreams() {
-    }
+    private EchoStreams() {}
 
     public static ChannelHandler handler() {
         return new ChannelInitializer<Http2StreamChannel>() {

@@ -9,15 +9,15 @@ import dev.jumpgate.protocol.LinkCodec;
 import dev.jumpgate.protocol.LinkMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import io.netty.channel.Channel;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hostile bytes on either side of both handshakes (agent link and client link), fed through the real handlers
@@ -28,6 +28,7 @@ class HandshakeFuzzTest {
 
     /** Most a side may hold without deciding: magic, a length and one maximal frame. */
     private static final int UNDECIDED_BOUND = 4 + 4 + LinkCodec.MAX_FRAME;
+
     private static final Fingerprint PIN = Fingerprint.of(new byte[] {1, 2, 3});
 
     @FuzzTest(maxDuration = "10s")
@@ -41,11 +42,14 @@ class HandshakeFuzzTest {
                 () -> new AgentAcceptHandshake(refuseAll, Runnable::run, link -> {
                     throw new AssertionError("a link was admitted on fuzzed bytes");
                 }),
-                () -> new ClientAcceptHandshake(ClientAdmission.NONE, Runnable::run, PIN, "test"), null));
+                () -> new ClientAcceptHandshake(ClientAdmission.NONE, Runnable::run, PIN, "test"),
+                null));
         feed(ch, input);
         // With no TLS there is no client certificate: no Hello may reach the admission.
         assertThat(asked).hasValue(0);
-        assertThat(ch.isOpen() && input.length > UNDECIDED_BOUND).as("held open past one frame").isFalse();
+        assertThat(ch.isOpen() && input.length > UNDECIDED_BOUND)
+                .as("held open past one frame")
+                .isFalse();
         for (ByteBuf sent : outbound(ch)) {
             LinkMessage m = LinkCodec.decode(Frames.take(sent));
             assertThat(m).isInstanceOfAny(LinkMessage.Challenge.class, LinkMessage.Refusal.class);
@@ -58,7 +62,10 @@ class HandshakeFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         Promise<Channel> linked = ch.eventLoop().newPromise();
         var hello = new LinkMessage.Hello(new DeviceName("pi"), new byte[0], List.of(), "test");
-        ch.pipeline().addLast(AgentDialHandshake.NAME, new AgentDialHandshake(hello, new ChannelInboundHandlerAdapter(), linked));
+        ch.pipeline()
+                .addLast(
+                        AgentDialHandshake.NAME,
+                        new AgentDialHandshake(hello, new ChannelInboundHandlerAdapter(), linked));
         feed(ch, input);
         if (linked.isSuccess()) {
             assertThat(LinkCodec.decode(firstFrame(input))).isInstanceOf(LinkMessage.Welcome.class);
@@ -91,10 +98,15 @@ class HandshakeFuzzTest {
                 return "test key";
             }
         };
-        ch.pipeline().addLast(ClientDialHandshake.NAME, new ClientDialHandshake("alice",
-                CompletableFuture.completedFuture(signer), PIN, "test", linked));
+        ch.pipeline()
+                .addLast(
+                        ClientDialHandshake.NAME,
+                        new ClientDialHandshake(
+                                "alice", CompletableFuture.completedFuture(signer), PIN, "test", linked));
         feed(ch, input);
-        assertThat(signatures.get()).as("the user's key signs at most one challenge").isLessThanOrEqualTo(1);
+        assertThat(signatures.get())
+                .as("the user's key signs at most one challenge")
+                .isLessThanOrEqualTo(1);
         if (linked.isSuccess()) {
             assertThat(signatures).hasValue(1);
         } else if (linked.isDone()) {

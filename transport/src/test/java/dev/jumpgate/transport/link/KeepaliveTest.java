@@ -32,9 +32,13 @@ class KeepaliveTest {
     void theAgentPingsAtTheIntervalTheRelaysWelcomeAsksFor() throws Exception {
         try (LinkHarness relay = new LinkHarness()) {
             relay.admission = (hello, key, remote) -> new LinkMessage.Welcome("test-relay", 1);
-            Channel agent = LinkDialer.dial(relay.group, relay.address(), TlsContexts.agent(
-                    TlsIdentity.generate("agent"), relay.relayIdentity.fingerprint()), LinkHarness.hello("pi-fast"),
-                    EchoStreams.handler()).get(10, TimeUnit.SECONDS);
+            Channel agent = LinkDialer.dial(
+                            relay.group,
+                            relay.address(),
+                            TlsContexts.agent(TlsIdentity.generate("agent"), relay.relayIdentity.fingerprint()),
+                            LinkHarness.hello("pi-fast"),
+                            EchoStreams.handler())
+                    .get(10, TimeUnit.SECONDS);
             AtomicInteger answered = new AtomicInteger();
             agent.pipeline().addAfter(Http2Roles.CODEC, "count", new ChannelInboundHandlerAdapter() {
                 @Override
@@ -60,8 +64,15 @@ class KeepaliveTest {
         link.freezeTime();
         Promise<ClientLink> linked = link.eventLoop().newPromise();
         link.pipeline().addLast(Keepalive.IDLE, Keepalive.idleDetector());
-        link.pipeline().addLast(ClientDialHandshake.NAME, new ClientDialHandshake("alice",
-                CompletableFuture.completedFuture(TEST_KEY), Fingerprint.of(new byte[] {1, 2, 3}), "test", linked));
+        link.pipeline()
+                .addLast(
+                        ClientDialHandshake.NAME,
+                        new ClientDialHandshake(
+                                "alice",
+                                CompletableFuture.completedFuture(TEST_KEY),
+                                Fingerprint.of(new byte[] {1, 2, 3}),
+                                "test",
+                                linked));
         link.writeInbound(Frames.encode(link.alloc(), new LinkMessage.Challenge(new byte[32], "test-relay"), false));
         link.writeInbound(Frames.encode(link.alloc(), new LinkMessage.Welcome("test-relay", 1), false));
         assertThat(linked.isSuccess()).isTrue();

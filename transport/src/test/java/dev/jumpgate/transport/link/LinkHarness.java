@@ -4,6 +4,8 @@ import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.poll.PollLimits;
 import dev.jumpgate.transport.tls.TlsContexts;
 import dev.jumpgate.transport.tls.TlsIdentity;
 import io.netty.channel.Channel;
@@ -12,18 +14,16 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.Future;
+import java.net.URI;
+import java.security.PublicKey;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import dev.jumpgate.transport.Route;
-import dev.jumpgate.transport.poll.PollLimits;
-import java.net.URI;
-import java.security.PublicKey;
-import java.util.Optional;
 
 /**
  * A relay's link server and agents dialling it, in process over loopback with real TLS. The admission welcomes
@@ -32,8 +32,7 @@ import java.util.Optional;
 public final class LinkHarness implements AutoCloseable {
 
     /** What the relay's admission saw of one agent. */
-    public record Seen(LinkMessage.Hello hello, PublicKey key) {
-    }
+    public record Seen(LinkMessage.Hello hello, PublicKey key) {}
 
     public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     public final TlsIdentity relayIdentity;
@@ -55,15 +54,24 @@ public final class LinkHarness implements AutoCloseable {
         this(TlsIdentity.generate("test relay"), pollLimits);
     }
 
-    private LinkHarness(TlsIdentity relayIdentity, PollLimits pollLimits)
-            throws InterruptedException {
+    private LinkHarness(TlsIdentity relayIdentity, PollLimits pollLimits) throws InterruptedException {
         this.relayIdentity = relayIdentity;
-        server = LinkServer.start(group, new LinkServer.Settings(new HostPort("127.0.0.1", 0),
-                Optional.of(new HostPort("127.0.0.1", 0)), relayIdentity, "test",
-                (hello, key, remote) -> {
-                    asked.add(new Seen(hello, key));
-                    return admission.admit(hello, key, remote);
-                }, links::add, ClientAdmission.NONE, blocking, StartLimit.Settings.DEFAULTS, pollLimits));
+        server = LinkServer.start(
+                group,
+                new LinkServer.Settings(
+                        new HostPort("127.0.0.1", 0),
+                        Optional.of(new HostPort("127.0.0.1", 0)),
+                        relayIdentity,
+                        "test",
+                        (hello, key, remote) -> {
+                            asked.add(new Seen(hello, key));
+                            return admission.admit(hello, key, remote);
+                        },
+                        links::add,
+                        ClientAdmission.NONE,
+                        blocking,
+                        StartLimit.Settings.DEFAULTS,
+                        pollLimits));
     }
 
     public HostPort address() {
@@ -72,7 +80,8 @@ public final class LinkHarness implements AutoCloseable {
 
     /** The plain-HTTP long-poll port. */
     public URI pollUrl() {
-        return URI.create("http://127.0.0.1:" + server.pollAddress().orElseThrow().getPort());
+        return URI.create(
+                "http://127.0.0.1:" + server.pollAddress().orElseThrow().getPort());
     }
 
     public LinkServer server() {
@@ -94,10 +103,14 @@ public final class LinkHarness implements AutoCloseable {
     }
 
     /** {@link #link(String, ChannelHandler)} over {@code route}. */
-    public RelayLink link(Route route, String device, ChannelHandler streams)
-            throws Exception {
-        Channel agentSide = LinkDialer.dial(group, route, TlsContexts.agent(TlsIdentity.generate("agent " + device),
-                relayIdentity.fingerprint()), hello(device), streams).get(10, TimeUnit.SECONDS);
+    public RelayLink link(Route route, String device, ChannelHandler streams) throws Exception {
+        Channel agentSide = LinkDialer.dial(
+                        group,
+                        route,
+                        TlsContexts.agent(TlsIdentity.generate("agent " + device), relayIdentity.fingerprint()),
+                        hello(device),
+                        streams)
+                .get(10, TimeUnit.SECONDS);
         if (!agentSide.isActive()) {
             throw new IllegalStateException("link closed right after the welcome");
         }

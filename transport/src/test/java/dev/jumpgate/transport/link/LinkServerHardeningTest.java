@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.protocol.LinkCodec;
 import dev.jumpgate.protocol.LinkMessage;
+import dev.jumpgate.protocol.WireWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import dev.jumpgate.protocol.WireWriter;
 
 /** Whatever arrives on the link port that is not a proper agent is closed, and good agents are still served. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -60,7 +60,11 @@ class LinkServerHardeningTest {
     }
 
     private static byte[] frame(byte[] prefix, byte[] body) {
-        return ByteBuffer.allocate(prefix.length + 4 + body.length).put(prefix).putInt(body.length).put(body).array();
+        return ByteBuffer.allocate(prefix.length + 4 + body.length)
+                .put(prefix)
+                .putInt(body.length)
+                .put(body)
+                .array();
     }
 
     private static LinkMessage.Refusal refusalIn(byte[] received) {
@@ -73,9 +77,11 @@ class LinkServerHardeningTest {
 
     @Test
     void plainTcpGarbageIsClosed() throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), relay.address().port())) {
+        try (Socket s =
+                new Socket(InetAddress.getLoopbackAddress(), relay.address().port())) {
             s.setSoTimeout(15_000);
-            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: relay\r\n\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write("GET / HTTP/1.1\r\nHost: relay\r\n\r\n".repeat(20).getBytes(StandardCharsets.US_ASCII));
             assertThat(closedByPeer(s)).isTrue();
         }
         assertThat(relay.asked).isEmpty();
@@ -129,12 +135,14 @@ class LinkServerHardeningTest {
     @Test
     void aConnectionThatNeverFinishesItsHandshakeIsDroppedAfterTheLimit() throws Exception {
         long limit = LinkSettings.HANDSHAKE_LIMIT.toMillis();
-        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), relay.address().port());
-                Socket halfHello = new Socket(InetAddress.getLoopbackAddress(), relay.address().port())) {
+        try (Socket silent = new Socket(
+                        InetAddress.getLoopbackAddress(), relay.address().port());
+                Socket halfHello = new Socket(
+                        InetAddress.getLoopbackAddress(), relay.address().port())) {
             RawTlsClient partial = RawTlsClient.send(relay, Arrays.copyOf(LinkCodec.MAGIC, 3));
             long start = System.nanoTime();
             silent.setSoTimeout((int) limit + 10_000);
-            halfHello.getOutputStream().write(0x16);   // the first byte of a TLS record, and nothing more
+            halfHello.getOutputStream().write(0x16); // the first byte of a TLS record, and nothing more
             halfHello.setSoTimeout((int) limit + 10_000);
             assertThat(closedByPeer(silent)).isTrue();
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -144,5 +152,4 @@ class LinkServerHardeningTest {
         }
         assertAGoodAgentIsStillServed();
     }
-
 }

@@ -45,10 +45,12 @@ class LinkStreamTest {
 
         StreamProbe probe = StreamProbe.open(link, "pi-kitchen:22");
         Http2Headers answer = probe.awaitResponse();
-        assertThat(StreamHeaders.isAccepted(answer)).as("status %s", answer.status()).isTrue();
+        assertThat(StreamHeaders.isAccepted(answer))
+                .as("status %s", answer.status())
+                .isTrue();
 
         byte[] data = random(8 * 1024 * 1024, 1);
-        probe.send(data, 64 * 1024, true, n -> { });
+        probe.send(data, 64 * 1024, true, n -> {});
         probe.ended.get(30, TimeUnit.SECONDS);
         assertThat(probe.received.get()).isEqualTo(data.length);
         assertThat(probe.receivedDigest()).isEqualTo(StreamProbe.sha256(data));
@@ -76,7 +78,7 @@ class LinkStreamTest {
         for (int i = 0; i < 8; i++) {
             StreamProbe probe = StreamProbe.open(link, "pi-kitchen:22");
             byte[] data = random(256 * 1024 + i, 100 + i);
-            probe.send(data, 4096, true, n -> { });
+            probe.send(data, 4096, true, n -> {});
             probes.add(probe);
             sent.add(data);
         }
@@ -88,8 +90,9 @@ class LinkStreamTest {
 
     @Test
     void closingTheAgentsEndIsSeenByTheRelay() throws Exception {
-        Channel agentSide = relay.dial(TlsIdentity.generate("agent"), relay.relayIdentity.fingerprint(), "pi",
-                EchoStreams.handler()).get(10, TimeUnit.SECONDS);
+        Channel agentSide = relay.dial(
+                        TlsIdentity.generate("agent"), relay.relayIdentity.fingerprint(), "pi", EchoStreams.handler())
+                .get(10, TimeUnit.SECONDS);
         RelayLink link = relay.links.poll(10, TimeUnit.SECONDS);
         agentSide.close();
         assertThat(link.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();

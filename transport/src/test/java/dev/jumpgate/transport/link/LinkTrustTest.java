@@ -40,24 +40,27 @@ class LinkTrustTest {
     }
 
     private static Throwable failureOf(Future<Channel> dial) {
-        ExecutionException failed = catchThrowableOfType(ExecutionException.class, () -> dial.get(10, TimeUnit.SECONDS));
+        ExecutionException failed =
+                catchThrowableOfType(ExecutionException.class, () -> dial.get(10, TimeUnit.SECONDS));
         assertThat(failed).as("the dial should fail").isNotNull();
         return failed.getCause();
     }
 
     private void assertAuthorizerNeverCalled() {
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> relay.asked.isEmpty() && relay.links.isEmpty());
     }
 
     @Test
     void refusalFromTheAuthorizerReachesTheDialerWithItsReason() throws Exception {
         relay = new LinkHarness();
-        relay.admission = (hello, key, remote) -> new LinkMessage.Refusal(LinkMessage.Reason.BAD_TOKEN,
-                "token for " + hello.device() + " was already used");
-        Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(),
-                "pi-kitchen", EchoStreams.handler()));
-        assertThat(cause).isInstanceOf(LinkRefusedException.class)
+        relay.admission = (hello, key, remote) -> new LinkMessage.Refusal(
+                LinkMessage.Reason.BAD_TOKEN, "token for " + hello.device() + " was already used");
+        Throwable cause = failureOf(relay.dial(
+                TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi-kitchen", EchoStreams.handler()));
+        assertThat(cause)
+                .isInstanceOf(LinkRefusedException.class)
                 .hasMessageContaining("token for pi-kitchen was already used");
         assertThat(((LinkRefusedException) cause).reason()).isEqualTo(LinkMessage.Reason.BAD_TOKEN);
         assertThat(relay.asked).hasSize(1);
@@ -69,8 +72,8 @@ class LinkTrustTest {
         relay = new LinkHarness();
         for (LinkMessage.Reason reason : LinkMessage.Reason.values()) {
             relay.admission = (hello, key, remote) -> new LinkMessage.Refusal(reason, "no: " + reason);
-            Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(),
-                    "pi", EchoStreams.handler()));
+            Throwable cause = failureOf(relay.dial(
+                    TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi", EchoStreams.handler()));
             assertThat(cause).isInstanceOf(LinkRefusedException.class).hasMessageContaining("no: " + reason);
             assertThat(((LinkRefusedException) cause).reason()).isEqualTo(reason);
         }
@@ -82,8 +85,8 @@ class LinkTrustTest {
         relay.admission = (hello, key, remote) -> {
             throw new IllegalStateException("database is locked");
         };
-        Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi",
-                EchoStreams.handler()));
+        Throwable cause = failureOf(
+                relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi", EchoStreams.handler()));
         assertThat(cause).isInstanceOf(LinkRefusedException.class).hasMessageNotContaining("database");
         assertThat(((LinkRefusedException) cause).reason()).isEqualTo(LinkMessage.Reason.UNAVAILABLE);
         assertThat(((LinkRefusedException) cause).reason().retryable).isTrue();
@@ -93,8 +96,8 @@ class LinkTrustTest {
     void relayWhoseCertificateDoesNotMatchThePinFailsTheDialClosed() throws Exception {
         relay = new LinkHarness();
         TlsIdentity impostorPin = TlsIdentity.generate("the relay we enrolled with");
-        Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), impostorPin.fingerprint(), "pi",
-                EchoStreams.handler()));
+        Throwable cause = failureOf(
+                relay.dial(TlsIdentity.generate("a"), impostorPin.fingerprint(), "pi", EchoStreams.handler()));
         assertThat(cause).isInstanceOf(SSLHandshakeException.class);
         assertThat(rootOf(cause)).hasMessageContaining("does not match the pinned " + impostorPin.fingerprint());
         assertAuthorizerNeverCalled();
@@ -103,8 +106,8 @@ class LinkTrustTest {
     @Test
     void pinnedButExpiredRelayCertificateFailsTheDial() throws Exception {
         relay = new LinkHarness(TestCertificates.expired("expired relay"));
-        Throwable cause = failureOf(relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi",
-                EchoStreams.handler()));
+        Throwable cause = failureOf(
+                relay.dial(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint(), "pi", EchoStreams.handler()));
         assertThat(cause).isInstanceOf(SSLHandshakeException.class);
         assertThat(rootOf(cause)).isInstanceOf(CertificateExpiredException.class);
         assertAuthorizerNeverCalled();
@@ -113,10 +116,13 @@ class LinkTrustTest {
     @Test
     void agentWithoutAClientCertificateIsRefusedWithoutAskingTheAuthorizer() throws Exception {
         relay = new LinkHarness();
-        SslContext noCertificate = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols("TLSv1.3")
-                .trustManager(new PinnedTrustManager(relay.relayIdentity.fingerprint())).build();
-        Throwable cause = failureOf(LinkDialer.dial(relay.group, relay.address(), noCertificate,
-                LinkHarness.hello("pi"), EchoStreams.handler()));
+        SslContext noCertificate = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3")
+                .trustManager(new PinnedTrustManager(relay.relayIdentity.fingerprint()))
+                .build();
+        Throwable cause = failureOf(LinkDialer.dial(
+                relay.group, relay.address(), noCertificate, LinkHarness.hello("pi"), EchoStreams.handler()));
         assertThat(cause).isInstanceOf(LinkRefusedException.class).hasMessageContaining("no TLS client certificate");
         assertThat(((LinkRefusedException) cause).reason()).isEqualTo(LinkMessage.Reason.NOT_ENROLLED);
         assertAuthorizerNeverCalled();
@@ -129,9 +135,12 @@ class LinkTrustTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             deadPort = s.getLocalPort();
         }
-        Future<Channel> dial = LinkDialer.dial(relay.group, new HostPort("127.0.0.1", deadPort),
+        Future<Channel> dial = LinkDialer.dial(
+                relay.group,
+                new HostPort("127.0.0.1", deadPort),
                 TlsContexts.agent(TlsIdentity.generate("a"), relay.relayIdentity.fingerprint()),
-                LinkHarness.hello("pi"), EchoStreams.handler());
+                LinkHarness.hello("pi"),
+                EchoStreams.handler());
         assertThat(failureOf(dial)).isInstanceOf(ConnectException.class);
     }
 

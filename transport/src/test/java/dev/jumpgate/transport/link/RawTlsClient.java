@@ -28,10 +28,15 @@ final class RawTlsClient {
     private final Channel channel;
 
     private RawTlsClient(LinkHarness relay, byte[] payload) throws Exception {
-        var tls = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols("TLSv1.3")
+        var tls = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3")
                 .keyManager(IDENTITY.key(), IDENTITY.certificate())
-                .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-        channel = new Bootstrap().group(relay.group).channel(NioSocketChannel.class)
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .build();
+        channel = new Bootstrap()
+                .group(relay.group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -58,7 +63,9 @@ final class RawTlsClient {
                         });
                     }
                 })
-                .connect(relay.address().host(), relay.address().port()).sync().channel();
+                .connect(relay.address().host(), relay.address().port())
+                .sync()
+                .channel();
     }
 
     static RawTlsClient send(LinkHarness relay, byte[] payload) throws Exception {

@@ -26,8 +26,7 @@ public final class SplicingStreams {
 
     public static final int SOCKET_BUFFER = 64 * 1024;
 
-    private SplicingStreams() {
-    }
+    private SplicingStreams() {}
 
     public static ChannelHandler handler() {
         return new ChannelInitializer<Http2StreamChannel>() {
@@ -50,8 +49,11 @@ public final class SplicingStreams {
             }
             Http2StreamChannel stream = (Http2StreamChannel) ctx.channel();
             stream.config().setAutoRead(false);
-            HostPort to = HostPort.parse(((Http2HeadersFrame) msg).headers().authority().toString());
-            connecting = new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
+            HostPort to = HostPort.parse(
+                    ((Http2HeadersFrame) msg).headers().authority().toString());
+            connecting = new Bootstrap()
+                    .group(stream.eventLoop())
+                    .channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
@@ -59,7 +61,8 @@ public final class SplicingStreams {
                     .connect(to.host(), to.port());
             connecting.addListener(f -> {
                 if (!f.isSuccess()) {
-                    ctx.writeAndFlush(StreamHeaders.refused(StreamRequest.STATUS_BAD_GATEWAY, f.cause().toString()))
+                    ctx.writeAndFlush(StreamHeaders.refused(
+                                    StreamRequest.STATUS_BAD_GATEWAY, f.cause().toString()))
                             .addListener(ChannelFutureListener.CLOSE);
                     return;
                 }

@@ -39,7 +39,8 @@ public final class StallingServer implements AutoCloseable {
     }
 
     private void serve() {
-        try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+        try (Socket s = server.accept();
+                InputStream in = s.getInputStream()) {
             accepted = s;
             resumed.await();
             MessageDigest digest = StreamProbe.sha256();

@@ -2,6 +2,7 @@ package dev.jumpgate.transport.link;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.io.IOException;
 
 /**
  * Connections that have not authenticated are bounded per address and in all, on the TLS port and the plain-HTTP
@@ -53,9 +53,13 @@ class StartLimitTest {
             held.add(HttpSocket.tls("127.0.0.2", relay.address().port())); // TLS done: accepted and counted
         }
         try (HttpSocket over = HttpSocket.plain("127.0.0.2", relay.address().port())) {
-            assertThat(over.closedByPeer(3_000)).as("closed long before the handshake limit").isTrue();
+            assertThat(over.closedByPeer(3_000))
+                    .as("closed long before the handshake limit")
+                    .isTrue();
         }
-        assertThat(held.getLast().closedByPeer(500)).as("the last one within the limit is kept").isFalse();
+        assertThat(held.getLast().closedByPeer(500))
+                .as("the last one within the limit is kept")
+                .isFalse();
         assertAGoodAgentIsStillServed();
     }
 
@@ -65,7 +69,9 @@ class StartLimitTest {
         for (int i = 0; i < PER_ADDRESS; i++) {
             held.add(HttpSocket.tls("127.0.0.1", relay.address().port()));
         }
-        assertThat(held.getLast().closedByPeer(1_000)).as("the agent's link left room for this one").isFalse();
+        assertThat(held.getLast().closedByPeer(1_000))
+                .as("the agent's link left room for this one")
+                .isFalse();
         try (HttpSocket over = HttpSocket.plain("127.0.0.1", relay.address().port())) {
             assertThat(over.closedByPeer(3_000)).isTrue();
         }
@@ -78,7 +84,8 @@ class StartLimitTest {
             HttpSocket s = HttpSocket.plain("127.0.0.3", port);
             held.add(s);
             // Answered: accepted and counted before the next one is made.
-            assertThat(s.request("POST", "/v1/poll/none/up?seq=0", new byte[0]).status()).isEqualTo(404);
+            assertThat(s.request("POST", "/v1/poll/none/up?seq=0", new byte[0]).status())
+                    .isEqualTo(404);
         }
         try (HttpSocket over = HttpSocket.plain("127.0.0.3", port)) {
             assertThat(over.closedByPeer(3_000)).isTrue();
@@ -111,10 +118,15 @@ class StartLimitTest {
                 }
                 Thread.sleep(500); // the flooder's pace, not a wait for a condition
             }
-            assertThat(plainClosed).as("plain-HTTP connection closed within twice the limit").isPositive();
-            assertThat(tlsClosed).as("TLS connection closed within twice the limit").isPositive();
+            assertThat(plainClosed)
+                    .as("plain-HTTP connection closed within twice the limit")
+                    .isPositive();
+            assertThat(tlsClosed)
+                    .as("TLS connection closed within twice the limit")
+                    .isPositive();
             assertThat(TimeUnit.NANOSECONDS.toMillis(Math.min(plainClosed, tlsClosed) - start))
-                    .as("not before the limit").isGreaterThan(limit - 1_000);
+                    .as("not before the limit")
+                    .isGreaterThan(limit - 1_000);
         }
         assertAGoodAgentIsStillServed();
     }

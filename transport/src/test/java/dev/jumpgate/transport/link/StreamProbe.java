@@ -10,14 +10,14 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
-import io.netty.util.ReferenceCountUtil;
-import java.io.ByteArrayOutputStream;
 
 /**
  * The relay's end of one stream, as a test sees it: the answer headers, the bytes that came back (counted and
@@ -56,7 +56,8 @@ public final class StreamProbe extends ChannelInboundHandlerAdapter {
         CompletableFuture<Void> all = new CompletableFuture<>();
         stream.eventLoop().execute(() -> {
             ChannelFuture last = data.length == 0 && end
-                    ? stream.write(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true)) : null;
+                    ? stream.write(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true))
+                    : null;
             for (int off = 0; off < data.length; off += chunk) {
                 int len = Math.min(chunk, data.length - off);
                 boolean isLast = off + len == data.length;
@@ -85,7 +86,7 @@ public final class StreamProbe extends ChannelInboundHandlerAdapter {
     }
 
     public CompletableFuture<Void> send(byte[] data, boolean end) {
-        return send(data, 16 * 1024, end, n -> { });
+        return send(data, 16 * 1024, end, n -> {});
     }
 
     /** The SHA-256 of everything received; call once, after {@link #ended} has completed. */
@@ -111,7 +112,8 @@ public final class StreamProbe extends ChannelInboundHandlerAdapter {
             }
             received.addAndGet(bytes.length);
         }
-        boolean end = msg instanceof Http2HeadersFrame hf ? hf.isEndStream()
+        boolean end = msg instanceof Http2HeadersFrame hf
+                ? hf.isEndStream()
                 : msg instanceof Http2DataFrame df && df.isEndStream();
         if (end) {
             ended.complete(null);

@@ -16,8 +16,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** Identities {@link TlsIdentity#generate} would never make. */
 final class TestCertificates {
 
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     /** A self-signed EC identity whose certificate expired a day ago. */
     static TlsIdentity expired(String commonName) throws Exception {
@@ -26,9 +25,15 @@ final class TestCertificates {
         KeyPair pair = gen.generateKeyPair();
         Instant now = Instant.now();
         X500Name name = new X500Name("CN=" + commonName);
-        var builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minus(Duration.ofDays(30))),
-                Date.from(now.minus(Duration.ofDays(1))), name, pair.getPublic());
+        var builder = new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.ONE,
+                Date.from(now.minus(Duration.ofDays(30))),
+                Date.from(now.minus(Duration.ofDays(1))),
+                name,
+                pair.getPublic());
         var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
-        return new TlsIdentity(pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(builder.build(signer)));
+        return new TlsIdentity(
+                pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(builder.build(signer)));
     }
 }

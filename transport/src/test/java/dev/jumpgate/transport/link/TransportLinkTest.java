@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Every transport carries the same link: the relay sees the agent's key and Hello, and a stream's bytes
@@ -38,10 +38,18 @@ class TransportLinkTest {
     private Route route(String name) {
         return switch (name) {
             case "tls" -> Route.direct(relay.address());
-            case "websocket" -> new Route(Transport.WEBSOCKET, relay.address(), Optional.empty(),
-                    URI.create("https://127.0.0.1:" + relay.address().port()));
-            case "https-poll" -> new Route(Transport.HTTP_POLL, relay.address(), Optional.empty(),
-                    URI.create("https://127.0.0.1:" + relay.address().port()));
+            case "websocket" ->
+                new Route(
+                        Transport.WEBSOCKET,
+                        relay.address(),
+                        Optional.empty(),
+                        URI.create("https://127.0.0.1:" + relay.address().port()));
+            case "https-poll" ->
+                new Route(
+                        Transport.HTTP_POLL,
+                        relay.address(),
+                        Optional.empty(),
+                        URI.create("https://127.0.0.1:" + relay.address().port()));
             case "http-poll" -> new Route(Transport.HTTP_POLL, relay.address(), Optional.empty(), relay.pollUrl());
             default -> throw new IllegalArgumentException(name);
         };
@@ -54,14 +62,17 @@ class TransportLinkTest {
     @Test
     void longPollSurvivesCutAndLostAnswersWithTheStreamIntact() throws Exception {
         try (CuttingForwarder path = new CuttingForwarder(relay.pollUrl().getPort(), 2)) {
-            Route route = new Route(Transport.HTTP_POLL, relay.address(), Optional.empty(),
+            Route route = new Route(
+                    Transport.HTTP_POLL,
+                    relay.address(),
+                    Optional.empty(),
                     URI.create("http://127.0.0.1:" + path.port()));
             RelayLink link = relay.link(route, "pi-lossy", EchoStreams.handler());
             StreamProbe probe = StreamProbe.open(link, "pi-lossy:22");
             assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
             byte[] data = new byte[4 * 1024 * 1024];
             new Random(9).nextBytes(data);
-            probe.send(data, 32 * 1024, true, n -> { });
+            probe.send(data, 32 * 1024, true, n -> {});
             probe.ended.get(60, TimeUnit.SECONDS);
             assertThat(probe.receivedDigest()).isEqualTo(StreamProbe.sha256(data));
             assertThat(path.cut.get()).as("connections cut on the way").isPositive();
@@ -81,7 +92,7 @@ class TransportLinkTest {
         assertThat(StreamHeaders.isAccepted(answer)).isTrue();
         byte[] data = new byte[8 * 1024 * 1024];
         new Random(7).nextBytes(data);
-        probe.send(data, 64 * 1024, true, n -> { });
+        probe.send(data, 64 * 1024, true, n -> {});
         probe.ended.get(60, TimeUnit.SECONDS);
         assertThat(probe.received.get()).isEqualTo(data.length);
         assertThat(probe.receivedDigest()).isEqualTo(StreamProbe.sha256(data));

@@ -67,7 +67,8 @@ class PipeChannelTest {
         EventLoop loop = group.next();
         Reader reader = new Reader();
         ChannelInboundHandlerAdapter writerEnd = new ChannelInboundHandlerAdapter();
-        Channel writer = PipeChannel.pair(loop, "test", writerEnd, reader).sync().channel();
+        Channel writer =
+                PipeChannel.pair(loop, "test", writerEnd, reader).sync().channel();
         byte[] chunk = new byte[16 * 1024];
         for (int i = 0; i < 64; i++) { // 1 MiB, four times what the peer may hold
             chunk[0] = (byte) i;
@@ -77,10 +78,13 @@ class PipeChannelTest {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !writer.isWritable());
         assertThat(reader.size()).isZero();
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
-            reader.channel.read();
-            return reader.size() == 64 * chunk.length;
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    reader.channel.read();
+                    return reader.size() == 64 * chunk.length;
+                });
         byte[] got = reader.got.toByteArray();
         for (int i = 0; i < 64; i++) {
             assertThat(got[i * chunk.length]).as("chunk %d in order", i).isEqualTo((byte) i);
@@ -92,7 +96,9 @@ class PipeChannelTest {
     void closingAfterAWriteDeliversTheBytesBeforeThePeerSeesTheEnd() throws Exception {
         EventLoop loop = group.next();
         Reader reader = new Reader();
-        Channel writer = PipeChannel.pair(loop, "test", new ChannelInboundHandlerAdapter(), reader).sync().channel();
+        Channel writer = PipeChannel.pair(loop, "test", new ChannelInboundHandlerAdapter(), reader)
+                .sync()
+                .channel();
         writer.writeAndFlush(Unpooled.copiedBuffer(new byte[] {1, 2, 3}));
         writer.close().sync();
         assertThat(reader.closed).isNotDone();

@@ -3,24 +3,24 @@ package dev.jumpgate.transport.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jumpgate.transport.Route;
+import dev.jumpgate.transport.Transport;
 import dev.jumpgate.transport.link.EchoStreams;
 import dev.jumpgate.transport.link.HttpSocket;
 import dev.jumpgate.transport.link.LinkHarness;
 import dev.jumpgate.transport.link.RelayLink;
 import dev.jumpgate.transport.link.StreamHeaders;
 import dev.jumpgate.transport.link.StreamProbe;
-import dev.jumpgate.transport.Route;
-import dev.jumpgate.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.Random;
 
 /**
  * Long-poll sessions cost little until their link authenticates: few per address, a small window for early bytes,
@@ -55,7 +55,8 @@ class PollSessionsTest {
             HttpSocket.Reply refused = flood.open();
             assertThat(refused.status()).isEqualTo(503);
             assertThat(new String(refused.body(), StandardCharsets.US_ASCII))
-                    .contains("not yet linked from 127.0.0.2").contains("try again later");
+                    .contains("not yet linked from 127.0.0.2")
+                    .contains("try again later");
             id(other.open());
             assertThat(relay.server().pollSessions()).isEqualTo(perAddress + 1);
         }
@@ -73,7 +74,9 @@ class PollSessionsTest {
                     .isLessThanOrEqualTo(PollLimits.DEFAULTS.unlinkedLife().plusSeconds(2));
         }
         try (HttpSocket later = HttpSocket.plain("127.0.0.2", relay.pollUrl().getPort())) {
-            assertThat(later.request("POST", "/v1/poll/" + id + "/up?seq=0", new byte[0]).status()).isEqualTo(404);
+            assertThat(later.request("POST", "/v1/poll/" + id + "/up?seq=0", new byte[0])
+                            .status())
+                    .isEqualTo(404);
         }
     }
 
@@ -98,8 +101,10 @@ class PollSessionsTest {
         try (HttpSocket s = HttpSocket.plain("127.0.0.2", relay.pollUrl().getPort())) {
             String id = id(s.open());
             byte[] body = new byte[PollLimits.UNLINKED_WINDOW / 2];
-            assertThat(s.request("POST", "/v1/poll/" + id + "/up?seq=10", body).status()).isEqualTo(200);
-            assertThat(s.request("POST", "/v1/poll/" + id + "/up?seq=11", body).status()).isEqualTo(200);
+            assertThat(s.request("POST", "/v1/poll/" + id + "/up?seq=10", body).status())
+                    .isEqualTo(200);
+            assertThat(s.request("POST", "/v1/poll/" + id + "/up?seq=11", body).status())
+                    .isEqualTo(200);
             HttpSocket.Reply third = s.request("POST", "/v1/poll/" + id + "/up?seq=12", body);
             assertThat(third.status()).isEqualTo(410);
             assertThat(third.headers()).containsKey(PollWire.ENDED);
@@ -124,10 +129,11 @@ class PollSessionsTest {
             assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
             byte[] data = new byte[1024 * 1024];
             new Random(3).nextBytes(data);
-            probe.send(data, 64 * 1024, true, n -> { });
+            probe.send(data, 64 * 1024, true, n -> {});
             probe.ended.get(30, TimeUnit.SECONDS);
             assertThat(probe.receivedDigest()).isEqualTo(StreamProbe.sha256(data));
-            assertThat(relay.server().pollUnlinked()).as("the agent's session left the unlinked count")
+            assertThat(relay.server().pollUnlinked())
+                    .as("the agent's session left the unlinked count")
                     .isLessThanOrEqualTo(PollLimits.DEFAULTS.unlinkedPerAddress());
         }
     }

@@ -7,11 +7,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 
 /** Lost, duplicated, reordered or cut long-poll bodies never corrupt or reorder the byte stream. */
 class ReassemblyTest {
@@ -79,7 +79,9 @@ class ReassemblyTest {
     void bytesBeyondTheWindowAreRefusedNotBuffered() {
         Reassembly r = new Reassembly(100);
         byte[] data = random(400, 4);
-        assertThat(offer(r, 50, range(data, 50, 400))).as("stored up to next + window").isEqualTo(100);
+        assertThat(offer(r, 50, range(data, 50, 400)))
+                .as("stored up to next + window")
+                .isEqualTo(100);
         assertThat(r.heldBytes()).isEqualTo(50);
         assertThat(offer(r, 300, range(data, 300, 400))).as("nothing stored").isEqualTo(300);
         assertThat(r.heldBytes()).isEqualTo(50);
@@ -106,8 +108,7 @@ class ReassemblyTest {
             Reassembly receiver = new Reassembly(window);
             SendBuffer sender = new SendBuffer();
             sender.append(Unpooled.wrappedBuffer(data));
-            record Segment(long seq, byte[] bytes) {
-            }
+            record Segment(long seq, byte[] bytes) {}
             List<Segment> inFlight = new ArrayList<>();
             long sent = 0;
             int steps = 0;
@@ -130,7 +131,7 @@ class ReassemblyTest {
                 }
                 Segment s = inFlight.remove(rnd.nextInt(inFlight.size())); // any order
                 switch (rnd.nextInt(10)) {
-                    case 0 -> { } // lost
+                    case 0 -> {} // lost
                     case 1 -> inFlight.add(s); // a proxy retried it: it comes again later
                     case 2 -> offer(receiver, s.seq, range(s.bytes, 0, rnd.nextInt(s.bytes.length + 1))); // cut
                     default -> offer(receiver, s.seq, s.bytes);
@@ -154,7 +155,8 @@ class ReassemblyTest {
         offer(r, 10, new byte[400]);
         offer(r, 11, new byte[400]);
         Assertions.assertThatThrownBy(() -> offer(r, 12, new byte[400]))
-                .isInstanceOf(Reassembly.OverflowException.class).hasMessageContaining("overlap");
+                .isInstanceOf(Reassembly.OverflowException.class)
+                .hasMessageContaining("overlap");
         assertThat(r.heldBytes()).isEqualTo(800);
     }
 
@@ -164,7 +166,9 @@ class ReassemblyTest {
         Reassembly a = new Reassembly(1000, budget);
         Reassembly b = new Reassembly(1000, budget);
         assertThat(offer(a, 100, new byte[800])).isEqualTo(900);
-        assertThat(offer(b, 100, new byte[300])).as("refused: the budget is spent").isEqualTo(100);
+        assertThat(offer(b, 100, new byte[300]))
+                .as("refused: the budget is spent")
+                .isEqualTo(100);
         assertThat(b.heldBytes()).isZero();
         a.release();
         assertThat(budget.held()).isZero();

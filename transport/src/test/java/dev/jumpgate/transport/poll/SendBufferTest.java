@@ -39,7 +39,9 @@ class SendBufferTest {
         b.ack(8);
         assertThat(first.refCnt()).as("a fully acked chunk is released").isZero();
         assertThat(b.size()).isEqualTo(3);
-        assertThat(copy(b, 0, 100)).as("asking below the ack gives what is kept").isEqualTo("rld");
+        assertThat(copy(b, 0, 100))
+                .as("asking below the ack gives what is kept")
+                .isEqualTo("rld");
         b.ack(4); // late, older ack: ignored
         b.ack(99); // beyond what was sent: ignored
         assertThat(b.acked()).isEqualTo(8);

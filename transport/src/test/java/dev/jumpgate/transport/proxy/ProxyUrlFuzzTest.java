@@ -26,8 +26,11 @@ class ProxyUrlFuzzTest {
         }
         assertThat(p.host()).isNotEmpty();
         assertThat(p.port()).isBetween(1, 65535);
-        p.password().filter(pw -> !pw.isEmpty()).ifPresent(pw -> assertThat(p.toString())
-                .isEqualTo("http://" + p.user().orElseThrow() + ":****@" + p.address().substring(7)));
+        p.password()
+                .filter(pw -> !pw.isEmpty())
+                .ifPresent(pw -> assertThat(p.toString())
+                        .isEqualTo("http://" + p.user().orElseThrow() + ":****@"
+                                + p.address().substring(7)));
         assertThat(HttpProxy.parse(p.address()).address()).isEqualTo(p.address());
     }
 }

@@ -10,12 +10,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
 
 class ForwarderTest {
 
@@ -94,7 +94,9 @@ class ForwarderTest {
     @Test
     void whatOneReadBringsIsHandedOverAsOneWrite() {
         forwarder.resume();
-        readCycle(new DefaultHttp2DataFrame(bytes(16 * KIB)), new DefaultHttp2DataFrame(bytes(16 * KIB)),
+        readCycle(
+                new DefaultHttp2DataFrame(bytes(16 * KIB)),
+                new DefaultHttp2DataFrame(bytes(16 * KIB)),
                 new DefaultHttp2DataFrame(bytes(8 * KIB)));
         assertThat(sink.written).hasSize(1);
         assertThat(sink.bytes()).isEqualTo(40 * KIB);

@@ -67,15 +67,17 @@ class SpliceBackpressureTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> accepted.get() >= MB);
         awaitSteady(accepted, Duration.ofSeconds(30));
         long stalledAt = accepted.get();
-        assertThat(stalledAt).as("bytes the relay could write into a stalled stream (window %d)",
-                LinkSettings.STREAM_WINDOW).isLessThan(BOUND);
+        assertThat(stalledAt)
+                .as("bytes the relay could write into a stalled stream (window %d)", LinkSettings.STREAM_WINDOW)
+                .isLessThan(BOUND);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> accepted.get() == stalledAt);
         assertThat(allWritten).isNotDone();
         assertThat(stalled.read.get()).isZero();
 
         // Meanwhile another session on the same link is served promptly.
         StreamProbe other = StreamProbe.open(link, "127.0.0.1:" + echo.port());
-        assertThat(StreamHeaders.isAccepted(other.response.get(5, TimeUnit.SECONDS))).isTrue();
+        assertThat(StreamHeaders.isAccepted(other.response.get(5, TimeUnit.SECONDS)))
+                .isTrue();
         byte[] small = new byte[256 * 1024];
         new Random(8).nextBytes(small);
         other.send(small, false);
@@ -117,7 +119,8 @@ class SpliceBackpressureTest {
             assertThat(accepted.get()).as("bytes the stalled streams took").isGreaterThan(24L * MB);
 
             StreamProbe other = StreamProbe.open(link, "127.0.0.1:" + echo.port());
-            assertThat(StreamHeaders.isAccepted(other.response.get(5, TimeUnit.SECONDS))).isTrue();
+            assertThat(StreamHeaders.isAccepted(other.response.get(5, TimeUnit.SECONDS)))
+                    .isTrue();
             byte[] small = new byte[256 * 1024];
             new Random(12).nextBytes(small);
             other.send(small, true);
@@ -149,7 +152,7 @@ class SpliceBackpressureTest {
         assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
         byte[] data = new byte[4 * MB];
         new Random(10).nextBytes(data);
-        probe.send(data, 64 * 1024, true, n -> { });
+        probe.send(data, 64 * 1024, true, n -> {});
         stalled.resume();
         assertThat(stalled.digestAtEof.get(30, TimeUnit.SECONDS)).isEqualTo(StreamProbe.sha256(data));
         assertThat(stalled.read.get()).isEqualTo(data.length);
@@ -162,7 +165,7 @@ class SpliceBackpressureTest {
         assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
         byte[] data = new byte[4 * MB + 17];
         new Random(9).nextBytes(data);
-        probe.send(data, 16 * 1024, false, n -> { });
+        probe.send(data, 16 * 1024, false, n -> {});
         await().atMost(Duration.ofSeconds(30)).until(() -> probe.received.get() == data.length);
         assertThat(probe.ended).isNotDone();
         // END_STREAM from the relay shuts the target's input; the echo then closes, which ends the agent's half.

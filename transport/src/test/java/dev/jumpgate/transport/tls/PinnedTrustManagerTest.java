@@ -24,7 +24,8 @@ class PinnedTrustManagerTest {
     void anyOtherCertificateIsRefusedEvenWithTheSameName() {
         var tm = new PinnedTrustManager(relay.fingerprint());
         assertThatThrownBy(() -> tm.checkServerTrusted(new X509Certificate[] {other.certificate()}, "EC"))
-                .isInstanceOf(CertificateException.class).hasMessageContaining("does not match the pinned");
+                .isInstanceOf(CertificateException.class)
+                .hasMessageContaining("does not match the pinned");
     }
 
     @Test
@@ -55,8 +56,8 @@ class PinnedTrustManagerTest {
         var tm = new DeferredClientTrustManager();
         assertThatCode(() -> tm.checkClientTrusted(new X509Certificate[] {other.certificate()}, "EC"))
                 .doesNotThrowAnyException();
-        assertThatThrownBy(() -> tm.checkClientTrusted(
-                new X509Certificate[] {other.certificate(), relay.certificate()}, "EC"))
+        assertThatThrownBy(() ->
+                        tm.checkClientTrusted(new X509Certificate[] {other.certificate(), relay.certificate()}, "EC"))
                 .isInstanceOf(CertificateException.class);
         assertThatThrownBy(() -> tm.checkServerTrusted(new X509Certificate[] {relay.certificate()}, "EC"))
                 .isInstanceOf(CertificateException.class);

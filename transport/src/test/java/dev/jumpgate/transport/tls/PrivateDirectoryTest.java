@@ -68,8 +68,8 @@ class PrivateDirectoryTest {
     void publicKeysAndCertificatesMayBeRead() throws Exception {
         Path dir = PrivateDirectory.create(tmp.resolve("data"));
         for (String name : new String[] {"ssh_host_ed25519_key.pub", "relay.crt"}) {
-            Files.setPosixFilePermissions(Files.writeString(dir.resolve(name), ""),
-                    PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(
+                    Files.writeString(dir.resolve(name), ""), PosixFilePermissions.fromString("rw-r--r--"));
         }
         assertThatCode(() -> PrivateDirectory.check(dir)).doesNotThrowAnyException();
     }

@@ -47,7 +47,8 @@ class TlsIdentityTest {
     void fingerprintIsTheSha256OfTheDerCertificate() throws Exception {
         TlsIdentity id = TlsIdentity.generate("x");
         assertThat(id.fingerprint()).isEqualTo(Fingerprint.of(id.certificate().getEncoded()));
-        assertThat(TlsIdentity.keyFingerprint(id.publicKey())).isEqualTo(Fingerprint.of(id.publicKey().getEncoded()));
+        assertThat(TlsIdentity.keyFingerprint(id.publicKey()))
+                .isEqualTo(Fingerprint.of(id.publicKey().getEncoded()));
     }
 
     @Test
@@ -62,9 +63,11 @@ class TlsIdentityTest {
         Files.writeString(dir.resolve("empty.key"), "");
         Files.writeString(dir.resolve("empty.crt"), "");
         assertThatThrownBy(() -> TlsIdentity.load(dir.resolve("empty.key"), dir.resolve("empty.crt")))
-                .isInstanceOf(IOException.class).hasMessageContaining("no private key");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no private key");
         TlsIdentity.generate("x").save(dir.resolve("good.key"), dir.resolve("good.crt"));
         assertThatThrownBy(() -> TlsIdentity.load(dir.resolve("good.key"), dir.resolve("empty.crt")))
-                .isInstanceOf(IOException.class).hasMessageContaining("no certificate");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no certificate");
     }
 }
