@@ -83,21 +83,27 @@ public final class Main {
                 };
         CommandLine cli =
                 client == null ? new CommandLine(new Main()) : new CommandLine(new Lean()).addSubcommand(client.get());
-        versionEverywhere(cli);
+        Version.everywhere(cli);
         return cli;
-    }
-
-    /** {@code jumpgate SUBCOMMAND --version} says the same as {@code jumpgate --version}, not nothing. */
-    private static void versionEverywhere(CommandLine cli) {
-        cli.getCommandSpec().versionProvider(new Version());
-        cli.getSubcommands().values().forEach(Main::versionEverywhere);
     }
 
     /** {@code jumpgate} with no subcommands of its own; {@link #commandLine} adds the one asked for. */
     @Command(name = "jumpgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
     static final class Lean {}
 
+    /**
+     * The build's version for {@code --version}. Only this class names picocli's provider type: were {@link Main}
+     * to hand a {@code Version} where an {@code IVersionProvider} is expected, verifying {@link Main} would load
+     * picocli on the proxy's path, which skips picocli altogether.
+     */
     static final class Version implements CommandLine.IVersionProvider {
+
+        /** {@code jumpgate SUBCOMMAND --version} says the same as {@code jumpgate --version}, not nothing. */
+        static void everywhere(CommandLine cli) {
+            cli.getCommandSpec().versionProvider(new Version());
+            cli.getSubcommands().values().forEach(Version::everywhere);
+        }
+
         @Override
         public String[] getVersion() {
             return new String[] {"jumpgate " + BuildVersion.NUMBER};
