@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jumpgate.cli.OpenSshd;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -503,8 +504,21 @@ final class Lab implements AutoCloseable {
     }
 
     /**
-     * A port that was free a moment ago. Racy: another process may take it before the caller binds it; use
-     * {@link #onFreePort}, which then tries another. The relay's ports need none (see {@link #sshPort}).
+     * A loopback port nothing listens on and no other process can take while the returned socket, bound but not
+     * listening, stays open: a connection to it is refused. For a port meant to be closed.
+     */
+    static Socket closedPort() throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return s;
+    }
+
+    /**
+     * A port that was free a moment ago. Racy: another process may take it before the caller binds it. Only for
+     * ports a program must be told up front, where the caller retries on another port when it was taken:
+     * {@link #onFreePort}, and the ports {@code EmbeddedServerTest}'s agent lets {@code ssh -R} listen on, which
+     * are bound only when a test asks and which it tries in turn. The relay's ports need none (see
+     * {@link #sshPort}), nor does a port meant to be closed ({@link #closedPort}).
      */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
