@@ -2,6 +2,7 @@ package dev.jumpgate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,27 +33,35 @@ class EmbeddedServerTest {
     Lab lab;
     Proc agent;
     Echo echo;
-    int listenPort;
+    /**
+     * Where the agent lets {@code ssh -R} listen: ports free when it started, which its embedded server binds only
+     * when a test asks, so one may be taken by then; the test tries them in turn.
+     */
+    List<Integer> listenPorts = new ArrayList<>();
+    /** A port the agent does not let {@code ssh -R} listen on, held by the test so that no allowed port is it. */
+    Socket notAllowed;
 
     @BeforeAll
     void start() throws Exception {
         tmp = Lab.workDir(getClass());
         lab = new Lab(tmp);
         echo = Echo.start();
-        listenPort = Lab.freePort();
-        agent = lab.addEmbeddedDevice(
-                "box",
-                "--allow",
-                "127.0.0.1:" + echo.port(),
-                "--allow-listen",
-                "127.0.0.1:" + listenPort,
-                "--ssh-keepalive",
-                "1");
+        notAllowed = Lab.closedPort();
+        List<String> args = new ArrayList<>(List.of("--allow", "127.0.0.1:" + echo.port(), "--ssh-keepalive", "1"));
+        while (listenPorts.size() < Lab.PORT_TRIES) {
+            int port = Lab.freePort();
+            if (!listenPorts.contains(port)) {
+                listenPorts.add(port);
+                args.addAll(List.of("--allow-listen", "127.0.0.1:" + port));
+            }
+        }
+        agent = lab.addEmbeddedDevice("box", args.toArray(String[]::new));
     }
 
     @AfterAll
     void stop() throws Exception {
         echo.close();
+        notAllowed.close();
         lab.close();
     }
 
@@ -104,15 +114,17 @@ class EmbeddedServerTest {
     /** A device whose agent finds nothing on its SSH target serves SSH itself, and says so. */
     @Test
     void agentWithNothingOnItsTargetServesSshItself() throws Exception {
-        int nothing = Lab.freePort();
-        Path keys = Files.writeString(tmp.resolve("bare_authorized_keys"), lab.pub("admin"));
-        Proc bare = lab.addDevice("bare", "--target", "127.0.0.1:" + nothing, "--authorized-keys", keys.toString());
-        bare.awaitLog(
-                "nothing listens on 127\\.0\\.0\\.1:" + nothing + "; serving SSH from the agent's embedded"
-                        + " server on 127\\.0\\.0\\.1:\\d+",
-                Duration.ofSeconds(5));
-        Ssh.Result r = Ssh.run(lab.sshArgs("admin", "bare", "echo served"), null, Duration.ofSeconds(30));
-        assertThat(r.out()).as(r.err()).isEqualTo("served\n");
+        try (Socket closed = Lab.closedPort()) {
+            int nothing = closed.getLocalPort();
+            Path keys = Files.writeString(tmp.resolve("bare_authorized_keys"), lab.pub("admin"));
+            Proc bare = lab.addDevice("bare", "--target", "127.0.0.1:" + nothing, "--authorized-keys", keys.toString());
+            bare.awaitLog(
+                    "nothing listens on 127\\.0\\.0\\.1:" + nothing + "; serving SSH from the agent's embedded"
+                            + " server on 127\\.0\\.0\\.1:\\d+",
+                    Duration.ofSeconds(5));
+            Ssh.Result r = Ssh.run(lab.sshArgs("admin", "bare", "echo served"), null, Duration.ofSeconds(30));
+            assertThat(r.out()).as(r.err()).isEqualTo("served\n");
+        }
     }
 
     @Test
@@ -160,41 +172,56 @@ class EmbeddedServerTest {
 
     @Test
     void localForwardReachesAnAllowedEndpoint() throws Exception {
-        int local = Lab.freePort();
-        try (Proc fwd = forward("-L", "127.0.0.1:" + local + ":127.0.0.1:" + echo.port())) {
+        try (Forward fwd = Lab.onFreePort(local -> localForward(local, echo.port()))) {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
                     .ignoreExceptions()
-                    .until(() -> Echo.roundTrip(local, "through -L").equals("through -L"));
+                    .until(() -> Echo.roundTrip(fwd.port(), "through -L").equals("through -L"));
         }
     }
 
     @Test
     void localForwardToATargetTheAgentDoesNotAllowIsRefused() throws Exception {
-        int local = Lab.freePort();
-        try (Proc fwd = forward("-L", "127.0.0.1:" + local + ":127.0.0.1:" + lab.sshPort)) {
+        try (Forward fwd = Lab.onFreePort(local -> localForward(local, lab.sshPort))) {
             Awaitility.await()
                     .atMost(Duration.ofSeconds(20))
                     .ignoreExceptions()
-                    .until(() -> Echo.closedWithoutReply(local));
-            fwd.awaitLog("administratively prohibited", Duration.ofSeconds(10));
+                    .until(() -> Echo.closedWithoutReply(fwd.port()));
+            fwd.proc().awaitLog("administratively prohibited", Duration.ofSeconds(10));
         }
         agent.awaitLog("refusing ssh -L to 127\\.0\\.0\\.1:" + lab.sshPort, Duration.ofSeconds(5));
     }
 
+    /** If another process took an allowed port since the agent started, ssh -R fails there and tries the next. */
     @Test
     void remoteForwardListensOnAnAllowedPortOfTheDevice() throws Exception {
-        try (Proc fwd = forward("-R", "127.0.0.1:" + listenPort + ":127.0.0.1:" + echo.port())) {
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .ignoreExceptions()
-                    .until(() -> Echo.roundTrip(listenPort, "through -R").equals("through -R"));
+        List<Lab.PortTaken> taken = new ArrayList<>();
+        for (int port : listenPorts) {
+            Proc fwd;
+            try {
+                fwd = forwarding(
+                        "remote forward success for: listen 127\\.0\\.0\\.1:" + port + ",",
+                        "remote port forwarding failed for listen port " + port,
+                        "-R",
+                        "127.0.0.1:" + port + ":127.0.0.1:" + echo.port());
+            } catch (Lab.PortTaken e) {
+                taken.add(e);
+                continue;
+            }
+            try (fwd) {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .ignoreExceptions()
+                        .until(() -> Echo.roundTrip(port, "through -R").equals("through -R"));
+                return;
+            }
         }
+        throw new AssertionError("ssh -R failed on every allowed port " + listenPorts + ": " + taken);
     }
 
     @Test
     void remoteForwardOnAPortTheAgentDoesNotAllowIsRefused() throws Exception {
-        int other = Lab.freePort();
+        int other = notAllowed.getLocalPort();
         Ssh.Result r = Ssh.run(
                 ssh(
                         "admin",
@@ -210,6 +237,63 @@ class EmbeddedServerTest {
                 Duration.ofSeconds(30));
         assertThat(r.exit()).isEqualTo(255);
         assertThat(r.err()).contains("remote port forwarding failed for listen port " + other);
+        agent.awaitLog("refusing ssh -R listening on \\S*:" + other + " ", Duration.ofSeconds(5));
+    }
+
+    /** {@code ssh -L 127.0.0.1:PORT:...} and the port it listens on. */
+    record Forward(int port, Proc proc) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            proc.close();
+        }
+    }
+
+    /**
+     * {@code ssh -L} on {@code local}, to {@code target} on the device's loopback, once ssh says it listens: ssh
+     * cannot bind port 0 for -L, so when another process took {@code local} first it exits, and
+     * {@link Lab#onFreePort} tries another.
+     */
+    private Forward localForward(int local, int target) throws Exception {
+        return new Forward(
+                local,
+                forwarding(
+                        "Local forwarding listening on 127\\.0\\.0\\.1 port " + local + "\\.",
+                        "bind \\[127\\.0\\.0\\.1\\]:" + local + ": Address already in use",
+                        "-L",
+                        "127.0.0.1:" + local + ":127.0.0.1:" + target));
+    }
+
+    /**
+     * {@link #forward} with {@code -v}, once its log matches {@code ready}; throws {@link Lab.PortTaken} when it
+     * matches {@code taken}, and fails when ssh exits otherwise.
+     */
+    private Proc forwarding(String ready, String taken, String... spec) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-v"));
+        args.addAll(List.of(spec));
+        Proc fwd = forward(args.toArray(String[]::new));
+        Pattern isReady = Pattern.compile(ready);
+        Pattern isTaken = Pattern.compile(taken);
+        boolean up = false;
+        try {
+            Awaitility.await("ssh " + String.join(" ", spec))
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> !fwd.isAlive()
+                            || isReady.matcher(fwd.stderr()).find()
+                            || isTaken.matcher(fwd.stderr()).find());
+            up = isReady.matcher(fwd.stderr()).find();
+        } finally {
+            if (!up) {
+                fwd.close();
+            }
+        }
+        if (up) {
+            return fwd;
+        }
+        if (isTaken.matcher(fwd.stderr()).find()) {
+            throw new Lab.PortTaken("ssh " + String.join(" ", spec) + ": the port is taken");
+        }
+        throw new AssertionError("ssh " + String.join(" ", spec) + " exited: " + fwd.stderr());
     }
 
     private Proc forward(String... spec) throws Exception {

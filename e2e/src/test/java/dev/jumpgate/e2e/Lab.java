@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jumpgate.cli.OpenSshd;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -466,10 +467,58 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** How many fresh ports {@link #onFreePort} tries before it gives up. */
+    static final int PORT_TRIES = 5;
+
+    /** What a start given to {@link #onFreePort} throws when the program says another process holds its port. */
+    static final class PortTaken extends Exception {
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    /** Starts a program on {@code port}, or throws {@link PortTaken} if the program says the port is in use. */
+    @FunctionalInterface
+    interface OnPort<T> {
+        T start(int port) throws Exception;
+    }
+
     /**
-     * A port that was free a moment ago. Racy: another process may take it before the caller binds it. For
-     * processes that cannot bind port 0 and say which port they got; the relay's ports need none (see
-     * {@link #sshPort}).
+     * Starts a program that must be told its port up front and cannot bind port 0 and say which port it got
+     * (sshd's {@code Port}, {@code ssh -L}), on a port that was free a moment ago. If another process took the
+     * port in between, {@code start} throws {@link PortTaken} and the whole start runs again on a fresh port, up
+     * to {@link #PORT_TRIES} times, so a port taken in between does not fail the test.
+     */
+    static <T> T onFreePort(OnPort<T> start) throws Exception {
+        List<PortTaken> taken = new ArrayList<>();
+        for (int i = 0; i < PORT_TRIES; i++) {
+            try {
+                return start.start(freePort());
+            } catch (PortTaken e) {
+                taken.add(e);
+            }
+        }
+        IOException e = new IOException(PORT_TRIES + " fresh ports in a row were taken before the program bound them");
+        taken.forEach(e::addSuppressed);
+        throw e;
+    }
+
+    /**
+     * A loopback port nothing listens on and no other process can take while the returned socket, bound but not
+     * listening, stays open: a connection to it is refused. For a port meant to be closed.
+     */
+    static Socket closedPort() throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return s;
+    }
+
+    /**
+     * A port that was free a moment ago. Racy: another process may take it before the caller binds it. Only for
+     * ports a program must be told up front, where the caller retries on another port when it was taken:
+     * {@link #onFreePort}, and the ports {@code EmbeddedServerTest}'s agent lets {@code ssh -R} listen on, which
+     * are bound only when a test asks and which it tries in turn. The relay's ports need none (see
+     * {@link #sshPort}), nor does a port meant to be closed ({@link #closedPort}).
      */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

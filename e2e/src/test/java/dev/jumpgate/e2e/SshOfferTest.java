@@ -8,7 +8,6 @@ import dev.jumpgate.agent.embedded.EnvAllowList;
 import dev.jumpgate.agent.embedded.ForwardingPolicy;
 import dev.jumpgate.protocol.HostPort;
 import dev.jumpgate.relay.Relay;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -114,23 +113,37 @@ class SshOfferTest {
             hostKeys.append("HostKey ").append(key).append('\n');
         }
         sshd = sshdDefaults(sshdDir, hostKeys.toString());
-        sshdPort = Lab.freePort();
+        sshdPort = Lab.onFreePort(port -> startSshd(sshdDir, hostKeys.toString(), port));
+    }
+
+    /**
+     * Starts sshd on {@code port} and waits for it to say it listens: sshd cannot bind port 0 and say which port it
+     * got, so when another process took the port first it exits, and {@link Lab#onFreePort} tries another.
+     */
+    private int startSshd(Path sshdDir, String hostKeys, int port) throws Exception {
         Path config = Files.writeString(
                 sshdDir.resolve("sshd_config_running"),
-                hostKeys + "Port " + sshdPort + "\nListenAddress 127.0.0.1\nPidFile " + sshdDir.resolve("sshd.pid")
+                hostKeys + "Port " + port + "\nListenAddress 127.0.0.1\nPidFile " + sshdDir.resolve("sshd.pid")
                         + "\nUsePAM no\n");
-        sshdProcess = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
+        Path log = sshdDir.resolve("sshd.log");
+        Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(sshdDir.resolve("sshd.log").toFile())
+                .redirectOutput(log.toFile())
                 .start();
-        Awaitility.await("sshd listens")
+        String listening = "Server listening on 127.0.0.1 port " + port + ".";
+        Awaitility.await("sshd listens on port " + port)
                 .atMost(Duration.ofSeconds(10))
-                .ignoreExceptions()
-                .until(() -> {
-                    try (Socket s = new Socket("127.0.0.1", sshdPort)) {
-                        return true;
-                    }
-                });
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !p.isAlive() || Files.readString(log).contains(listening));
+        if (p.isAlive()) {
+            sshdProcess = p;
+            return port;
+        }
+        String said = Files.readString(log).strip();
+        if (said.contains("Address already in use")) {
+            throw new Lab.PortTaken("sshd on port " + port + ": " + said);
+        }
+        throw new AssertionError("sshd exited: " + said);
     }
 
     @AfterAll
