@@ -56,13 +56,15 @@ class MuxStarterTest {
 
     /**
      * Stands in for the jumpgate command line: notes each start under {@code tag}, then runs until the test ends,
-     * as a mux logging in takes its time.
+     * as a mux logging in takes its time. It also ends when the test's directory is gone (its cleanup can beat the
+     * loop to the release file) and after 60 s at most, so that no test leaves a process behind.
      */
     private List<String> mux(String tag) {
         return List.of(
                 "/bin/sh",
                 "-c",
-                "echo \"$0\" >> '" + starts + "'; while [ ! -e '" + release + "' ]; do sleep 0.05; done",
+                "echo \"$0\" >> '" + starts + "'; i=0; while [ ! -e '" + release + "' ] && [ -d '" + tmp
+                        + "' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done",
                 tag);
     }
 
