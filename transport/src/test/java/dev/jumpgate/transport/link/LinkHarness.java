@@ -1,5 +1,7 @@
 package dev.jumpgate.transport.link;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.jumpgate.protocol.DeviceName;
 import dev.jumpgate.protocol.Fingerprint;
 import dev.jumpgate.protocol.HostPort;
@@ -15,6 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.Future;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
@@ -126,5 +129,15 @@ public final class LinkHarness implements AutoCloseable {
         server.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdownNow();
+    }
+
+    /** Where a hostile-input test ends: the server still welcomes and serves a proper agent. */
+    public void assertAGoodAgentIsStillServed() throws Exception {
+        StreamProbe probe = StreamProbe.open(link("pi-good", EchoStreams.handler()), "pi-good:22");
+        assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
+        byte[] hello = "still here".getBytes(StandardCharsets.UTF_8);
+        probe.send(hello, true);
+        probe.ended.get(10, TimeUnit.SECONDS);
+        assertThat(probe.receivedBytes()).isEqualTo(hello);
     }
 }

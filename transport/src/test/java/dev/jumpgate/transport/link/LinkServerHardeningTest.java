@@ -35,16 +35,6 @@ class LinkServerHardeningTest {
         relay.close();
     }
 
-    /** Every test ends here: the server still welcomes and serves a proper agent. */
-    private void assertAGoodAgentIsStillServed() throws Exception {
-        StreamProbe probe = StreamProbe.open(relay.link("pi-good", EchoStreams.handler()), "pi-good:22");
-        assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
-        byte[] hello = "still here".getBytes(StandardCharsets.UTF_8);
-        probe.send(hello, true);
-        probe.ended.get(10, TimeUnit.SECONDS);
-        assertThat(probe.receivedBytes()).isEqualTo(hello);
-    }
-
     /** Reads until the peer closes; true if it did so (EOF or reset) within the socket's timeout. */
     private static boolean closedByPeer(Socket s) throws IOException {
         InputStream in = s.getInputStream();
@@ -85,7 +75,7 @@ class LinkServerHardeningTest {
             assertThat(closedByPeer(s)).isTrue();
         }
         assertThat(relay.asked).isEmpty();
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     @Test
@@ -95,7 +85,7 @@ class LinkServerHardeningTest {
         assertThat(client.tlsUp).isCompleted();
         assertThat(client.received()).isEmpty();
         assertThat(relay.asked).isEmpty();
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     @Test
@@ -107,7 +97,7 @@ class LinkServerHardeningTest {
         assertThat(refusal.reason()).isEqualTo(LinkMessage.Reason.PROTOCOL);
         assertThat(refusal.detail()).contains("exceeds");
         assertThat(relay.asked).isEmpty();
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     @Test
@@ -119,7 +109,7 @@ class LinkServerHardeningTest {
         assertThat(refusal.reason()).isEqualTo(LinkMessage.Reason.PROTOCOL);
         assertThat(refusal.detail()).contains("invalid device name");
         assertThat(relay.asked).isEmpty();
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     @Test
@@ -129,7 +119,7 @@ class LinkServerHardeningTest {
         assertThat(client.closedWithin(10)).isTrue();
         assertThat(refusalIn(client.received()).detail()).contains("expected Hello");
         assertThat(relay.asked).isEmpty();
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     @Test
@@ -150,6 +140,6 @@ class LinkServerHardeningTest {
             assertThat(closedByPeer(halfHello)).isTrue();
             assertThat(partial.closedWithin(5)).isTrue();
         }
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 }

@@ -38,15 +38,6 @@ class StartLimitTest {
         relay.close();
     }
 
-    private void assertAGoodAgentIsStillServed() throws Exception {
-        StreamProbe probe = StreamProbe.open(relay.link("pi-good", EchoStreams.handler()), "pi-good:22");
-        assertThat(StreamHeaders.isAccepted(probe.awaitResponse())).isTrue();
-        byte[] hello = "still here".getBytes(StandardCharsets.UTF_8);
-        probe.send(hello, true);
-        probe.ended.get(10, TimeUnit.SECONDS);
-        assertThat(probe.receivedBytes()).isEqualTo(hello);
-    }
-
     @Test
     void aConnectionBeyondThePerAddressLimitOnTheTlsPortIsClosedAtOnceAndOtherAddressesStillLink() throws Exception {
         for (int i = 0; i < PER_ADDRESS; i++) {
@@ -60,12 +51,12 @@ class StartLimitTest {
         assertThat(held.getLast().closedByPeer(500))
                 .as("the last one within the limit is kept")
                 .isFalse();
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     @Test
     void aLinkedAgentNoLongerCountsAgainstItsAddress() throws Exception {
-        assertAGoodAgentIsStillServed(); // from 127.0.0.1, linked and still open
+        relay.assertAGoodAgentIsStillServed(); // from 127.0.0.1, linked and still open
         for (int i = 0; i < PER_ADDRESS; i++) {
             held.add(HttpSocket.tls("127.0.0.1", relay.address().port()));
         }
@@ -128,7 +119,7 @@ class StartLimitTest {
                     .as("not before the limit")
                     .isGreaterThan(limit - 1_000);
         }
-        assertAGoodAgentIsStillServed();
+        relay.assertAGoodAgentIsStillServed();
     }
 
     private static boolean answers(HttpSocket s, String id) {
