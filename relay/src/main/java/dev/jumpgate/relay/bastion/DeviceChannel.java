@@ -15,7 +15,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,6 +50,8 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
 final class DeviceChannel extends AbstractServerChannel {
 
     static final long OPEN_TIMEOUT_SECONDS = 15;
+    /** Device bytes waiting behind the client's write, at or beyond which the stream is not read. */
+    static final int QUEUED = 256 * 1024;
 
     private final Access access;
     private final AtomicBoolean settled = new AtomicBoolean();
@@ -291,13 +292,28 @@ final class DeviceChannel extends AbstractServerChannel {
         }
     }
 
-    /** The stream's side: the agent's answer, then the device's bytes towards the client. */
+    /**
+     * The stream's side: the agent's answer, then the device's bytes towards the client.
+     *
+     * <p>MINA's output stream takes one write at a time, so what the device sends meanwhile queues up and goes
+     * as the next batch. The stream is read on while a write is in flight, until {@link #QUEUED} bytes wait: the
+     * loop then needs no wake-up when a write completes unless there is more to write, which is the common case
+     * of an interactive session (one keystroke's echo, one write).
+     */
     private final class FromDevice extends ChannelInboundHandlerAdapter {
         private final OpenFuture opening;
-        private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-        private boolean writing;
-        private boolean deviceEnded;
-        private boolean streamGone;
+        /**
+         * Added and taken on the loop; MINA's thread only looks whether it is empty. It outlives the stream: what
+         * the device sent before its stream closed is still written out.
+         */
+        private final ConcurrentLinkedQueue<ByteBuf> pending = new ConcurrentLinkedQueue<>();
+        /** Bytes in {@link #pending}; on the loop only. */
+        private int queued;
+
+        private final AtomicBoolean writing = new AtomicBoolean();
+        private volatile boolean deviceEnded;
+        private volatile boolean streamGone;
+        private boolean finished;
 
         FromDevice(OpenFuture opening) {
             this.opening = opening;
@@ -317,6 +333,7 @@ final class DeviceChannel extends AbstractServerChannel {
                 }
             } else if (msg instanceof Http2DataFrame data) {
                 if (data.content().isReadable() && !isClosing()) {
+                    queued += data.content().readableBytes();
                     pending.add(data.content());
                 } else {
                     data.release();
@@ -342,43 +359,58 @@ final class DeviceChannel extends AbstractServerChannel {
             drain(ctx);
         }
 
-        /** Writes what the device sent, one batch at a time; reads on only when the client took the last one. */
+        /**
+         * On the loop: writes what the device sent if no write is in flight, ends the client's side once all is
+         * written and the device has ended, and reads on while less than {@link #QUEUED} bytes wait.
+         */
         private void drain(ChannelHandlerContext ctx) {
-            if (writing || !opening.isOpened()) {
+            if (finished || !opening.isOpened()) {
                 return;
             }
-            if (pending.isEmpty()) {
+            if (!pending.isEmpty() && writing.compareAndSet(false, true)) {
+                write(ctx);
+            }
+            if (pending.isEmpty() && !writing.get() && (streamGone || deviceEnded)) {
+                finished = true;
                 if (streamGone) {
                     close(false);
-                } else if (deviceEnded) {
-                    out.close(false);
                 } else {
-                    ctx.read();
+                    out.close(false);
                 }
                 return;
             }
-            int size = pending.stream().mapToInt(ByteBuf::readableBytes).sum();
-            ByteArrayBuffer batch = new ByteArrayBuffer(size, false);
+            if (!deviceEnded && !streamGone && queued < QUEUED) {
+                ctx.read();
+            }
+        }
+
+        private void write(ChannelHandlerContext ctx) {
+            ByteArrayBuffer batch = new ByteArrayBuffer(queued, false);
             for (ByteBuf b; (b = pending.poll()) != null; ) {
                 int n = b.readableBytes();
                 b.readBytes(batch.array(), batch.wpos(), n);
                 batch.wpos(batch.wpos() + n);
                 b.release();
             }
-            writing = true;
+            queued = 0;
             try {
-                out.writeBuffer(batch)
-                        .addListener(f -> ctx.executor().execute(() -> {
-                            writing = false;
-                            if (f.getException() != null) {
-                                ctx.close();
-                                close(true);
-                                return;
-                            }
-                            drain(ctx);
-                        }));
+                out.writeBuffer(batch).addListener(f -> {
+                    if (f.getException() != null) {
+                        ctx.executor().execute(() -> {
+                            ctx.close();
+                            close(true);
+                        });
+                        return;
+                    }
+                    // Cleared before looking: whatever the loop queues after this either sees no write in flight
+                    // and writes it itself, or is seen here.
+                    writing.set(false);
+                    if (!pending.isEmpty() || deviceEnded || streamGone) {
+                        ctx.executor().execute(() -> drain(ctx));
+                    }
+                });
             } catch (IOException e) {
-                writing = false;
+                writing.set(false);
                 ctx.close();
                 close(true);
             }
