@@ -40,7 +40,7 @@ Compression no
 UseDNS no
 PrintMotd no
 PrintLastLog no
-MaxStartups 100
+MaxStartups ${SSHD_MAX_STARTUPS:-100}
 Subsystem sftp internal-sftp
 LogLevel ERROR
 EOF
