@@ -313,7 +313,8 @@ final class DeviceChannel extends AbstractServerChannel {
         private final AtomicBoolean writing = new AtomicBoolean();
         private volatile boolean deviceEnded;
         private volatile boolean streamGone;
-        private boolean finished;
+        private boolean eofSent;
+        private boolean closed;
 
         FromDevice(OpenFuture opening) {
             this.opening = opening;
@@ -364,20 +365,26 @@ final class DeviceChannel extends AbstractServerChannel {
          * written and the device has ended, and reads on while less than {@link #QUEUED} bytes wait.
          */
         private void drain(ChannelHandlerContext ctx) {
-            if (finished || !opening.isOpened()) {
+            if (closed || !opening.isOpened()) {
                 return;
             }
             if (!pending.isEmpty() && writing.compareAndSet(false, true)) {
                 write(ctx);
             }
-            if (pending.isEmpty() && !writing.get() && (streamGone || deviceEnded)) {
-                finished = true;
+            if (pending.isEmpty() && !writing.get()) {
+                // All written: the device's end becomes the client's EOF, the stream's close the channel's.
                 if (streamGone) {
+                    closed = true;
                     close(false);
-                } else {
-                    out.close(false);
+                    return;
                 }
-                return;
+                if (deviceEnded) {
+                    if (!eofSent) {
+                        eofSent = true;
+                        out.close(false);
+                    }
+                    return;
+                }
             }
             if (!deviceEnded && !streamGone && queued < QUEUED) {
                 ctx.read();
