@@ -6,8 +6,9 @@ record_facts() {
   if has_path proxy; then
     R[proxy.mux]=${MUX:+yes}; R[proxy.mux]=${R[proxy.mux]:-no}
     if [ -s "$RAW/trace.setup" ]; then
-      archives=("${JAR%.jar}"-*.jsa)   # the launcher keeps its class-data archives beside the jar it runs
-      [ -n "${BENCH_CLIENT:-}" ] && archives=("$(dirname "$BENCH_CLIENT")"/cli/target/*.jsa)
+      # the launcher keeps its class-data archives and AOT caches beside the jar it runs
+      archives=("${JAR%.jar}"-*.jsa "${JAR%.jar}"-*.aot)
+      [ -n "${BENCH_CLIENT:-}" ] && archives=("$(dirname "$BENCH_CLIENT")"/cli/target/*.{jsa,aot})
       R[proxy.client_archives]=$(ls "${archives[@]}" 2>/dev/null | xargs -r -n1 basename | paste -sd, || true)
     fi
   fi
