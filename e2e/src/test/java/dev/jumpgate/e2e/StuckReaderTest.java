@@ -41,8 +41,8 @@ class StuckReaderTest {
     /** HTTP/2 stream window ({@code LinkSettings.STREAM_WINDOW}); MINA's and OpenSSH's channel windows are the same. */
     static final long WINDOW = 2 * MIB;
     /**
-     * What the relay may hold for one stuck stream: the device stream's unconsumed window, and one batch read from
-     * it that waits for the client's window (at most a window again).
+     * What the relay may hold for one stuck stream: the device stream's unconsumed window, and the batch read from
+     * it that waits for the client's window with what queues behind it (256 KiB and one read, at most 1 MiB).
      */
     static final long RELAY_PER_STUCK = 2 * WINDOW;
     /** For GC timing, allocator chunks and JIT: what a process may move by with nothing stuck at all. */

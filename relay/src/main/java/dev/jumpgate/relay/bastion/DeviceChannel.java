@@ -50,7 +50,7 @@ import org.apache.sshd.server.channel.AbstractServerChannel;
 final class DeviceChannel extends AbstractServerChannel {
 
     static final long OPEN_TIMEOUT_SECONDS = 15;
-    /** Device bytes waiting behind the client's write, at or beyond which the stream is not read. */
+    /** Device bytes being written to the client and waiting behind, at or beyond which the stream is not read. */
     static final int QUEUED = 256 * 1024;
 
     private final Access access;
@@ -296,9 +296,9 @@ final class DeviceChannel extends AbstractServerChannel {
      * The stream's side: the agent's answer, then the device's bytes towards the client.
      *
      * <p>MINA's output stream takes one write at a time, so what the device sends meanwhile queues up and goes
-     * as the next batch. The stream is read on while a write is in flight, until {@link #QUEUED} bytes wait: the
-     * loop then needs no wake-up when a write completes unless there is more to write, which is the common case
-     * of an interactive session (one keystroke's echo, one write).
+     * as the next batch. The stream is read on while a write is in flight, until it and what waits behind it
+     * reach {@link #QUEUED} bytes: the loop then needs no wake-up when a write completes unless there is more to
+     * write or it stopped reading, which is the common case of an interactive session (one echo, one write).
      */
     private final class FromDevice extends ChannelInboundHandlerAdapter {
         private final OpenFuture opening;
@@ -309,6 +309,10 @@ final class DeviceChannel extends AbstractServerChannel {
         private final ConcurrentLinkedQueue<ByteBuf> pending = new ConcurrentLinkedQueue<>();
         /** Bytes in {@link #pending}; on the loop only. */
         private int queued;
+        /** Bytes of the write in flight: set on the loop, cleared by its completion. */
+        private volatile int inFlight;
+        /** The loop stopped reading for want of room; the completion must call it back. */
+        private volatile boolean paused;
 
         private final AtomicBoolean writing = new AtomicBoolean();
         private volatile boolean deviceEnded;
@@ -362,7 +366,7 @@ final class DeviceChannel extends AbstractServerChannel {
 
         /**
          * On the loop: writes what the device sent if no write is in flight, ends the client's side once all is
-         * written and the device has ended, and reads on while less than {@link #QUEUED} bytes wait.
+         * written and the device has ended, and reads on while less than {@link #QUEUED} bytes are held.
          */
         private void drain(ChannelHandlerContext ctx) {
             if (closed || !opening.isOpened()) {
@@ -386,8 +390,13 @@ final class DeviceChannel extends AbstractServerChannel {
                     return;
                 }
             }
-            if (!deviceEnded && !streamGone && queued < QUEUED) {
-                ctx.read();
+            if (!deviceEnded && !streamGone) {
+                // Set before looking at inFlight: a completion that clears it after this sees paused and calls.
+                paused = true;
+                if (queued + inFlight < QUEUED) {
+                    paused = false;
+                    ctx.read();
+                }
             }
         }
 
@@ -399,6 +408,7 @@ final class DeviceChannel extends AbstractServerChannel {
                 batch.wpos(batch.wpos() + n);
                 b.release();
             }
+            inFlight = queued;
             queued = 0;
             try {
                 out.writeBuffer(batch).addListener(f -> {
@@ -411,12 +421,14 @@ final class DeviceChannel extends AbstractServerChannel {
                     }
                     // Cleared before looking: whatever the loop queues after this either sees no write in flight
                     // and writes it itself, or is seen here.
+                    inFlight = 0;
                     writing.set(false);
-                    if (!pending.isEmpty() || deviceEnded || streamGone) {
+                    if (!pending.isEmpty() || paused || deviceEnded || streamGone) {
                         ctx.executor().execute(() -> drain(ctx));
                     }
                 });
             } catch (IOException e) {
+                inFlight = 0;
                 writing.set(false);
                 ctx.close();
                 close(true);
