@@ -29,13 +29,18 @@ final class ClientErrors {
         } catch (StreamRefusedException e) {
             return fail(e.getMessage(), REFUSED);
         } catch (IOException e) {
-            return fail(e.getMessage(), RELAY);
+            return fail(describe(e), RELAY);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted", 1);
         } catch (Exception e) {
-            return fail(String.valueOf(e.getMessage()), 1);
+            return fail(describe(e), 1);
         }
+    }
+
+    /** The exception's message, or its kind where it has none (a closed channel, say): never "null". */
+    static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static int fail(String message, int status) {
