@@ -73,7 +73,6 @@ class ArchitectureTest {
                     "dev.jumpgate.cli.TunnelCommand",
                     Use.NETTY,
                     "closes the probe stream and waits on the forwarder's close future the client hands out"),
-            new Named("dev.jumpgate.agent.HostKeyProbe", Use.MINA_SSHD, "runs a key exchange with the SSH target"),
             new Named(
                     "dev.jumpgate.relay.client.UserAdmission",
                     Use.MINA_SSHD,

@@ -1,6 +1,7 @@
 package dev.jumpgate.transport.tls;
 
 import dev.jumpgate.protocol.Fingerprint;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -17,6 +18,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -79,21 +81,59 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate) {
     }
 
     public static TlsIdentity load(Path keyFile, Path certFile) throws IOException {
-        try (PEMParser keys = new PEMParser(new StringReader(Files.readString(keyFile)));
-                PEMParser certs = new PEMParser(new StringReader(Files.readString(certFile)))) {
-            Object k = keys.readObject();
-            PrivateKeyInfo info = switch (k) {
-                case PEMKeyPair p -> p.getPrivateKeyInfo();
-                case PrivateKeyInfo i -> i;
-                case null, default -> throw new IOException(keyFile + " holds no private key");
-            };
-            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-            if (!(certs.readObject() instanceof X509CertificateHolder holder)) {
-                throw new IOException(certFile + " holds no certificate");
+        String keyText = Files.readString(keyFile);
+        String certText = Files.readString(certFile);
+        // What save() writes (PKCS#8 and one certificate) the JDK reads itself; BouncyCastle's PEM classes, which
+        // would stay loaded in a long-running agent, are needed only for other forms (SEC1 "EC PRIVATE KEY").
+        byte[] pkcs8 = pemBody(keyText, "PRIVATE KEY");
+        if (pkcs8 != null && pemBody(certText, "CERTIFICATE") != null) {
+            try {
+                PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+                X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(certText.getBytes(StandardCharsets.US_ASCII)));
+                return new TlsIdentity(key, cert);
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new IOException("cannot read TLS identity " + keyFile + ": " + e.getMessage(), e);
             }
-            return new TlsIdentity(key, new JcaX509CertificateConverter().getCertificate(holder));
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot read TLS identity " + keyFile + ": " + e.getMessage(), e);
+        }
+        return Pem.load(keyFile, keyText, certFile, certText);
+    }
+
+    /** The base64 body of the first PEM block labelled {@code label}, or null if there is none. */
+    private static byte[] pemBody(String text, String label) {
+        String begin = "-----BEGIN " + label + "-----";
+        int from = text.indexOf(begin);
+        int to = text.indexOf("-----END " + label + "-----");
+        if (from < 0 || to < from) {
+            return null;
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Any PEM form BouncyCastle reads; a class of its own, so that reading what save() wrote loads none of it. */
+    private static final class Pem {
+        static TlsIdentity load(Path keyFile, String keyText, Path certFile, String certText) throws IOException {
+            try (PEMParser keys = new PEMParser(new StringReader(keyText));
+                    PEMParser certs = new PEMParser(new StringReader(certText))) {
+                Object k = keys.readObject();
+                PrivateKeyInfo info = switch (k) {
+                    case PEMKeyPair p -> p.getPrivateKeyInfo();
+                    case PrivateKeyInfo i -> i;
+                    case null, default -> throw new IOException(keyFile + " holds no private key");
+                };
+                PrivateKey key =
+                        KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+                if (!(certs.readObject() instanceof X509CertificateHolder holder)) {
+                    throw new IOException(certFile + " holds no certificate");
+                }
+                return new TlsIdentity(key, new JcaX509CertificateConverter().getCertificate(holder));
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot read TLS identity " + keyFile + ": " + e.getMessage(), e);
+            }
         }
     }
 
