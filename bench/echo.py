@@ -11,7 +11,9 @@ microsecond figure per line) to FILE for bench/stats.py. Exits non-zero if the e
 """
 
 import argparse
+import math
 import os
+import select
 import subprocess
 import sys
 import time
@@ -20,8 +22,7 @@ import time
 def percentile(sorted_samples, q):
     """The q-quantile by the nearest-rank rule (the sample at rank ceil(q * n)), as bench/stats.py uses."""
     n = len(sorted_samples)
-    rank = max(1, -(-int(q * n * 1000) // 1000))
-    return sorted_samples[min(n, rank) - 1]
+    return sorted_samples[min(n, max(1, math.ceil(q * n))) - 1]
 
 
 def main():
@@ -43,8 +44,6 @@ def main():
     os.set_blocking(out, True)
     samples = []
     try:
-        import select
-
         for i in range(args.warmup + args.count):
             byte = bytes([97 + i % 26])
             start = time.perf_counter_ns()
