@@ -43,8 +43,6 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.addAppender(stderr);
         context.getLogger("dev.jumpgate").setLevel(Level.toLevel(level(), Level.INFO));
         context.getLogger("org.apache.sshd").setLevel(Level.WARN);
-        // The agent probes its target's host keys by refusing them on purpose; MINA reports each refusal.
-        context.getLogger("org.apache.sshd.client.session.ClientSessionImpl").setLevel(Level.OFF);
         context.getLogger("io.netty").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
