@@ -3,11 +3,15 @@ package dev.jumpgate.transport.link;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.logging.LogLevel;
 import java.time.Duration;
 
@@ -38,7 +42,7 @@ final class Http2Roles {
      * {@code ping}: the client uses the interval the relay's Welcome asked for.
      */
     static void installOpener(ChannelPipeline p, String after, String peer, Duration ping) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+        Http2FrameCodec codec = new CodecBuilder(false)
                 .initialSettings(LinkSettings.openerHttp2())
                 .frameLogger(FRAMES)
                 .build();
@@ -55,7 +59,7 @@ final class Http2Roles {
      * {@code ping}: the agent uses the interval the relay's Welcome asked for.
      */
     static void installAcceptor(ChannelPipeline p, String after, String peer, ChannelHandler streams, Duration ping) {
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = new CodecBuilder(true)
                 .initialSettings(LinkSettings.acceptorHttp2())
                 .frameLogger(FRAMES)
                 .build();
@@ -76,5 +80,17 @@ final class Http2Roles {
         // HTTP/2 starts every connection window at 64 KiB whatever SETTINGS say; widen it once.
         int grow = LinkSettings.CONNECTION_WINDOW - 65_535;
         p.context(KEEPALIVE).writeAndFlush(new DefaultHttp2WindowUpdateFrame(grow));
+    }
+
+    /** Netty's builder with the link's own share of the window among streams ({@link LinkSettings#SHARE_QUANTUM}). */
+    private static final class CodecBuilder extends Http2FrameCodecBuilder {
+        CodecBuilder(boolean server) {
+            gracefulShutdownTimeoutMillis(0); // as Netty's forClient() and forServer()
+            Http2Connection connection = new DefaultHttp2Connection(server); // which says which side it is
+            WeightedFairQueueByteDistributor turns = new WeightedFairQueueByteDistributor(connection);
+            turns.allocationQuantum(LinkSettings.SHARE_QUANTUM);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, turns));
+            connection(connection);
+        }
     }
 }

@@ -19,6 +19,13 @@ public final class LinkSettings {
     public static final int MAX_CONCURRENT_STREAMS = 256;
     public static final int CONNECTION_WINDOW = 2 * MAX_CONCURRENT_STREAMS * STREAM_WINDOW;
     public static final int MAX_FRAME = 64 * 1024;
+    /**
+     * A link's busy streams share its window in turns of at least this many bytes. Netty's default turn is
+     * 1 KiB: with a few dozen bulk sessions on one link nearly every DATA frame carried about 1 KiB, and the
+     * device's sshd woke for each, burning three times the CPU per byte of the DIY bastion's (docs/BENCHMARKS.md,
+     * "Many sessions at once"). 16 KiB is one TLS record.
+     */
+    public static final int SHARE_QUANTUM = 16 * 1024;
     /** Bounded header lists: a stream request is a few short headers. */
     public static final long MAX_HEADER_LIST = 8 * 1024;
 
