@@ -15,7 +15,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -189,11 +188,14 @@ final class DeviceChannel extends AbstractServerChannel {
 
     /**
      * MINA's thread queues each packet's bytes; the stream's loop writes whatever has queued up and flushes once,
-     * so that packets arriving faster than one TLS record and one socket write each share them.
+     * so that packets arriving faster than one TLS record and one socket write each share them. The copy is a
+     * pooled buffer, released once written: with many sessions, the bytes waiting in HTTP/2's queues outlived
+     * young collections as heap arrays, and the relay's pauses and old generation grew with them.
      */
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        toDevice.add(Unpooled.wrappedBuffer(Arrays.copyOfRange(data, off, off + (int) len)));
+        ByteBuf copy = stream.alloc().buffer((int) len);
+        toDevice.add(copy.writeBytes(data, off, (int) len));
         if (drainScheduled.compareAndSet(false, true)) {
             stream.eventLoop().execute(this::drainToDevice);
         }
