@@ -59,7 +59,7 @@ final class MuxCommand {
         public Integer call() {
             return ClientErrors.run(() -> {
                 ClientConfig config = ClientConfig.load();
-                MuxSocket where = socket(config);
+                MuxSocket where = socket();
                 where.secureDir();
                 try (FileChannel pid =
                                 FileChannel.open(where.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -108,7 +108,7 @@ final class MuxCommand {
         @Override
         public Integer call() {
             return ClientErrors.run(() -> {
-                MuxSocket where = socket(ClientConfig.load());
+                MuxSocket where = socket();
                 Optional<MuxDial> mux = MuxDial.connect(where);
                 if (mux.isEmpty()) {
                     Optional<Instant> retry = MuxStarter.retryAt(where);
@@ -137,7 +137,7 @@ final class MuxCommand {
         @Override
         public Integer call() {
             return ClientErrors.run(() -> {
-                Optional<MuxDial> mux = MuxDial.connect(socket(ClientConfig.load()));
+                Optional<MuxDial> mux = MuxDial.connect(socket());
                 if (mux.isEmpty()) {
                     System.out.println("no mux was running");
                     return 0;
@@ -151,8 +151,9 @@ final class MuxCommand {
         }
     }
 
-    static MuxSocket socket(ClientConfig login) throws IOException {
-        return MuxSocket.current(login, System.getenv())
+    static MuxSocket socket() throws IOException, ClientConfig.NotLoggedInException {
+        ClientConfig.load(); // not logged in: say so, before anything about sockets
+        return MuxSocket.current(System.getenv())
                 .orElseThrow(() -> new IOException("the mux's socket path would be "
                         + "too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter directory"));
     }

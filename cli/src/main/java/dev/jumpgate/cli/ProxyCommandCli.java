@@ -63,7 +63,7 @@ final class ProxyCommandCli implements Callable<Integer> {
             StartupTrace.mark("config");
             int target = port == 0 ? StreamRequest.SSH_PORT : port;
             boolean mux = MuxStarter.wanted(System.getenv());
-            if (mux && throughMux(config, target)) {
+            if (mux && throughMux(target)) {
                 return 0;
             }
             try (RelayClient relay = RelayClient.connect(config)) {
@@ -72,7 +72,7 @@ final class ProxyCommandCli implements Callable<Integer> {
                     opened = relay.openAndWait(device, target, null);
                 } finally {
                     if (mux) {
-                        MuxStarter.startFor(config, System.getenv(), self()); // this login works: a mux for later
+                        MuxStarter.startFor(System.getenv(), self()); // this login works: a mux for later
                     }
                 }
                 StdioBridge.run(
@@ -86,8 +86,8 @@ final class ProxyCommandCli implements Callable<Integer> {
      * The stream through this login's mux. False if none runs, or its link is down: then this process dials the
      * relay itself, and says why if that fails too.
      */
-    private boolean throughMux(ClientConfig config, int target) throws IOException, InterruptedException {
-        Optional<MuxDial> mux = MuxStarter.dial(config, System.getenv());
+    private boolean throughMux(int target) throws IOException, InterruptedException {
+        Optional<MuxDial> mux = MuxStarter.dial(System.getenv());
         if (mux.isEmpty()) {
             return false;
         }

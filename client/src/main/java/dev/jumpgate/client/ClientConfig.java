@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -20,13 +21,23 @@ public record ClientConfig(String user, String relay, HostPort link, Fingerprint
     static final String FILE = "client.properties";
 
     public static Path dir() {
-        String xdg = System.getenv("XDG_CONFIG_HOME");
+        return dir(System.getenv());
+    }
+
+    /** {@link #dir()} in the environment {@code env}. */
+    public static Path dir(Map<String, String> env) {
+        String xdg = env.get("XDG_CONFIG_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
         return base.resolve("jumpgate");
     }
 
+    /** The login file: what {@code jumpgate login} writes and every client command reads. */
+    public static Path file(Map<String, String> env) {
+        return dir(env).resolve(FILE);
+    }
+
     public static ClientConfig load() throws NotLoggedInException, IOException {
-        Path file = dir().resolve(FILE);
+        Path file = file(System.getenv());
         if (!Files.exists(file)) {
             throw new NotLoggedInException();
         }

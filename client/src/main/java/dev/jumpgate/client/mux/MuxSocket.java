@@ -8,10 +8,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +18,11 @@ import java.util.Optional;
 /**
  * Where the mux for one login listens: {@code $XDG_RUNTIME_DIR/jumpgate/mux-HASH.sock} (else under the config
  * directory), in a directory only the user may enter, which is what keeps other users off it. HASH covers
- * everything the mux's link depends on: the login ({@link ClientConfig}), the environment variables that choose
- * the transport and the key source, and the client's own build, so a new login, another proxy setting or an
- * upgraded jumpgate gets a mux of its own and the old one ends when idle.
+ * everything the mux's link depends on: the login file's bytes ({@link ClientConfig#file}), the environment
+ * variables that choose the transport and the key source, and the client's own build (its jar's device, inode,
+ * size and modification time), so a new login, another proxy setting or an upgraded jumpgate gets a mux of its
+ * own and the old one ends when idle. {@code jumpgate-dial} (cli/src/main/c) computes the same name from the same
+ * inputs, which is why each is bytes a C program reads as easily (docs/PROTOCOL.md, "Mux").
  */
 public record MuxSocket(Path dir, String name) {
 
@@ -39,14 +40,22 @@ public record MuxSocket(Path dir, String name) {
     /** sun_path is 108 bytes on Linux; a longer path cannot be bound. */
     static final int MAX_PATH = 100;
 
-    /** The mux for {@code login} in this environment; empty if its path would be too long to bind. */
-    public static Optional<MuxSocket> current(ClientConfig login, Map<String, String> env) {
+    /**
+     * The mux for the login of {@code env} ({@code XDG_CONFIG_HOME}'s client.properties), started from the build
+     * at {@code build}; empty if its path would be too long to bind. Throws if the login file cannot be read.
+     */
+    public static Optional<MuxSocket> current(Map<String, String> env, Path build) throws IOException {
         String runtime = env.get("XDG_RUNTIME_DIR");
         Path dir = runtime != null && !runtime.isBlank()
                 ? Path.of(runtime, "jumpgate")
-                : ClientConfig.dir().resolve("mux");
-        MuxSocket s = new MuxSocket(dir, "mux-" + hash(login, env));
+                : ClientConfig.dir(env).resolve("mux");
+        MuxSocket s = new MuxSocket(dir, "mux-" + hash(Files.readAllBytes(ClientConfig.file(env)), env, build));
         return s.socket().toString().length() <= MAX_PATH ? Optional.of(s) : Optional.empty();
+    }
+
+    /** {@link #current(Map, Path)} for the build this class was loaded from. */
+    public static Optional<MuxSocket> current(Map<String, String> env) throws IOException {
+        return current(env, build());
     }
 
     public Path socket() {
@@ -87,40 +96,59 @@ public record MuxSocket(Path dir, String name) {
         }
     }
 
-    private static String hash(ClientConfig login, Map<String, String> env) {
+    /**
+     * FNV-1a (64 bits) over, in this order: {@code jumpgate-mux 2\n}, the login file's bytes, {@code \nbuild DEV
+     * INO SIZE SECONDS.NANOS\n} of the build (decimal, nanoseconds in 9 digits; all 0 when it cannot be read), and
+     * {@code NAME=VALUE\n} for each of {@link #LINK_ENVIRONMENT}; as 16 hex digits. Not a cryptographic hash, and
+     * it needs none: every input is the user's own, and only the owner-only directory keeps others out.
+     */
+    static String hash(byte[] login, Map<String, String> env, Path build) {
+        Fnv64 h = new Fnv64();
+        h.add("jumpgate-mux 2\n").add(login).add("\nbuild " + identity(build) + "\n");
+        for (String name : LINK_ENVIRONMENT) {
+            h.add(name + "=" + env.getOrDefault(name, "") + "\n");
+        }
+        return String.format("%016x", h.value);
+    }
+
+    /** {@code DEV INO SIZE SECONDS.NANOS} of {@code file}, as stat(2) gives them; zeros if it cannot be read. */
+    static String identity(Path file) {
         try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            String identity = login.identity().map(Path::toString).orElse("");
-            d.update(String.join(
-                            "\n",
-                            login.user(),
-                            login.relay(),
-                            login.link().toString(),
-                            login.pin().toString(),
-                            identity,
-                            "")
-                    .getBytes(StandardCharsets.UTF_8));
-            for (String name : LINK_ENVIRONMENT) {
-                d.update((name + "=" + env.getOrDefault(name, "") + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            d.update(build().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime");
+            Instant modified = ((FileTime) a.get("lastModifiedTime")).toInstant();
+            return Long.toUnsignedString((Long) a.get("dev")) + " " + Long.toUnsignedString((Long) a.get("ino")) + " "
+                    + a.get("size") + " " + modified.getEpochSecond() + "." + String.format("%09d", modified.getNano());
+        } catch (IOException | RuntimeException e) {
+            return "0 0 0 0.000000000";
         }
     }
 
-    /** The client's code (its jar, or its class directory) and when it was last built. */
-    private static String build() {
+    /** Where this client's code was loaded from: its jar, or its class directory. */
+    private static Path build() {
         try {
-            Path code = Path.of(MuxSocket.class
+            return Path.of(MuxSocket.class
                     .getProtectionDomain()
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            return code + "@" + Files.getLastModifiedTime(code).toMillis();
-        } catch (IOException | URISyntaxException | RuntimeException e) {
-            return "unknown";
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("/nonexistent");
+        }
+    }
+
+    /** 64-bit FNV-1a over UTF-8. */
+    private static final class Fnv64 {
+        long value = 0xcbf29ce484222325L;
+
+        Fnv64 add(byte[] bytes) {
+            for (byte b : bytes) {
+                value = (value ^ (b & 0xff)) * 0x100000001b3L;
+            }
+            return this;
+        }
+
+        Fnv64 add(String s) {
+            return add(s.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.jumpgate.client.mux;
 
-import dev.jumpgate.client.ClientConfig;
 import dev.jumpgate.transport.StartupTrace;
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +32,7 @@ public final class MuxStarter {
 
     static final Duration DEFAULT_PERSIST = Duration.ofMinutes(10);
     private static final List<String> NOT_INHERITED =
-            List.of("JUMPGATE_TRACE", "JUMPGATE_LAUNCH_US", "JUMPGATE_EXEC_US");
+            List.of("JUMPGATE_TRACE", "JUMPGATE_LAUNCH_US", "JUMPGATE_EXEC_US", "JUMPGATE_DIAL");
 
     private MuxStarter() {}
 
@@ -43,28 +42,33 @@ public final class MuxStarter {
                 .contains(env.getOrDefault("JUMPGATE_MUX", "auto").toLowerCase());
     }
 
-    /** A connection to the running mux of {@code login}; empty if none runs (or none can, for this login). */
-    public static Optional<MuxDial> dial(ClientConfig login, Map<String, String> env) {
-        Optional<MuxDial> running = MuxSocket.current(login, env).flatMap(MuxDial::connect);
+    /** A connection to the running mux of the login of {@code env}; empty if none runs (or none can). */
+    public static Optional<MuxDial> dial(Map<String, String> env) {
+        Optional<MuxDial> running;
+        try {
+            running = MuxSocket.current(env).flatMap(MuxDial::connect);
+        } catch (IOException e) {
+            return Optional.empty(); // the login file went away: the proxy dials, and says what is wrong
+        }
         running.ifPresent(m -> StartupTrace.mark("mux-connected"));
         return running;
     }
 
     /**
-     * Starts a mux for {@code login} with {@code self} (the command line that runs jumpgate), for the proxies after
+     * Starts a mux for the login of {@code env} with {@code self} (the command line that runs jumpgate), for the proxies after
      * this one, unless one runs or is starting, or the last one failed recently; true if it started one. A proxy
      * calls this once its own login has worked, and does not wait for the mux: that would add the mux's JVM start
      * and login (about a second) to the login's first connection, and starting it before its own login would have
      * the two JVMs compete for the CPU while that connection is set up.
      */
-    public static boolean startFor(ClientConfig login, Map<String, String> env, List<String> self) {
-        return startFor(login, env, self, Clock.systemUTC());
+    public static boolean startFor(Map<String, String> env, List<String> self) {
+        return startFor(env, self, Clock.systemUTC());
     }
 
-    /** {@link #startFor(ClientConfig, Map, List)} with the time of {@code clock}. */
-    static boolean startFor(ClientConfig login, Map<String, String> env, List<String> self, Clock clock) {
+    /** {@link #startFor(Map, List)} with the time of {@code clock}. */
+    static boolean startFor(Map<String, String> env, List<String> self, Clock clock) {
         try {
-            Optional<MuxSocket> where = MuxSocket.current(login, env);
+            Optional<MuxSocket> where = MuxSocket.current(env);
             if (where.isEmpty()) {
                 return false;
             }

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jumpgate.client.ClientConfig;
-import dev.jumpgate.protocol.Fingerprint;
-import dev.jumpgate.protocol.HostPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,12 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MuxStarterTest {
 
-    private static final ClientConfig LOGIN = new ClientConfig(
-            "alice",
-            "relay.example.com:2222",
-            HostPort.parse("relay.example.com:443"),
-            Fingerprint.of(new byte[] {1, 2, 3}),
-            Optional.empty());
     private static final Instant FAILED_AT = Instant.parse("2026-03-01T12:00:00Z");
 
     @TempDir
@@ -43,8 +34,14 @@ class MuxStarterTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        env = Map.of("XDG_RUNTIME_DIR", tmp.toString());
-        where = MuxSocket.current(LOGIN, env).orElseThrow();
+        env = Map.of(
+                "XDG_RUNTIME_DIR",
+                tmp.toString(),
+                "XDG_CONFIG_HOME",
+                tmp.resolve("config").toString());
+        Files.createDirectories(ClientConfig.dir(env));
+        Files.writeString(ClientConfig.file(env), "user=alice\nrelay=relay.example.com\\:2222\n");
+        where = MuxSocket.current(env).orElseThrow();
         starts = tmp.resolve("starts");
         release = tmp.resolve("release");
     }
@@ -78,10 +75,9 @@ class MuxStarterTest {
 
     @Test
     void aProxyStartsAMuxForLaterOnesWithoutWaitingForIt() throws Exception {
-        assertThat(MuxStarter.dial(LOGIN, env)).as("none runs yet").isEmpty();
+        assertThat(MuxStarter.dial(env)).as("none runs yet").isEmpty();
         // The mux runs until the test ends: a start that waited for it would never return.
-        assertThat(assertTimeoutPreemptively(
-                        Duration.ofSeconds(30), () -> MuxStarter.startFor(LOGIN, env, mux("allowed"))))
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(30), () -> MuxStarter.startFor(env, mux("allowed"))))
                 .isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> started().equals(List.of("allowed")));
     }
@@ -108,12 +104,12 @@ class MuxStarterTest {
         try {
             assertThat(new String(hold.getInputStream().readNBytes(7))).isEqualTo("locked\n");
             for (int i = 0; i < 3; i++) {
-                assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"))).isFalse();
+                assertThat(MuxStarter.startFor(env, mux("refused"))).isFalse();
             }
         } finally {
             hold.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        assertThat(MuxStarter.startFor(LOGIN, env, mux("allowed"))).isTrue();
+        assertThat(MuxStarter.startFor(env, mux("allowed"))).isTrue();
         // Only the start after the lock's release ran: any refused one would have noted itself as well.
         await().atMost(Duration.ofSeconds(30)).until(() -> started().contains("allowed"));
         assertThat(started()).containsExactly("allowed");
@@ -125,13 +121,12 @@ class MuxStarterTest {
         MuxStarter.markFailed(where, at(FAILED_AT));
         Instant retry = FAILED_AT.plus(MuxStarter.RETRY_AFTER);
         assertThat(MuxStarter.retryAt(where, at(FAILED_AT))).contains(retry);
-        assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"), at(FAILED_AT)))
-                .isFalse();
-        assertThat(MuxStarter.startFor(LOGIN, env, mux("refused"), at(retry.minusMillis(1))))
+        assertThat(MuxStarter.startFor(env, mux("refused"), at(FAILED_AT))).isFalse();
+        assertThat(MuxStarter.startFor(env, mux("refused"), at(retry.minusMillis(1))))
                 .isFalse();
 
         assertThat(MuxStarter.retryAt(where, at(retry))).isEmpty();
-        assertThat(MuxStarter.startFor(LOGIN, env, mux("allowed"), at(retry))).isTrue();
+        assertThat(MuxStarter.startFor(env, mux("allowed"), at(retry))).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> started().contains("allowed"));
         assertThat(started()).containsExactly("allowed");
     }
