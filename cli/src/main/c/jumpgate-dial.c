@@ -180,15 +180,82 @@ static void put_u32(unsigned char *p, uint32_t v) {
     p[0] = v >> 24, p[1] = v >> 16, p[2] = v >> 8, p[3] = v;
 }
 
+/* The stream's way down: what the mux sent, read as the socket has it (frames and their lengths may straddle reads). */
+typedef struct {
+    unsigned char bytes[CHUNK];
+    size_t start, end; /* unread bytes are bytes[start, end) */
+    uint32_t left;     /* bytes of the current frame still to copy to stdout; 0: a length comes next */
+} downstream;
+
+static void mux_gone(void) { fail(RELAY, "the jumpgate mux closed the connection (its log: `jumpgate mux status`)"); }
+
+/* The reason line after a broke frame: what is buffered, then the rest from the socket. */
+static void broke(int mux, downstream *d) {
+    char line[MAX_LINE + 1];
+    size_t n = 0;
+    for (;;) {
+        unsigned char c;
+        if (d->start < d->end) {
+            c = d->bytes[d->start++];
+        } else if (!read_exactly(mux, &c, 1)) {
+            break;
+        }
+        if (c == '\n' || n == MAX_LINE) break;
+        line[n++] = (char)c;
+    }
+    line[n] = 0;
+    char reason[MAX_LINE + 64];
+    snprintf(reason, sizeof reason, "the stream to the device broke: %s", n > 0 ? line : "(no reason given)");
+    fail(RELAY, reason);
+}
+
+/* Reads what the mux has and copies its frames' bytes to stdout; 0 once its length-0 frame came (the way down ended). */
+static int take_frames(int mux, downstream *d) {
+    ssize_t r = read(mux, d->bytes + d->end, sizeof d->bytes - d->end);
+    exit_if_stopped();
+    if (r < 0 && errno == EINTR) return 1;
+    if (r <= 0) mux_gone();
+    d->end += (size_t)r;
+    while (d->start < d->end) {
+        if (d->left == 0) {
+            if (d->end - d->start < 4) break; /* the rest of the length comes with the next read */
+            const unsigned char *p = d->bytes + d->start;
+            uint32_t n = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+            d->start += 4;
+            if (n == 0) {
+                close(1); /* ssh sees EOF on the proxy's stdout */
+                return 0;
+            }
+            if (n == BROKE) broke(mux, d);
+            if (n > MAX_FRAME) {
+                char message[96];
+                snprintf(message, sizeof message, "the mux sent a frame of %u bytes", n);
+                fail(RELAY, message);
+            }
+            d->left = n;
+        } else {
+            size_t k = d->end - d->start < d->left ? d->end - d->start : d->left;
+            if (!write_all(1, d->bytes + d->start, k)) exit(0); /* ssh closed our stdout: the session is over */
+            mark("first-byte-out");
+            d->start += k;
+            d->left -= (uint32_t)k;
+        }
+    }
+    /* at most a part of a length is left: move it to the front */
+    memmove(d->bytes, d->bytes + d->start, d->end - d->start);
+    d->end -= d->start;
+    d->start = 0;
+    return 1;
+}
+
 /*
  * Joins stdin and stdout to the opened stream until both ways are done (MuxDial.bridge): stdin's reads go out as
  * frames, a length-0 frame when it ends; the mux's frames come in and go to stdout until its length-0 frame.
  */
 static int bridge(int mux) {
     static unsigned char out[4 + CHUNK];
-    static unsigned char in[CHUNK];
+    static downstream down_buffer;
     int up = 1, down = 1;
-    uint32_t left = 0; /* bytes of the current frame still to copy to stdout; 0: a length comes next */
     while (up || down) {
         struct pollfd fds[2] = {{.fd = up ? 0 : -1, .events = POLLIN}, {.fd = down ? mux : -1, .events = POLLIN}};
         int ready = poll(fds, 2, -1);
@@ -213,36 +280,7 @@ static int bridge(int mux) {
             }
         }
         if (down && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-            if (left == 0) {
-                unsigned char length[4];
-                if (!read_exactly(mux, length, 4)) {
-                    fail(RELAY, "the jumpgate mux closed the connection (its log: `jumpgate mux status`)");
-                }
-                uint32_t n = (uint32_t)length[0] << 24 | (uint32_t)length[1] << 16 | (uint32_t)length[2] << 8 | length[3];
-                if (n == 0) {
-                    close(1); /* ssh sees EOF on the proxy's stdout */
-                    down = 0;
-                } else if (n == BROKE) {
-                    char reason[MAX_LINE + 64], line[MAX_LINE];
-                    snprintf(reason, sizeof reason, "the stream to the device broke: %s",
-                             read_line(mux, line) ? line : "(no reason given)");
-                    fail(RELAY, reason);
-                } else if (n > MAX_FRAME) {
-                    char message[96];
-                    snprintf(message, sizeof message, "the mux sent a frame of %u bytes", n);
-                    fail(RELAY, message);
-                } else {
-                    left = n;
-                }
-            } else {
-                ssize_t r = read(mux, in, left < sizeof in ? left : sizeof in);
-                exit_if_stopped();
-                if (r < 0 && errno == EINTR) continue;
-                if (r <= 0) fail(RELAY, "the jumpgate mux closed the connection (its log: `jumpgate mux status`)");
-                if (!write_all(1, in, (size_t)r)) exit(0); /* ssh closed our stdout: the session is over */
-                mark("first-byte-out");
-                left -= (uint32_t)r;
-            }
+            down = take_frames(mux, &down_buffer);
         }
     }
     return 0;

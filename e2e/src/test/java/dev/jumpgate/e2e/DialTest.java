@@ -4,6 +4,7 @@ import static dev.jumpgate.e2e.Lab.jg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.client.mux.MuxSocket;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -309,6 +310,37 @@ class DialTest {
             write(c, 0, new byte[0]);
         });
         assertThat(r.out()).isEqualTo("abcde");
+        assertThat(r.exit()).as(r.err()).isZero();
+    }
+
+    @Test
+    void framesSplitAcrossReadsOrManyInOneArriveWhole() throws Exception {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        Ssh.Result r = againstStandIn("ok", c -> {
+            try {
+                // a hundred frames in one write, then one whose length and body arrive in pieces
+                ByteBuffer many = ByteBuffer.allocate(100 * 7);
+                for (int i = 0; i < 100; i++) {
+                    byte[] body = String.format("f%02d", i).getBytes(StandardCharsets.US_ASCII);
+                    many.putInt(body.length).put(body);
+                    expected.writeBytes(body);
+                }
+                c.write(many.flip());
+                byte[] framed = ByteBuffer.allocate(4 + 5)
+                        .putInt(5)
+                        .put("split".getBytes(StandardCharsets.US_ASCII))
+                        .array();
+                expected.writeBytes("split".getBytes(StandardCharsets.US_ASCII));
+                for (int[] piece : new int[][] {{0, 2}, {2, 5}, {5, 9}}) {
+                    c.write(ByteBuffer.wrap(framed, piece[0], piece[1] - piece[0]));
+                    Thread.sleep(50);
+                }
+                write(c, 0, new byte[0]);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(r.out()).isEqualTo(expected.toString(StandardCharsets.US_ASCII));
         assertThat(r.exit()).as(r.err()).isZero();
     }
 
