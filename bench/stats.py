@@ -341,7 +341,8 @@ def report(R, raw):
         for name in g("raw.components." + p).split():
             line += "  %s=%s" % (name, v(c + name + "_s"))
         if p.startswith("proxy"):
-            line += "  proxy_client_jvm=%s" % (v(c + "proxy_client_jvm_s") or "?")
+            # the proxy's own CPU, from its trace: jumpgate-dial or a JVM (runs before jumpgate-dial said "_jvm")
+            line += "  proxy_client=%s" % (v(c + "proxy_client_s") or v(c + "proxy_client_jvm_s") or "?")
         line += "  | machine_busy=%s, other users' work=%s" % (v(c + "machine_busy_s"), v(c + "other_work_s"))
         line += " steal=%s" % v(c + "machine_steal_s")
         w(line)

@@ -105,7 +105,7 @@ xfer() { # path kind bytes [record]
   done
   read -r cu cs <"$tfile" || true
   R[raw.$p.cpu.$kind.user_ssh_client_time]="${cu:-0} ${cs:-0}"
-  [[ $p == proxy* ]] && R[$p.cpu.$kind.proxy_client_jvm_s]=$(sed -n 's/.* cpu=\([0-9.]*\).*/\1/p' "$W/xfer.trace" 2>/dev/null | tail -1 || true)
+  [[ $p == proxy* ]] && R[$p.cpu.$kind.proxy_client_s]=$(sed -n 's/.* cpu=\([0-9.]*\).*/\1/p' "$W/xfer.trace" 2>/dev/null | tail -1 || true)
   R[raw.$p.cpu.$kind.machine_busy_ticks]=$(( mb1 - mb0 ))
   R[raw.$p.cpu.$kind.machine_steal_ticks]=$(( ms1 - ms0 ))
   R[raw.$p.cpu.$kind.wall_ns]=$XFER_WALL_NS
