@@ -312,6 +312,9 @@ int main(int argc, char **argv) {
         port[0] == 0 || atoi(port) > 65535) {
         fall_back(); /* what the JVM parses and explains */
     }
+    for (const char *c = device; *c; c++) {
+        if ((unsigned char)*c <= ' ' || *c == 0x7f) fall_back(); /* never a second line on the mux's socket */
+    }
     int target = atoi(port) == 0 ? 22 : atoi(port);
     const char *mux_wanted = getenv("JUMPGATE_MUX");
     if (mux_wanted != NULL && (!strcasecmp(mux_wanted, "no") || !strcasecmp(mux_wanted, "off") ||

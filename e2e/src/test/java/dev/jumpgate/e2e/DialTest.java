@@ -223,12 +223,15 @@ class DialTest {
 
     @Test
     @Order(4)
-    void usageTheJvmExplainsGoesToIt() throws Exception {
+    void usageTheJvmExplainsAndOddNamesGoToIt() throws Exception {
         int before = handOvers().size();
         Ssh.Result r = jg(dial, "proxy", "--no-such-option", "pi-kitchen");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option: '--no-such-option'");
         assertThat(handOvers()).hasSize(before + 1);
+        // a name with blanks or control characters is never written to the mux by jumpgate-dial
+        jg(dial, "proxy", "pi-kitchen\tstop");
+        assertThat(handOvers()).hasSize(before + 2).last().asString().startsWith("JUMPGATE_DIAL=no proxy pi-kitchen");
     }
 
     // Against a mux that misbehaves on purpose, in a runtime directory of its own: what the real one never does.
