@@ -7,10 +7,6 @@ import dev.jumpgate.client.mux.MuxSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -25,7 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
@@ -56,23 +51,13 @@ class DialTest {
 
     Path handedOver;
     /** On the device's side: reads until EOF, then answers how many bytes it read. */
-    ServerSocket counter;
+    ByteCounter counter;
 
     @BeforeAll
     void start() throws Exception {
         lab = new Lab(Lab.workDir(getClass()));
-        counter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!counter.isClosed()) {
-                try (Socket s = counter.accept()) {
-                    long n = s.getInputStream().transferTo(OutputStream.nullOutputStream());
-                    s.getOutputStream().write((n + " bytes\n").getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // closed at the end of the test, or a connection that broke: the test says which
-                }
-            }
-        });
-        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + counter.getLocalPort());
+        counter = ByteCounter.start();
+        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + counter.port());
         lab.enroll("pi-attic", lab.token("pi-attic"));
         jumpgate = lab.loggedInClient();
         handedOver = lab.dir.resolve("handed-over.log");
@@ -160,21 +145,7 @@ class DialTest {
     @Test
     @Order(3)
     void bytesArriveIntactBothWays() throws Exception {
-        byte[] data = new byte[16 * 1024 * 1024];
-        new Random(11).nextBytes(data);
-        Ssh.Result up = ssh(dial, "sha256sum", data);
-        assertThat(up.out()).as(up.err()).startsWith(JumpTest.sha256(data));
-        Path file = Files.write(lab.dir.resolve("dial-down.bin"), data);
-        Path received = lab.dir.resolve("dial-received.bin");
-        Process down = new ProcessBuilder(lab.proxyArgs(dial, "admin", "pi-kitchen", "cat " + file))
-                .redirectOutput(received.toFile())
-                .redirectError(lab.dir.resolve("dial-down.err").toFile())
-                .start();
-        assertThat(down.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(down.exitValue())
-                .as(Files.readString(lab.dir.resolve("dial-down.err")))
-                .isZero();
-        assertThat(JumpTest.sha256(Files.readAllBytes(received))).isEqualTo(JumpTest.sha256(data));
+        Transfers.sixteenMegabytesBothWaysThroughTheProxy(lab, dial, "pi-kitchen", "dial");
         assertThat(handOvers()).hasSize(1);
     }
 
@@ -182,7 +153,7 @@ class DialTest {
     @Order(3)
     void whatTheDeviceSendsAfterTheClientsEofStillArrives() throws Exception {
         Ssh.Result r = Ssh.run(
-                List.of(dial.toString(), "proxy", "pi-kitchen", String.valueOf(counter.getLocalPort())),
+                List.of(dial.toString(), "proxy", "pi-kitchen", String.valueOf(counter.port())),
                 "hello".getBytes(StandardCharsets.US_ASCII),
                 Duration.ofSeconds(60));
         assertThat(r.out()).as(r.err()).isEqualTo("5 bytes\n");

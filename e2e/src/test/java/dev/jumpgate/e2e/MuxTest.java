@@ -3,11 +3,6 @@ package dev.jumpgate.e2e;
 import static dev.jumpgate.e2e.Lab.jg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -40,23 +34,13 @@ class MuxTest {
     Lab lab;
     Path jumpgate;
     /** On the device's side: reads until EOF, then answers how many bytes it read. */
-    ServerSocket counter;
+    ByteCounter counter;
 
     @BeforeAll
     void start() throws Exception {
         lab = new Lab(Lab.workDir(getClass()));
-        counter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!counter.isClosed()) {
-                try (Socket s = counter.accept()) {
-                    long n = s.getInputStream().transferTo(OutputStream.nullOutputStream());
-                    s.getOutputStream().write((n + " bytes\n").getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // closed at the end of the test, or a connection that broke: the test says which
-                }
-            }
-        });
-        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + counter.getLocalPort());
+        counter = ByteCounter.start();
+        lab.addDevice("pi-kitchen", "--allow", "127.0.0.1:" + counter.port());
         lab.enroll("pi-attic", lab.token("pi-attic"));
         jumpgate = lab.loggedInClient();
     }
@@ -110,23 +94,7 @@ class MuxTest {
     @Test
     @Order(2)
     void bytesArriveIntactBothWaysThroughTheMux() throws Exception {
-        byte[] data = new byte[16 * 1024 * 1024];
-        new Random(7).nextBytes(data);
-        Ssh.Result up =
-                Ssh.run(lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "sha256sum"), data, Duration.ofMinutes(2));
-        assertThat(up.out()).as(up.err()).startsWith(JumpTest.sha256(data));
-        Path file = lab.dir.resolve("mux-down.bin");
-        Files.write(file, data);
-        Path received = lab.dir.resolve("mux-received.bin");
-        Process down = new ProcessBuilder(lab.proxyArgs(jumpgate, "admin", "pi-kitchen", "cat " + file))
-                .redirectOutput(received.toFile())
-                .redirectError(lab.dir.resolve("mux-down.err").toFile())
-                .start();
-        assertThat(down.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(down.exitValue())
-                .as(Files.readString(lab.dir.resolve("mux-down.err")))
-                .isZero();
-        assertThat(JumpTest.sha256(Files.readAllBytes(received))).isEqualTo(JumpTest.sha256(data));
+        Transfers.sixteenMegabytesBothWaysThroughTheProxy(lab, jumpgate, "pi-kitchen", "mux");
     }
 
     @Test
@@ -135,7 +103,7 @@ class MuxTest {
         // The client half-closes; the device answers only then. A mux that closed the whole connection on the
         // client's EOF would lose the answer, and the proxy would exit non-zero.
         Ssh.Result r = Ssh.run(
-                List.of(jumpgate.toString(), "proxy", "pi-kitchen", String.valueOf(counter.getLocalPort())),
+                List.of(jumpgate.toString(), "proxy", "pi-kitchen", String.valueOf(counter.port())),
                 "hello".getBytes(StandardCharsets.US_ASCII),
                 Duration.ofSeconds(60));
         assertThat(r.out()).as(r.err()).isEqualTo("5 bytes\n");

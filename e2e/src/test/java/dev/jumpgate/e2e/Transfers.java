@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,28 @@ final class Transfers {
         assertThat(r.out()).isEqualTo("out\nLinux\n");
         assertThat(r.err()).isEqualTo("err\n");
         assertThat(r.exit()).isEqualTo(7);
+    }
+
+    /**
+     * 16 MiB of random bytes go up through {@code client}'s ProxyCommand (sha256sum on the device) and come back down
+     * ({@code cat}), identical by SHA-256 both ways; {@code name} keeps this caller's files apart.
+     */
+    static void sixteenMegabytesBothWaysThroughTheProxy(Lab lab, Path client, String device, String name)
+            throws Exception {
+        byte[] data = new byte[16 * 1024 * 1024];
+        new Random(name.hashCode()).nextBytes(data);
+        Ssh.Result up = Ssh.run(lab.proxyArgs(client, "admin", device, "sha256sum"), data, Duration.ofMinutes(2));
+        assertThat(up.out()).as(up.err()).startsWith(JumpTest.sha256(data));
+        Path file = Files.write(lab.dir.resolve(name + "-down.bin"), data);
+        Path received = lab.dir.resolve(name + "-received.bin");
+        Path err = lab.dir.resolve(name + "-down.err");
+        Process down = new ProcessBuilder(lab.proxyArgs(client, "admin", device, "cat " + file))
+                .redirectOutput(received.toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertThat(down.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(down.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(JumpTest.sha256(Files.readAllBytes(received))).isEqualTo(JumpTest.sha256(data));
     }
 
     /** A 50 MB random file copied by stock scp arrives identical by SHA-256. */
