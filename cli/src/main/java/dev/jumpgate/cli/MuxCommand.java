@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,9 +153,12 @@ final class MuxCommand {
     }
 
     static MuxSocket socket() throws IOException, ClientConfig.NotLoggedInException {
-        ClientConfig.load(); // not logged in: say so, before anything about sockets
-        return MuxSocket.current(System.getenv())
-                .orElseThrow(() -> new IOException("the mux's socket path would be "
-                        + "too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter directory"));
+        try {
+            return MuxSocket.current(System.getenv())
+                    .orElseThrow(() -> new IOException("the mux's socket path would be "
+                            + "too long for a Unix socket; set XDG_RUNTIME_DIR to a shorter directory"));
+        } catch (NoSuchFileException e) {
+            throw new ClientConfig.NotLoggedInException(); // the socket is named after the login file
+        }
     }
 }

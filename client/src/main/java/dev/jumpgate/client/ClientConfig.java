@@ -67,7 +67,7 @@ public record ClientConfig(String user, String relay, HostPort link, Fingerprint
         identity.ifPresent(i -> p.setProperty("identity", i.toAbsolutePath().toString()));
         StringWriter w = new StringWriter();
         p.store(w, "written by `jumpgate login`");
-        Path file = dir().resolve(FILE);
+        Path file = file(System.getenv());
         Files.writeString(file, w.toString());
         return file;
     }

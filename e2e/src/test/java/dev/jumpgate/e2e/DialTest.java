@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jumpgate.client.mux.MuxSocket;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -212,53 +214,45 @@ class DialTest {
      * {@code after} on the connection.
      */
     private Ssh.Result againstStandIn(String answer, Consumer<SocketChannel> after) throws Exception {
-        Path runtime = Files.createTempDirectory(Path.of("/tmp"), "jgdial");
-        try {
-            Files.createDirectory(
-                    runtime.resolve("jumpgate"),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.put("XDG_CONFIG_HOME", lab.dir.resolve("client-config").toString());
-            env.put("XDG_RUNTIME_DIR", runtime.toString());
-            for (String name : List.of("JUMPGATE_TRANSPORT", "JUMPGATE_PROXY", "SSH_AUTH_SOCK", "HTTPS_PROXY")) {
-                env.remove(name);
-            }
-            Path socket = MuxSocket.current(env, build()).orElseThrow().socket();
-            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                server.bind(UnixDomainSocketAddress.of(socket));
-                Thread.ofVirtual().start(() -> {
-                    try (SocketChannel c = server.accept()) {
-                        InputStream in = Channels.newInputStream(c);
-                        StringBuilder line = new StringBuilder();
-                        for (int b; (b = in.read()) != '\n' && b >= 0; ) {
-                            line.append((char) b);
-                        }
-                        assertThat(line.toString()).isEqualTo("open pi-kitchen 22");
-                        c.write(ByteBuffer.wrap((answer + "\n").getBytes(StandardCharsets.UTF_8)));
-                        after.accept(c);
-                    } catch (IOException e) {
-                        // the helper went away: what the test checks
+        // A runtime directory of its own (under the lab's, which the lab removes), short enough for a socket path.
+        Path runtime = Files.createTempDirectory(lab.runtime, "stand-in");
+        Files.createDirectory(
+                runtime.resolve("jumpgate"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("XDG_CONFIG_HOME", lab.dir.resolve("client-config").toString());
+        env.put("XDG_RUNTIME_DIR", runtime.toString());
+        for (String name : List.of("JUMPGATE_TRANSPORT", "JUMPGATE_PROXY", "SSH_AUTH_SOCK", "HTTPS_PROXY")) {
+            env.remove(name);
+        }
+        Path socket = MuxSocket.current(env, build()).orElseThrow().socket();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread.ofVirtual().start(() -> {
+                try (SocketChannel c = server.accept()) {
+                    InputStream in = Channels.newInputStream(c);
+                    StringBuilder line = new StringBuilder();
+                    for (int b; (b = in.read()) != '\n' && b >= 0; ) {
+                        line.append((char) b);
                     }
-                });
-                ProcessBuilder pb = new ProcessBuilder(
-                        binary().toString(), build().toString(), "/bin/false", "proxy", "pi-kitchen");
-                pb.environment().clear();
-                pb.environment().putAll(env);
-                Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .start();
-                byte[] out = p.getInputStream().readAllBytes();
-                byte[] err = p.getErrorStream().readAllBytes();
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                return new Ssh.Result(
-                        p.exitValue(),
-                        new String(out, StandardCharsets.UTF_8),
-                        new String(err, StandardCharsets.UTF_8));
-            }
-        } finally {
-            try (var files = Files.walk(runtime)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(f -> f.toFile().delete());
-            }
+                    assertThat(line.toString()).isEqualTo("open pi-kitchen 22");
+                    c.write(ByteBuffer.wrap((answer + "\n").getBytes(StandardCharsets.UTF_8)));
+                    after.accept(c);
+                } catch (IOException e) {
+                    // the helper went away: what the test checks
+                }
+            });
+            ProcessBuilder pb =
+                    new ProcessBuilder(binary().toString(), build().toString(), "/bin/false", "proxy", "pi-kitchen");
+            pb.environment().clear();
+            pb.environment().putAll(env);
+            Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            byte[] out = p.getInputStream().readAllBytes();
+            byte[] err = p.getErrorStream().readAllBytes();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            return new Ssh.Result(
+                    p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
         }
     }
 
@@ -272,7 +266,7 @@ class DialTest {
                 c.write(b);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -307,7 +301,7 @@ class DialTest {
                 expected.writeBytes("split".getBytes(StandardCharsets.US_ASCII));
                 for (int[] piece : new int[][] {{0, 2}, {2, 5}, {5, 9}}) {
                     c.write(ByteBuffer.wrap(framed, piece[0], piece[1] - piece[0]));
-                    Thread.sleep(50);
+                    Thread.sleep(50); // pacing, so that each piece comes in a read of its own
                 }
                 write(c, 0, new byte[0]);
             } catch (IOException | InterruptedException e) {

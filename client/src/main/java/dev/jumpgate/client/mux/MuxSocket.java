@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +109,7 @@ public record MuxSocket(Path dir, String name) {
         for (String name : LINK_ENVIRONMENT) {
             h.add(name + "=" + env.getOrDefault(name, "") + "\n");
         }
-        return String.format("%016x", h.value);
+        return HexFormat.of().toHexDigits(h.value);
     }
 
     /** {@code DEV INO SIZE SECONDS.NANOS} of {@code file}, as stat(2) gives them; zeros if it cannot be read. */
@@ -116,8 +117,9 @@ public record MuxSocket(Path dir, String name) {
         try {
             Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime");
             Instant modified = ((FileTime) a.get("lastModifiedTime")).toInstant();
+            String nanos = Integer.toString(modified.getNano());
             return Long.toUnsignedString((Long) a.get("dev")) + " " + Long.toUnsignedString((Long) a.get("ino")) + " "
-                    + a.get("size") + " " + modified.getEpochSecond() + "." + String.format("%09d", modified.getNano());
+                    + a.get("size") + " " + modified.getEpochSecond() + "." + "0".repeat(9 - nanos.length()) + nanos;
         } catch (IOException | RuntimeException e) {
             return "0 0 0 0.000000000";
         }
